@@ -1,0 +1,111 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/paperclipai/paperclip-go/store"
+)
+
+// Access levels of the "Who" column (spec README §4.1).
+const (
+	whoPublic = "public"
+	whoAny    = "any"
+	whoBoard  = "board"
+	whoAdmin  = "admin"
+	whoAgent  = "agent"
+	whoCRead  = "C:read"
+	whoCWrite = "C:write"
+	whoCBoard = "C:board"
+)
+
+// checkWho enforces the actor-class part of a route's access rule. Company-level rules
+// need the company id and are checked by companyAccess.
+func checkWho(a store.Actor, who string) error {
+	if who == whoPublic {
+		return nil
+	}
+	if a.Kind == store.ActorNone {
+		if who == whoAgent {
+			return errorf(store.EUNAUTHORIZED, "Agent authentication required")
+		}
+		return errorf(store.EUNAUTHORIZED, "Unauthorized")
+	}
+	switch who {
+	case whoBoard:
+		if !a.IsBoard() {
+			return errorf(store.EFORBIDDEN, "Board access required")
+		}
+	case whoAdmin:
+		if !a.IsBoard() {
+			return errorf(store.EFORBIDDEN, "Board access required")
+		}
+		if !a.InstanceAdmin {
+			return errorf(store.EFORBIDDEN, "Instance admin access required")
+		}
+	case whoAgent:
+		if !a.IsAgent() {
+			return errorf(store.EUNAUTHORIZED, "Agent authentication required")
+		}
+	}
+	return nil
+}
+
+// companyAccess checks that the actor may use companyID at the given level (C:read,
+// C:write, C:board) for a company-path route: a company the caller may not use is 403;
+// one it could use but that does not exist is 404.
+func (s *Server) companyAccess(r *http.Request, companyID, level string) error {
+	a := actorOf(r)
+	if err := checkWho(a, whoAny); err != nil {
+		return err
+	}
+	switch {
+	case a.IsAgent():
+		if a.CompanyID != companyID {
+			return errorf(store.EFORBIDDEN, "Agent key cannot access another company")
+		}
+		if level == whoCBoard {
+			return errorf(store.EFORBIDDEN, "Board access required")
+		}
+		return nil
+	case a.IsBoard():
+		if !a.InstanceAdmin {
+			m, err := s.store.FindUserMembership(r.Context(), companyID, a.UserID)
+			if store.ErrorCode(err) == store.ENOTFOUND || (err == nil && m.Status != "active") {
+				return errorf(store.EFORBIDDEN, "User does not have access to this company")
+			}
+			if err != nil {
+				return err
+			}
+			if level != whoCRead && m.Role == "viewer" {
+				return errorf(store.EFORBIDDEN, "Viewer access is read-only")
+			}
+		}
+		ok, err := s.store.CompanyExists(r.Context(), companyID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return store.NotFound("Company")
+		}
+		return nil
+	}
+	return errorf(store.EFORBIDDEN, "User does not have access to this company")
+}
+
+// entityAccess is the entity-route form: an entity whose company the caller may not
+// read answers exactly like a missing one (notFound); past that, write-level refusals
+// (viewer, board-only) are 403 as usual.
+func (s *Server) entityAccess(r *http.Request, companyID, level string, notFound error) error {
+	err := s.companyAccess(r, companyID, whoCRead)
+	switch store.ErrorCode(err) {
+	case "":
+	case store.EFORBIDDEN, store.ENOTFOUND:
+		return notFound
+	default:
+		return err
+	}
+	if level == whoCRead {
+		return nil
+	}
+	return s.companyAccess(r, companyID, level)
+}

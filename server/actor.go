@@ -1,0 +1,89 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/paperclipai/paperclip-go/store"
+)
+
+// RunIDHeader carries the heartbeat run of a request (spec README §5).
+const RunIDHeader = "X-Paperclip-Run-Id"
+
+// withActor resolves exactly one actor per request and puts it in the context.
+func (s *Server) withActor(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		actor, err := s.resolveActor(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if v, ok := r.Context().Value(actorLogKey{}).(*string); ok {
+			*v = actor.Kind
+		}
+		if actor.IsBoard() && (actor.Source == "local_implicit" || actor.Source == "session") && isMutation(r) && !s.trustedOrigin(r) {
+			writeJSON(w, http.StatusForbidden, errorBody{Error: "Board mutation requires trusted browser origin"})
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(store.NewContextWithActor(r.Context(), actor)))
+	})
+}
+
+// resolveActor applies the bearer resolution order of spec README §4; a presented
+// bearer that does not resolve is 401 in every mode, never the local board.
+func (s *Server) resolveActor(r *http.Request) (store.Actor, error) {
+	runID := strings.TrimSpace(r.Header.Get(RunIDHeader))
+	if runID != "" && !store.IsUUID(runID) {
+		return store.Actor{}, errorf(store.EINVALID, "Invalid X-Paperclip-Run-Id header")
+	}
+	runID = strings.ToLower(runID)
+	if token, ok := bearerToken(r); ok {
+		actor, err := s.resolveBearer(r.Context(), token, runID)
+		if err != nil {
+			return store.Actor{}, err
+		}
+		return actor, nil
+	}
+	if s.cfg.DeploymentMode == ModeLocalTrusted {
+		return store.Actor{Kind: store.ActorBoard, Source: "local_implicit", UserID: store.LocalBoardUserID,
+			InstanceAdmin: true, RunID: runID}, nil
+	}
+	return store.Actor{Kind: store.ActorNone, Source: "none"}, nil
+}
+
+func bearerToken(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return "", false
+	}
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return strings.TrimSpace(h), true
+	}
+	return strings.TrimSpace(token), true
+}
+
+var errBadCredentials = errorf(store.EUNAUTHORIZED, "Invalid or expired credentials")
+
+// resolveBearer turns a bearer token into an actor: pcp_board_ board keys, pcp_ agent
+// keys, then run JWTs.
+func (s *Server) resolveBearer(ctx context.Context, token, runID string) (store.Actor, error) {
+	switch {
+	case token == "":
+		return store.Actor{}, errBadCredentials
+	case strings.HasPrefix(token, "pcp_board_"):
+		return store.Actor{}, errBadCredentials
+	case strings.HasPrefix(token, "pcp_"):
+		return store.Actor{}, errBadCredentials
+	case strings.Count(token, ".") == 2:
+		return store.Actor{}, errBadCredentials
+	}
+	return store.Actor{}, errBadCredentials
+}
+
+func actorOf(r *http.Request) store.Actor { return store.ActorFromContext(r.Context()) }

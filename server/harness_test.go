@@ -1,0 +1,168 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paperclipai/paperclip-go/server"
+	"github.com/paperclipai/paperclip-go/store"
+	"github.com/paperclipai/paperclip-go/web"
+)
+
+// env is a real server over a real SQLite store in a temp dir.
+type env struct {
+	t     testing.TB
+	store *store.Store
+	srv   *httptest.Server
+	cfg   server.Config
+}
+
+func newEnv(t testing.TB, mutate ...func(*server.Config)) *env {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := store.Open(context.Background(), filepath.Join(dir, "db", "paperclip.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := server.Config{
+		Version: "test", DeploymentMode: server.ModeLocalTrusted, Exposure: server.ExposurePrivate,
+		Host: "127.0.0.1", ServeUI: true, InstanceDir: dir,
+		DatabasePath: st.Path(), StorageDir: filepath.Join(dir, "data", "storage"),
+		BackupDir: filepath.Join(dir, "data", "backups"), RunLogDir: filepath.Join(dir, "data", "run-logs"),
+		CompanyDeletionEnabled: true, BackupEnabled: true, AgentJWTSecret: strings.Repeat("ab", 32),
+	}
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	st.StorageDir, st.RunLogDir = cfg.StorageDir, cfg.RunLogDir
+	if cfg.DeploymentMode == server.ModeLocalTrusted {
+		if err := st.EnsureLocalBoard(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(server.New(cfg, st, nil, web.FS()).Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		st.Close()
+	})
+	return &env{t: t, store: st, srv: srv, cfg: cfg}
+}
+
+// resp is a decoded response.
+type resp struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r resp) JSON() map[string]any {
+	var m map[string]any
+	json.Unmarshal(r.Body, &m)
+	return m
+}
+
+func (r resp) List() []map[string]any {
+	var l []map[string]any
+	json.Unmarshal(r.Body, &l)
+	return l
+}
+
+// do sends a request. body may be nil, a string (sent raw) or any JSON-able value.
+func (e *env) do(method, path string, body any, headers ...string) resp {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, _ := json.Marshal(b)
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	return resp{Status: res.StatusCode, Header: res.Header, Body: data}
+}
+
+// upload posts a multipart form with one file part plus text fields.
+func (e *env) upload(path, field, filename, contentType string, data []byte, fields map[string]string, headers ...string) resp {
+	e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	if field != "" {
+		h := make(map[string][]string)
+		h["Content-Disposition"] = []string{`form-data; name="` + field + `"; filename="` + filename + `"`}
+		if contentType != "" {
+			h["Content-Type"] = []string{contentType}
+		}
+		pw, _ := mw.CreatePart(h)
+		pw.Write(data)
+	}
+	mw.Close()
+	return e.do(http.MethodPost, path, buf.Bytes(), append([]string{"Content-Type", mw.FormDataContentType()}, headers...)...)
+}
+
+// scenario is one row of an API table test.
+type scenario struct {
+	name     string
+	method   string
+	path     string
+	body     any
+	headers  []string
+	status   int
+	contains []string
+}
+
+func (e *env) run(t *testing.T, table []scenario) {
+	t.Helper()
+	for _, sc := range table {
+		t.Run(sc.name, func(t *testing.T) {
+			r := e.do(sc.method, sc.path, sc.body, sc.headers...)
+			if r.Status != sc.status {
+				t.Fatalf("%s %s: status %d, want %d; body %s", sc.method, sc.path, r.Status, sc.status, r.Body)
+			}
+			for _, want := range sc.contains {
+				if !strings.Contains(string(r.Body), want) {
+					t.Errorf("%s %s: body %s does not contain %q", sc.method, sc.path, r.Body, want)
+				}
+			}
+		})
+	}
+}
+
+// mustCompany creates a company over the API and returns its JSON.
+func (e *env) mustCompany(name string) map[string]any {
+	e.t.Helper()
+	r := e.do(http.MethodPost, "/api/companies", map[string]any{"name": name})
+	if r.Status != http.StatusCreated {
+		e.t.Fatalf("create company: %d %s", r.Status, r.Body)
+	}
+	return r.JSON()
+}

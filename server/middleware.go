@@ -1,0 +1,196 @@
+package server
+
+import (
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/paperclipai/paperclip-go/store"
+)
+
+// statusRecorder remembers the status for the access log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if !r.wrote {
+		r.status, r.wrote = http.StatusOK, true
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// withRecover turns a handler panic into a logged 500 JSON answer: one bad request must
+// never take the control plane down.
+func (s *Server) withRecover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.logger.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				if !rec.wrote {
+					writeJSON(rec, http.StatusInternalServerError, errorBody{Error: "Internal server error"})
+				}
+			}
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
+
+// withAccessLog writes one line per API request; never bodies or tokens.
+func (s *Server) withAccessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec, ok := w.(*statusRecorder)
+		if !ok {
+			rec = &statusRecorder{ResponseWriter: w}
+		}
+		next.ServeHTTP(rec, r)
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			return
+		}
+		actorType := "none"
+		if a, ok := r.Context().Value(actorLogKey{}).(*string); ok && *a != "" {
+			actorType = *a
+		}
+		s.logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"duration_ms", time.Since(start).Milliseconds(), "actor_type", actorType)
+	})
+}
+
+type actorLogKey struct{}
+
+// requestHost is the host name of the request without port, lower-cased.
+func (s *Server) requestHost(r *http.Request) string {
+	host := r.Host
+	if s.cfg.TrustProxy {
+		if fwd := r.Header.Get("X-Forwarded-Host"); fwd != "" {
+			host = strings.TrimSpace(strings.Split(fwd, ",")[0])
+		}
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return strings.ToLower(strings.Trim(host, "[]"))
+}
+
+func isLoopbackName(h string) bool {
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// withHostGuard refuses requests whose Host is not this instance's (access-auth §7.1):
+// in local_trusted mode only loopback names, which stops DNS-rebinding pages from
+// driving the unauthenticated board.
+func (s *Server) withHostGuard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.DeploymentMode == ModeAuthenticated && s.cfg.Exposure == ExposurePublic {
+			next.ServeHTTP(w, r)
+			return
+		}
+		host := s.requestHost(r)
+		if host == "" {
+			s.rejectHost(w, r, "Missing Host header. If you want to allow a hostname, run paperclip allowed-hostname <host>.")
+			return
+		}
+		if s.hostAllowed(host) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		s.rejectHost(w, r, "Hostname '"+host+"' is not allowed for this Paperclip instance. If you want to allow this hostname, please run paperclip allowed-hostname "+host)
+	})
+}
+
+func (s *Server) hostAllowed(host string) bool {
+	if isLoopbackName(host) {
+		return true
+	}
+	if s.cfg.DeploymentMode != ModeAuthenticated {
+		return false
+	}
+	bind := strings.ToLower(s.cfg.Host)
+	if host == bind && bind != "0.0.0.0" && bind != "::" {
+		return true
+	}
+	for _, h := range s.cfg.AllowedHostnames {
+		if strings.EqualFold(h, host) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) rejectHost(w http.ResponseWriter, r *http.Request, msg string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api" {
+		writeJSON(w, http.StatusForbidden, errorBody{Error: msg})
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusForbidden)
+	w.Write([]byte(msg + "\n"))
+}
+
+// trustedOrigin implements access-auth §7.2 for browser mutations.
+func (s *Server) trustedOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		if ref := r.Header.Get("Referer"); ref != "" {
+			origin = originOf(ref)
+		}
+	}
+	if origin == "" {
+		return true
+	}
+	origin = strings.ToLower(strings.TrimRight(origin, "/"))
+	allowed := []string{"http://" + strings.ToLower(r.Host), "https://" + strings.ToLower(r.Host)}
+	if s.cfg.PublicBaseURL != "" {
+		allowed = append(allowed, strings.ToLower(originOf(s.cfg.PublicBaseURL)))
+	}
+	if _, port, err := net.SplitHostPort(r.Host); err == nil {
+		allowed = append(allowed, "http://localhost:"+port, "http://127.0.0.1:"+port)
+	}
+	for _, a := range allowed {
+		if origin == a {
+			return true
+		}
+	}
+	return false
+}
+
+func originOf(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return ""
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	return scheme + "://" + host
+}
+
+func isMutation(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return true
+}
+
+var _ = store.ActorBoard

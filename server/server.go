@@ -1,0 +1,135 @@
+// Package server is the running control plane: the HTTP API under /api, actors and
+// access checks, the board UI, and (later) live events and the heartbeat runtime.
+package server
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/paperclipai/paperclip-go/store"
+)
+
+// Deployment modes and exposures.
+const (
+	ModeLocalTrusted  = "local_trusted"
+	ModeAuthenticated = "authenticated"
+	ExposurePrivate   = "private"
+	ExposurePublic    = "public"
+)
+
+// Config is everything the server needs, resolved once by the cli (flags, env, file,
+// defaults) and passed down as plain values.
+type Config struct {
+	Version          string
+	DeploymentMode   string
+	Exposure         string
+	Host             string
+	Port             int
+	AllowedHostnames []string
+	PublicBaseURL    string
+	TrustProxy       bool
+	ServeUI          bool
+
+	InstanceID   string
+	InstanceDir  string
+	DatabasePath string
+	StorageDir   string
+	BackupDir    string
+	RunLogDir    string
+	LogDir       string
+	ConfigPath   string
+
+	BackupEnabled         bool
+	BackupIntervalMinutes int
+	BackupRetentionDays   int
+
+	AgentJWTSecret   string
+	AgentJWTTTL      time.Duration
+	AgentJWTIssuer   string
+	AgentJWTAudience string
+
+	CompanyDeletionEnabled bool
+	// AttachmentMaxBytes is the instance-wide upload cap (PAPERCLIP_ATTACHMENT_MAX_BYTES).
+	AttachmentMaxBytes int64
+	// AllowedAttachmentTypes replaces the default upload allowlist when set
+	// (PAPERCLIP_ALLOWED_ATTACHMENT_TYPES).
+	AllowedAttachmentTypes []string
+
+	SchedulerEnabled  bool
+	SchedulerInterval time.Duration
+}
+
+// withDefaults fills zero values so tests can pass a nearly empty Config.
+func (c Config) withDefaults() Config {
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	if c.DeploymentMode == "" {
+		c.DeploymentMode = ModeLocalTrusted
+	}
+	if c.Exposure == "" {
+		c.Exposure = ExposurePrivate
+	}
+	if c.AttachmentMaxBytes <= 0 {
+		c.AttachmentMaxBytes = store.DefaultAttachmentMaxBytes
+	}
+	if c.AgentJWTTTL <= 0 {
+		c.AgentJWTTTL = 48 * time.Hour
+	}
+	if c.AgentJWTIssuer == "" {
+		c.AgentJWTIssuer = "paperclip"
+	}
+	if c.AgentJWTAudience == "" {
+		c.AgentJWTAudience = "paperclip-api"
+	}
+	if c.BackupIntervalMinutes <= 0 {
+		c.BackupIntervalMinutes = 60
+	}
+	if c.BackupRetentionDays <= 0 {
+		c.BackupRetentionDays = 30
+	}
+	if c.SchedulerInterval <= 0 {
+		c.SchedulerInterval = 30 * time.Second
+	}
+	return c
+}
+
+// Server holds the dependencies of every handler.
+type Server struct {
+	cfg    Config
+	store  *store.Store
+	logger *slog.Logger
+	ui     fs.FS
+	router *mux.Router
+}
+
+// New builds the server over an open store. ui may be nil (API only).
+func New(cfg Config, st *store.Store, logger *slog.Logger, ui fs.FS) *Server {
+	cfg = cfg.withDefaults()
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if !cfg.ServeUI {
+		ui = nil
+	}
+	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui}
+	s.router = s.buildRouter()
+	return s
+}
+
+// Config returns the effective configuration.
+func (s *Server) Config() Config { return s.cfg }
+
+// Handler is the whole HTTP surface with its middleware.
+func (s *Server) Handler() http.Handler {
+	var h http.Handler = s.router
+	h = s.withActor(h)
+	h = s.withHostGuard(h)
+	h = s.withAccessLog(h)
+	h = s.withRecover(h)
+	return h
+}

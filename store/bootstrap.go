@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// bootstrap ensures the rows every instance has (data-model §3.11).
+func (s *Store) bootstrap(ctx context.Context) error {
+	now := FormatTime(time.Now())
+	_, err := s.writer.ExecContext(ctx, `INSERT INTO instance_settings (id, singleton_key, general, experimental, created_at, updated_at)
+		VALUES (?, 'default', '{}', '{}', ?, ?) ON CONFLICT (singleton_key) DO NOTHING`, NewID(), now, now)
+	return err
+}
+
+// EnsureLocalBoard creates the implicit board user of local_trusted mode, its
+// instance_admin role and an owner membership in every company.
+func (s *Store) EnsureLocalBoard(ctx context.Context) error {
+	return s.write(ctx, func(tx *Tx) error {
+		now := tx.Now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO auth_users (id, email, name, email_verified, created_at, updated_at)
+			VALUES (?, 'local@paperclip.local', 'Board', 1, ?, ?) ON CONFLICT (id) DO NOTHING`, LocalBoardUserID, now, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO instance_user_roles (id, user_id, role, created_at, updated_at)
+			VALUES (?, ?, 'instance_admin', ?, ?) ON CONFLICT (user_id, role) DO NOTHING`, NewID(), LocalBoardUserID, now, now); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM companies WHERE id NOT IN
+			(SELECT company_id FROM company_memberships WHERE principal_type = 'user' AND principal_id = ?)`, LocalBoardUserID)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		for _, id := range ids {
+			if err := tx.ensureOwnerMembership(id, LocalBoardUserID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

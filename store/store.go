@@ -1,0 +1,275 @@
+// Package store is the domain of Paperclip: entity types with their JSON shape, the rules
+// that must hold for them, and the SQLite persistence that enforces those rules inside
+// one transaction per use case.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store is the SQLite-backed persistence of one instance. Writes go through a single
+// connection (SQLite allows one writer; queuing in Go beats spinning on SQLITE_BUSY) and
+// reads through a wider pool that WAL lets run beside the writer.
+type Store struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+
+	// Now is the clock; tests replace it. Every transaction reads it once.
+	Now func() time.Time
+	// Publisher receives activity rows after their transaction commits. May be nil.
+	Publisher Publisher
+
+	// StorageDir is where uploaded files live (data/storage); RunLogDir holds run logs.
+	// Both are removed per company when a company is deleted.
+	StorageDir string
+	RunLogDir  string
+
+	// Applied is the number of migrations applied by Open (0 when the schema was current).
+	Applied int
+}
+
+// Publisher is the seam for live events: store calls it after commit, never inside a
+// transaction, so a slow subscriber cannot hold the write lock.
+type Publisher interface {
+	PublishActivity(a Activity)
+}
+
+// dsn builds a connection string whose pragmas apply to every pooled connection;
+// a PRAGMA run once after sql.Open would reach only one of them.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(on)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(on)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and applies pending migrations.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create database directory: %w", err)
+	}
+	writer, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxLifetime(0)
+	s := &Store{path: path, writer: writer, Now: time.Now}
+	n, err := s.migrate(ctx)
+	if err != nil {
+		writer.Close()
+		return nil, err
+	}
+	s.Applied = n
+	reader, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	conns := max(4, runtime.NumCPU()*2)
+	reader.SetMaxOpenConns(conns)
+	reader.SetMaxIdleConns(conns)
+	s.reader = reader
+	if err := s.bootstrap(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close checkpoints the WAL and closes both pools.
+func (s *Store) Close() error {
+	if s.reader != nil {
+		s.reader.Close()
+	}
+	if s.writer != nil {
+		// Fold the WAL back into the main file so a copied .db is complete on its own.
+		s.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		return s.writer.Close()
+	}
+	return nil
+}
+
+// Ping checks that the database answers a trivial query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.reader.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := migrationFS.ReadDir("migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %q: name must be NNNN_name.sql", name)
+		}
+		body, err := migrationFS.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: strings.TrimSuffix(name, ".sql"), sql: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// SchemaVersion is the newest migration this binary knows.
+func SchemaVersion() int {
+	ms, err := migrations()
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
+// migrate applies each pending migration in its own transaction and records it.
+func (s *Store) migrate(ctx context.Context) (int, error) {
+	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	current, err := s.currentVersion(ctx, s.writer)
+	if err != nil {
+		return 0, err
+	}
+	ms, err := migrations()
+	if err != nil {
+		return 0, err
+	}
+	if len(ms) > 0 && current > ms[len(ms)-1].version {
+		return 0, fmt.Errorf("database schema v%d was created by a newer paperclip (this binary knows v%d)", current, ms[len(ms)-1].version)
+	}
+	applied := 0
+	for _, m := range ms {
+		if m.version <= current {
+			continue
+		}
+		tx, err := s.writer.BeginTx(ctx, nil)
+		if err != nil {
+			return applied, err
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			tx.Rollback()
+			return applied, fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			m.version, m.name, FormatTime(time.Now())); err != nil {
+			tx.Rollback()
+			return applied, err
+		}
+		if err := tx.Commit(); err != nil {
+			return applied, err
+		}
+		applied++
+	}
+	return applied, nil
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func (s *Store) currentVersion(ctx context.Context, q queryer) (int, error) {
+	var v sql.NullInt64
+	if err := q.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return int(v.Int64), nil
+}
+
+// CurrentSchemaVersion reports the newest applied migration.
+func (s *Store) CurrentSchemaVersion(ctx context.Context) (int, error) {
+	return s.currentVersion(ctx, s.reader)
+}
+
+// PendingMigrations inspects the database file at path without changing it and reports
+// its schema version and how many migrations this binary would apply. A missing file
+// reports (0, all, nil).
+func PendingMigrations(ctx context.Context, path string) (version, pending int, err error) {
+	ms, err := migrations()
+	if err != nil {
+		return 0, 0, err
+	}
+	if _, err := os.Stat(path); err != nil {
+		return 0, len(ms), nil
+	}
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer db.Close()
+	var exists int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'`).Scan(&exists); err != nil {
+		return 0, 0, err
+	}
+	if exists == 0 {
+		return 0, len(ms), nil
+	}
+	var v sql.NullInt64
+	if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, 0, err
+	}
+	for _, m := range ms {
+		if m.version > int(v.Int64) {
+			pending++
+		}
+	}
+	return int(v.Int64), pending, nil
+}
+
+// QuickCheck runs SQLite's quick_check on the file at path.
+func QuickCheck(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var res string
+	if err := db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&res); err != nil {
+		return err
+	}
+	if res != "ok" {
+		return fmt.Errorf("quick_check: %s", res)
+	}
+	return nil
+}
