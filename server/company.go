@@ -183,9 +183,15 @@ func (s *Server) handleFeedbackTraces(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f.IssueID, f.ProjectID = q.Get("issueId"), q.Get("projectId")
 	steps := []func() error{
-		func() (e error) { f.TargetType, e = queryEnum(r, "targetType", "issue_comment", "issue_document_revision"); return },
+		func() (e error) {
+			f.TargetType, e = queryEnum(r, "targetType", "issue_comment", "issue_document_revision")
+			return
+		},
 		func() (e error) { f.Vote, e = queryEnum(r, "vote", "up", "down"); return },
-		func() (e error) { f.Status, e = queryEnum(r, "status", "local_only", "pending", "sent", "failed"); return },
+		func() (e error) {
+			f.Status, e = queryEnum(r, "status", "local_only", "pending", "sent", "failed")
+			return
+		},
 		func() (e error) { f.From, e = queryTime(r, "from"); return },
 		func() (e error) { f.To, e = queryTime(r, "to"); return },
 		func() (e error) { f.SharedOnly, e = queryBool(r, "sharedOnly"); return },
