@@ -155,26 +155,39 @@ func (s *Store) CreateCompany(ctx context.Context, in CompanyInput) (Company, er
 			attach = *v
 		}
 		base := IssuePrefixBase(name)
-		prefix := ""
-		for n := 0; n < 10000; n++ {
-			candidate := IssuePrefixCandidate(base, n)
-			_, err := tx.ExecContext(ctx, `INSERT INTO companies (id, name, description, status, issue_prefix, issue_counter,
-				budget_monthly_cents, spent_monthly_cents, attachment_max_bytes, require_board_approval_for_new_agents,
-				feedback_data_sharing_enabled, brand_color, created_at, updated_at)
-				VALUES (?, ?, ?, 'active', ?, 0, ?, 0, ?, ?, 0, ?, ?, ?)`,
-				id, name, nullStr(in.Description.Ptr()), candidate, in.BudgetMonthlyCents.Value, attach,
-				boolInt(in.RequireBoardApprovalForNewAgents.Value), nullStr(in.BrandColor.Ptr()), now, now)
-			if isUniqueViolation(err, "issue_prefix") {
-				continue
-			}
-			if err != nil {
+		// Read the taken candidates once instead of probing the unique index with one
+		// failed INSERT per attempt, which made the Nth company of a name cost O(N).
+		taken := map[string]bool{}
+		rows, err := tx.QueryContext(ctx, `SELECT issue_prefix FROM companies WHERE substr(issue_prefix, 1, ?) = ?`, len(base), base)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var p string
+			if err := rows.Scan(&p); err != nil {
+				rows.Close()
 				return err
 			}
-			prefix = candidate
-			break
+			taken[p] = true
+		}
+		rows.Close()
+		prefix := ""
+		for n := 0; n < 10000; n++ {
+			if candidate := IssuePrefixCandidate(base, n); !taken[candidate] {
+				prefix = candidate
+				break
+			}
 		}
 		if prefix == "" {
 			return fmt.Errorf("no free issue prefix for %q after 10000 attempts", name)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO companies (id, name, description, status, issue_prefix, issue_counter,
+			budget_monthly_cents, spent_monthly_cents, attachment_max_bytes, require_board_approval_for_new_agents,
+			feedback_data_sharing_enabled, brand_color, created_at, updated_at)
+			VALUES (?, ?, ?, 'active', ?, 0, ?, 0, ?, ?, 0, ?, ?, ?)`,
+			id, name, nullStr(in.Description.Ptr()), prefix, in.BudgetMonthlyCents.Value, attach,
+			boolInt(in.RequireBoardApprovalForNewAgents.Value), nullStr(in.BrandColor.Ptr()), now, now); err != nil {
+			return err
 		}
 		owner := tx.actor.UserID
 		if owner == "" {
