@@ -95,45 +95,29 @@ func scanActivity(sc interface{ Scan(...any) error }) (Activity, error) {
 
 // FindActivity lists a company's activity newest first, hiding rows about hidden issues.
 func (s *Store) FindActivity(ctx context.Context, f ActivityFilter) ([]Activity, error) {
-	where := []string{"company_id = ?"}
-	args := []any{f.CompanyID}
-	eq := func(col, v string) {
-		if v != "" {
-			where = append(where, col+" = ?")
-			args = append(args, v)
-		}
+	var c conds
+	c.add("company_id = ?", f.CompanyID)
+	c.eq("agent_id", f.AgentID)
+	c.eq("actor_type", f.ActorType)
+	c.eq("actor_id", f.ActorID)
+	c.eq("entity_type", f.EntityType)
+	c.eq("entity_id", f.EntityID)
+	c.eq("run_id", f.RunID)
+	if prefix, ok := strings.CutSuffix(f.Action, ".*"); ok {
+		c.add("substr(action, 1, ?) = ?", len(prefix)+1, prefix+".")
+	} else {
+		c.eq("action", f.Action)
 	}
-	eq("agent_id", f.AgentID)
-	eq("actor_type", f.ActorType)
-	eq("actor_id", f.ActorID)
-	eq("entity_type", f.EntityType)
-	eq("entity_id", f.EntityID)
-	eq("run_id", f.RunID)
-	if f.Action != "" {
-		if prefix, ok := strings.CutSuffix(f.Action, ".*"); ok {
-			where = append(where, "substr(action, 1, ?) = ?")
-			args = append(args, len(prefix)+1, prefix+".")
-		} else {
-			eq("action", f.Action)
-		}
-	}
-	if f.From != "" {
-		where = append(where, "created_at >= ?")
-		args = append(args, f.From)
-	}
-	if f.To != "" {
-		where = append(where, "created_at <= ?")
-		args = append(args, f.To)
-	}
-	where = append(where, `NOT (entity_type = 'issue' AND entity_id IN (SELECT id FROM issues WHERE company_id = ? AND hidden_at IS NOT NULL))`)
-	args = append(args, f.CompanyID)
+	c.since("created_at", f.From)
+	c.until("created_at", f.To)
+	c.add(`NOT (entity_type = 'issue' AND entity_id IN (SELECT id FROM issues WHERE company_id = ? AND hidden_at IS NOT NULL))`, f.CompanyID)
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
-	args = append(args, limit, f.Offset)
+	args := append(c.args, limit, f.Offset)
 	rows, err := s.reader.QueryContext(ctx, `SELECT `+activityColumns+` FROM activity_log WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, args...)
+		c.sql()+` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strings"
 )
 
 // FeedbackTrace is the review view of one feedback vote (companies.md §2.12). V1 never
@@ -55,29 +54,17 @@ type FeedbackTraceFilter struct {
 
 // FindFeedbackTraces lists a company's feedback traces newest first.
 func (s *Store) FindFeedbackTraces(ctx context.Context, f FeedbackTraceFilter) ([]FeedbackTrace, error) {
-	where := []string{"v.company_id = ?"}
-	args := []any{f.CompanyID}
-	eq := func(col, v string) {
-		if v != "" {
-			where = append(where, col+" = ?")
-			args = append(args, v)
-		}
-	}
-	eq("v.target_type", f.TargetType)
-	eq("v.vote", f.Vote)
-	eq("v.trace_status", f.Status)
-	eq("v.issue_id", f.IssueID)
-	eq("v.project_id", f.ProjectID)
-	if f.From != "" {
-		where = append(where, "v.created_at >= ?")
-		args = append(args, f.From)
-	}
-	if f.To != "" {
-		where = append(where, "v.created_at <= ?")
-		args = append(args, f.To)
-	}
+	var c conds
+	c.add("v.company_id = ?", f.CompanyID)
+	c.eq("v.target_type", f.TargetType)
+	c.eq("v.vote", f.Vote)
+	c.eq("v.trace_status", f.Status)
+	c.eq("v.issue_id", f.IssueID)
+	c.eq("v.project_id", f.ProjectID)
+	c.since("v.created_at", f.From)
+	c.until("v.created_at", f.To)
 	if f.SharedOnly {
-		where = append(where, "v.shared_with_labs = 1")
+		c.add("v.shared_with_labs = 1")
 	}
 	rows, err := s.reader.QueryContext(ctx, `SELECT v.id, v.company_id, v.issue_id, v.project_id, i.identifier, i.title,
 		v.author_user_id, v.target_type, v.target_id, v.vote, v.trace_status, c.feedback_data_sharing_terms_version,
@@ -85,7 +72,7 @@ func (s *Store) FindFeedbackTraces(ctx context.Context, f FeedbackTraceFilter) (
 		FROM feedback_votes v
 		JOIN companies c ON c.id = v.company_id
 		LEFT JOIN issues i ON i.id = v.issue_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY v.created_at DESC, v.id DESC`, args...)
+		WHERE `+c.sql()+` ORDER BY v.created_at DESC, v.id DESC`, c.args...)
 	if err != nil {
 		return nil, err
 	}
