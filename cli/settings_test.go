@@ -214,3 +214,29 @@ func TestEditDistanceAndSuggest(t *testing.T) {
 		t.Errorf("suggest(zzzzzz) = %q", s)
 	}
 }
+
+// TestConfigPathsAcceptTildeAndRelative checks §2: paths read from config.json may use
+// "~" (user home) or be relative to the instance root.
+func TestConfigPathsAcceptTildeAndRelative(t *testing.T) {
+	e := newCLIEnv(t)
+	e.mustRun("", "onboard", "--yes")
+	root := e.instDir("default")
+	text := strings.Replace(mustRead(t, e.configPath()), filepath.Join(root, "db", "paperclip.db"), "store/p.db", 1)
+	text = strings.Replace(text, filepath.Join(root, "logs"), "~/pc-logs", 1)
+	mustWrite(t, e.configPath(), text)
+	inst := &instance{ID: "default", ConfigPath: e.configPath(), Root: root, UserHome: e.home}
+	cfg, err := readConfig(inst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Database.Path != filepath.Join(root, "store", "p.db") || cfg.Logging.LogDir != filepath.Join(e.home, "pc-logs") {
+		t.Fatalf("database.path %s, logging.logDir %s", cfg.Database.Path, cfg.Logging.LogDir)
+	}
+	// Rewritten, they are absolute.
+	if err := writeConfig(inst, cfg.Config, "doctor", e.now); err != nil {
+		t.Fatal(err)
+	}
+	if got := dig(readJSON(t, e.configPath()), "logging.logDir"); got != filepath.Join(e.home, "pc-logs") {
+		t.Fatalf("written logDir %v", got)
+	}
+}
