@@ -1,0 +1,302 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/paperclipai/paperclip-go/server"
+	"github.com/paperclipai/paperclip-go/store"
+	"github.com/paperclipai/paperclip-go/web"
+)
+
+// shutdownTimeout bounds http.Server.Shutdown (§6.4).
+const shutdownTimeout = 10 * time.Second
+
+type runOptions struct {
+	instanceID string
+	repair     bool
+	noRepair   bool
+	bind       string
+	open       bool
+	noOpen     bool
+	// launch is the no-arguments start (§6.2).
+	launch bool
+	// onboarded is a start from onboard --run, which opens the browser (§6.1 step 9).
+	onboarded bool
+}
+
+func addRunFlags(cmd *cobra.Command, o *runOptions) {
+	f := cmd.Flags()
+	f.StringVarP(&o.instanceID, "instance", "i", "", "instance id (same as PAPERCLIP_INSTANCE_ID)")
+	f.BoolVar(&o.repair, "repair", true, "repair failed doctor checks before starting")
+	f.BoolVar(&o.noRepair, "no-repair", false, "do not repair doctor checks before starting")
+	f.StringVar(&o.bind, "bind", "", "first run only: quickstart reachability, loopback or lan")
+	f.BoolVar(&o.open, "open", false, "open the board in the browser once listening")
+	f.BoolVar(&o.noOpen, "no-open", false, "never open the browser")
+}
+
+func newRunCommand(a *app) *cobra.Command {
+	var opts runOptions
+	cmd := &cobra.Command{
+		Use:          "run",
+		Short:        "Start the Paperclip server (creating a quickstart config on first run)",
+		Args:         cobra.NoArgs,
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runServer(cmd.Context(), opts)
+		},
+	}
+	addRunFlags(cmd, &opts)
+	return cmd
+}
+
+// runServer is `paperclip run` (§6.1), and the no-arguments launch when opts.launch.
+func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
+	if opts.bind != "" && !oneOf(opts.bind, bindLoopback, bindLAN) {
+		return fmt.Errorf("Invalid --bind %q: expected loopback or lan", opts.bind)
+	}
+	if opts.launch && ownsConsole() {
+		// A double-clicked console closes with the process; keep the error readable.
+		defer func() {
+			if err != nil {
+				if !errors.Is(err, errSilent) {
+					a.printError(err)
+				}
+				fmt.Fprintln(a.stderr, "Press Enter to close.")
+				a.prompt.readLine()
+				err = errSilent
+			}
+		}()
+	}
+	inst, err := a.resolveInstance(opts.instanceID)
+	if err != nil {
+		return err
+	}
+	if opts.launch {
+		if held, info, perr := probeLock(inst.LockPath()); perr == nil && held {
+			a.printf("Paperclip is already running at %s (pid %d); opening it.\n", info.URL, info.PID)
+			a.openBrowser(nil, info.URL, opts)
+			return nil
+		}
+	}
+
+	// 1-2. Layout, .env, config (quickstart on first run).
+	if err := mkdirPrivate(inst.Root); err != nil {
+		return err
+	}
+	if err := a.loadDotenv(inst); err != nil {
+		return err
+	}
+	cfg, err := readConfig(inst)
+	var le *configLoadError
+	if errors.As(err, &le) && le.Kind == configMissing {
+		qc, notes, qerr := a.quickstartConfig(inst, opts.bind, true)
+		if qerr != nil {
+			return qerr
+		}
+		if verr := qc.Validate(); verr != nil {
+			return &cliError{msg: "Invalid quickstart configuration: " + verr.Error()}
+		}
+		a.printLines(notes)
+		if _, perr := a.prepareInstance(inst, qc); perr != nil {
+			return perr
+		}
+		if werr := writeConfig(inst, qc, "onboard", a.now()); werr != nil {
+			return werr
+		}
+		a.printf("No config found; created quickstart config at %s\n", inst.ConfigPath)
+		cfg, err = readConfig(inst)
+	}
+	if err != nil {
+		return err
+	}
+	set, err := a.resolveSettings(inst, cfg.Config)
+	if err != nil {
+		return err
+	}
+	// Refused before doctor so the reason is this one sentence (§6.1 step 7).
+	if err := set.checkBindAllowed(); err != nil {
+		return err
+	}
+
+	// 3. Doctor, repairing without prompts.
+	rep := a.doctor(ctx, inst, doctorOptions{repair: opts.repair && !opts.noRepair, yes: true, forRun: true})
+	if rep.Failed > 0 {
+		return &cliError{msg: "Fix the failed checks above, then run paperclip run again."}
+	}
+	a.printf("\n")
+	if err := a.loadDotenv(inst); err != nil { // doctor may have created the JWT secret
+		return err
+	}
+	if set, err = a.resolveSettings(inst, cfg.Config); err != nil {
+		return err
+	}
+	a.exportDotenv()
+
+	// 4. Single-instance lock.
+	lock, err := acquireLock(inst.LockPath())
+	if errors.Is(err, errLockHeld) {
+		info, _ := readLockInfo(inst.LockPath())
+		return fmt.Errorf("Paperclip is already running for instance %q at %s (pid %d).", inst.ID, info.URL, info.PID)
+	}
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	ver, _ := buildVersion()
+	started := store.FormatTime(a.now())
+	lock.write(lockInfo{PID: os.Getpid(), URL: listenURL(set.Server.Host, set.Server.Port), StartedAt: started, Version: ver})
+
+	logger, logFile, err := a.newServerLogger(set)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	if set.DatabaseURLSet {
+		logger.Warn("DATABASE_URL is set but ignored: this version stores data in SQLite at " + set.Server.DatabasePath)
+	}
+
+	// 5. Database.
+	st, err := store.Open(ctx, set.Server.DatabasePath)
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer st.Close()
+	st.StorageDir, st.RunLogDir = set.Server.StorageDir, set.Server.RunLogDir
+	if set.Server.DeploymentMode == modeLocalTrusted {
+		if err := st.EnsureLocalBoard(ctx); err != nil {
+			return fmt.Errorf("prepare local board: %w", err)
+		}
+	}
+	tempSecret := false
+	if set.Server.AgentJWTSecret == "" {
+		// Only reachable with --no-repair: agents still authenticate until the restart.
+		if set.Server.AgentJWTSecret, err = newJWTSecret(); err != nil {
+			return err
+		}
+		tempSecret = true
+	}
+
+	// 7. Listener: the configured port or nothing; never another port.
+	ln, err := net.Listen("tcp", net.JoinHostPort(set.Server.Host, strconv.Itoa(set.Server.Port)))
+	if err != nil {
+		if isAddrInUse(err) {
+			return fmt.Errorf("Port %d is already in use by another program. Stop it, or set PORT / run paperclip configure --section server.", set.Server.Port)
+		}
+		return fmt.Errorf("listen on %s:%d: %w", set.Server.Host, set.Server.Port, err)
+	}
+	set.Server.Port = ln.Addr().(*net.TCPAddr).Port
+	url := listenURL(set.Server.Host, set.Server.Port)
+	if err := lock.write(lockInfo{PID: os.Getpid(), URL: url, StartedAt: started, Version: ver}); err != nil {
+		logger.Warn("write lock file failed", "error", err.Error())
+	}
+
+	srv := server.New(set.Server, st, logger.With("component", "http"), web.FS())
+	// Requests get their own context so a signal does not cancel in-flight work before
+	// Shutdown has let it finish; it is cancelled once Shutdown returns.
+	baseCtx, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelBase()
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		BaseContext:       func(net.Listener) context.Context { return baseCtx },
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    1 << 20,
+		// No Read/WriteTimeout: uploads, run-log streams and WebSockets are long-lived.
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+
+	// 8-9. Banner, browser.
+	schema, _ := st.CurrentSchemaVersion(ctx)
+	a.printBanner(inst, set, url, schema, st.Applied, tempSecret)
+	logger.Info("server started", "url", url, "instance", inst.ID, "version", ver, "pid", os.Getpid(),
+		"deployment_mode", set.Server.DeploymentMode, "exposure", set.Server.Exposure,
+		"schema_version", schema, "migrations_applied", st.Applied)
+	if opts.launch {
+		a.printf("Paperclip is running at %s. Keep this window open; press Ctrl+C to stop.\n", url)
+	}
+	a.openBrowser(logger, url+"/", opts)
+
+	// 10. Serve until asked to stop.
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		return fmt.Errorf("server stopped unexpectedly: %w", err)
+	}
+	stopForce := a.exitOnSecondSignal()
+	defer stopForce()
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
+		logger.Warn("graceful shutdown timed out; closing connections", "error", err.Error())
+		httpSrv.Close()
+	}
+	cancelBase()
+	logger.Info("server stopped")
+	return nil
+}
+
+// exportDotenv hands .env values to child processes (agents) without overriding the
+// real environment (§1). Only the server does this; other commands read a.dotenv.
+func (a *app) exportDotenv() {
+	for k, v := range a.dotenv {
+		if _, ok := a.lookupEnv(k); !ok {
+			os.Setenv(k, v)
+		}
+	}
+}
+
+// exitOnSecondSignal makes a second SIGINT/SIGTERM during shutdown exit at once (§6.4).
+func (a *app) exitOnSecondSignal() (stop func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ch:
+			fmt.Fprintln(a.stderr, "Forced exit.")
+			a.exit(1)
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+	}
+}
+
+// openBrowser opens url when §6.6 allows; failures are only reported.
+func (a *app) openBrowser(logger *slog.Logger, url string, opts runOptions) {
+	if !a.shouldOpenBrowser(opts) {
+		return
+	}
+	if err := a.openURL(url); err != nil {
+		a.printf("Could not open a browser; visit %s\n", url)
+		if logger != nil {
+			logger.Warn("open browser failed", "error", err.Error())
+		}
+	}
+}
+
+// listenURL is the address people can use: a wildcard bind is reached via localhost.
+func listenURL(host string, port int) string {
+	switch host {
+	case "", "0.0.0.0", "::", "[::]":
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(port))
+}

@@ -1,0 +1,45 @@
+package cli
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+)
+
+// version and commit are set at link time:
+//
+//	go build -ldflags "-X github.com/paperclipai/paperclip-go/cli.version=1.2.3 -X github.com/paperclipai/paperclip-go/cli.commit=abc1234"
+//
+// They are the only package-level variables of cli, and only the linker writes them.
+var (
+	version = "dev"
+	commit  = "unknown"
+)
+
+// buildVersion returns the version and commit, falling back to what the Go toolchain
+// recorded in the binary (module version, vcs.revision) when ldflags were not used.
+func buildVersion() (string, string) {
+	v, c := version, commit
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			v = info.Main.Version
+		}
+		if c == "unknown" {
+			for _, s := range info.Settings {
+				if s.Key == "vcs.revision" && s.Value != "" {
+					c = s.Value
+					if len(c) > 12 {
+						c = c[:12]
+					}
+				}
+			}
+		}
+	}
+	return v, c
+}
+
+// versionLine is what -V/--version prints after "paperclip ".
+func versionLine() string {
+	v, c := buildVersion()
+	return fmt.Sprintf("%s (%s, %s/%s)", v, c, runtime.GOOS, runtime.GOARCH)
+}
