@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"runtime/debug"
@@ -61,13 +62,15 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 		if !ok {
 			rec = &statusRecorder{ResponseWriter: w}
 		}
-		next.ServeHTTP(rec, r)
+		// withActor, further in, fills this in once it knows who is calling.
+		kind := new(string)
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), actorLogKey{}, kind)))
 		if !strings.HasPrefix(r.URL.Path, "/api/") {
 			return
 		}
 		actorType := "none"
-		if a, ok := r.Context().Value(actorLogKey{}).(*string); ok && *a != "" {
-			actorType = *a
+		if *kind != "" {
+			actorType = *kind
 		}
 		s.logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"duration_ms", time.Since(start).Milliseconds(), "actor_type", actorType)

@@ -55,3 +55,15 @@ func TestParseRange(t *testing.T) {
 		}
 	}
 }
+
+func TestAccessLogRecordsActor(t *testing.T) {
+	var logs bytes.Buffer
+	s := &Server{logger: slog.New(slog.NewJSONHandler(&logs, nil)), cfg: Config{DeploymentMode: ModeLocalTrusted}}
+	h := s.withAccessLog(s.withActor(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(204)
+	})))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/x", nil))
+	if !strings.Contains(logs.String(), `"actor_type":"board"`) || !strings.Contains(logs.String(), `"status":204`) {
+		t.Fatalf("access log: %s", logs.String())
+	}
+}
