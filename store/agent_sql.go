@@ -335,43 +335,34 @@ func (tx *Tx) checkManager(companyID, agentID, managerID string) error {
 	return nil
 }
 
-// liveURLKeys returns the url keys of the company's live agents, except one agent.
-func (tx *Tx) liveURLKeys(companyID, exceptID string) (map[string]bool, error) {
-	rows, err := tx.QueryContext(tx.ctx, `SELECT url_key FROM agents WHERE company_id = ? AND status <> 'terminated' AND id <> ?`,
-		companyID, exceptID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	keys := map[string]bool{}
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		keys[k] = true
-	}
-	return keys, rows.Err()
+// urlKeyTaken reports whether a live agent of the company other than exceptID holds key
+// (a point lookup on the partial unique index).
+func (tx *Tx) urlKeyTaken(companyID, exceptID, key string) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM agents WHERE company_id = ? AND url_key = ? AND status <> 'terminated' AND id <> ?`,
+		companyID, key, exceptID).Scan(&n)
+	return n > 0, err
 }
 
 // uniqueAgentName de-duplicates a new agent's name (data-model §3.5): a shortname taken
 // by a live agent gets " 2" … " 100", then " <unix ms>". A name without any [a-z0-9]
 // gets the agent id as url key (README §7), which cannot collide.
 func (tx *Tx) uniqueAgentName(companyID, agentID, name string) (string, string, error) {
-	taken, err := tx.liveURLKeys(companyID, agentID)
-	if err != nil {
-		return "", "", err
-	}
 	key := URLKey(name)
 	if key == "" {
 		return name, agentID, nil
 	}
-	if !taken[key] {
-		return name, key, nil
-	}
-	for n := 2; n <= 100; n++ {
-		cand := name + " " + strconv.Itoa(n)
-		if k := URLKey(cand); !taken[k] {
+	for n := 1; n <= 100; n++ {
+		cand := name
+		if n > 1 {
+			cand = name + " " + strconv.Itoa(n)
+		}
+		k := URLKey(cand)
+		taken, err := tx.urlKeyTaken(companyID, agentID, k)
+		if err != nil {
+			return "", "", err
+		}
+		if !taken {
 			return cand, k, nil
 		}
 	}

@@ -131,11 +131,11 @@ func (tx *Tx) applyAgentPatch(cur Agent, p AgentPatch, opts AgentUpdateOptions) 
 		next.Name = agentName(p.Name.Value)
 		next.URLKey = agentURLKey(next.Name, cur.ID)
 		if next.URLKey != cur.URLKey && cur.Status != AgentTerminated {
-			taken, err := tx.liveURLKeys(cur.CompanyID, cur.ID)
+			taken, err := tx.urlKeyTaken(cur.CompanyID, cur.ID, next.URLKey)
 			if err != nil {
 				return cur, ch, err
 			}
-			if taken[next.URLKey] {
+			if taken {
 				return cur, ch, Errorf(ECONFLICT, "Agent shortname '%s' is already in use in this company", next.URLKey)
 			}
 		}
