@@ -120,15 +120,23 @@ func TestAgentRedactionEverywhere(t *testing.T) {
 			t.Errorf("configuration lacks %s: %s", want, body)
 		}
 	}
-	// Sending the redacted header back keeps the stored one.
-	cfg := e.do("GET", "/api/agents/"+id, nil).JSON()["adapterConfig"]
-	if r := e.do("PATCH", "/api/agents/"+id, map[string]any{"adapterConfig": cfg}); r.Status != 200 {
+	// Sending a redacted read back keeps the stored values, metadata included.
+	read := e.do("GET", "/api/agents/"+id, nil).JSON()
+	if read["metadata"].(map[string]any)["apiKey"] != "***REDACTED***" {
+		t.Fatalf("metadata not redacted: %v", read["metadata"])
+	}
+	if r := e.do("PATCH", "/api/agents/"+id, map[string]any{"adapterConfig": read["adapterConfig"], "metadata": read["metadata"],
+		"runtimeConfig": read["runtimeConfig"]}); r.Status != 200 {
 		t.Fatalf("round trip %d %s", r.Status, r.Body)
 	}
 	stored, _ := e.store.FindAgentByID(t.Context(), id)
-	if stored.AdapterConfig["headers"].(map[string]any)["Authorization"] != "Bearer hunter3" {
-		t.Fatalf("header lost: %v", stored.AdapterConfig)
+	if stored.AdapterConfig["headers"].(map[string]any)["Authorization"] != "Bearer hunter3" || stored.Metadata["apiKey"] != "hunter2" {
+		t.Fatalf("secrets lost: %v %v", stored.AdapterConfig, stored.Metadata)
 	}
+	e.run(t, []scenario{
+		{"placeholder without stored value", "POST", "/api/companies/" + cid + "/agents", map[string]any{"name": "P", "metadata": map[string]any{"password": "***REDACTED***"}}, nil, 422,
+			[]string{"Refusing to persist redacted placeholder for key: password"}},
+	})
 }
 
 func TestAdapterUtilityRoutes(t *testing.T) {

@@ -136,6 +136,19 @@ func restoreRedacted(key string, next, stored any) (any, error) {
 	return next, nil
 }
 
+// restoreObject applies restoreRedacted to an object field (runtimeConfig, metadata);
+// nil stays nil.
+func restoreObject(field string, next, stored map[string]any) (map[string]any, error) {
+	if next == nil {
+		return nil, nil
+	}
+	v, err := restoreRedacted(field, next, stored)
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[string]any), nil
+}
+
 // prepareAdapterConfig turns a requested adapterConfig into the form that is stored:
 // placeholders restored from the stored config, env bindings normalised and checked
 // (secrets.md §4.2), adapter-specific checks applied.

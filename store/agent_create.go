@@ -146,7 +146,11 @@ func (tx *Tx) insertAgent(companyID string, in AgentInput, status string) (Agent
 	if a.AdapterConfig, err = tx.prepareAdapterConfig(companyID, a.AdapterType, in.AdapterConfig.Value, nil); err != nil {
 		return a, err
 	}
-	a.RuntimeConfig = normalizeRuntimeConfig(in.RuntimeConfig.Value)
+	requested, err := restoreObject("runtimeConfig", in.RuntimeConfig.Value, nil)
+	if err != nil {
+		return a, err
+	}
+	a.RuntimeConfig = normalizeRuntimeConfig(requested)
 	a.Permissions.CanCreateAgents = a.Role == RoleCEO
 	// Only the board may grant agent creation at hire time; an agent cannot mint
 	// creators by hiring them (agents.md §4.1).
@@ -154,7 +158,9 @@ func (tx *Tx) insertAgent(companyID string, in AgentInput, status string) (Agent
 		a.Permissions.CanCreateAgents = *v
 	}
 	a.Title, a.Icon, a.Capabilities = in.Title.Ptr(), in.Icon.Ptr(), in.Capabilities.Ptr()
-	a.Metadata = in.Metadata.Value
+	if a.Metadata, err = restoreObject("metadata", in.Metadata.Value, nil); err != nil {
+		return a, err
+	}
 	if a.Name, a.URLKey, err = tx.uniqueAgentName(companyID, a.ID, agentName(in.Name.Value)); err != nil {
 		return a, err
 	}

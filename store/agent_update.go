@@ -174,7 +174,11 @@ func (tx *Tx) applyAgentPatch(cur Agent, p AgentPatch, opts AgentUpdateOptions) 
 		return cur, ch, Errorf(EFORBIDDEN, "Only the target agent or an ancestor manager can update instructions path")
 	}
 	if p.RuntimeConfig.Set {
-		next.RuntimeConfig = normalizeRuntimeConfig(p.RuntimeConfig.Value)
+		cfg, err := restoreObject("runtimeConfig", p.RuntimeConfig.Value, cur.RuntimeConfig)
+		if err != nil {
+			return cur, ch, err
+		}
+		next.RuntimeConfig = normalizeRuntimeConfig(cfg)
 	}
 	if p.BudgetMonthlyCents.Set {
 		next.BudgetMonthlyCents = p.BudgetMonthlyCents.Value
@@ -186,7 +190,11 @@ func (tx *Tx) applyAgentPatch(cur Agent, p AgentPatch, opts AgentUpdateOptions) 
 		}
 	}
 	if p.Metadata.Set {
-		next.Metadata = p.Metadata.Value
+		m, err := restoreObject("metadata", p.Metadata.Value, cur.Metadata)
+		if err != nil {
+			return cur, ch, err
+		}
+		next.Metadata = m
 	}
 	ch.before, ch.after = cur.snapshot(), next.snapshot()
 	ch.keys = changedKeys(ch.before, ch.after)
