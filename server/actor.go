@@ -78,10 +78,10 @@ func (s *Server) resolveBearer(ctx context.Context, token, runID string) (store.
 		return store.Actor{}, errBadCredentials
 	case strings.HasPrefix(token, "pcp_board_"):
 		return store.Actor{}, errBadCredentials
-	case strings.HasPrefix(token, "pcp_"):
-		return store.Actor{}, errBadCredentials
+	case strings.HasPrefix(token, store.AgentKeyPrefix):
+		return s.resolveAgentKey(ctx, token, runID)
 	case strings.Count(token, ".") == 2:
-		return store.Actor{}, errBadCredentials
+		return s.resolveRunJWT(ctx, token, runID)
 	}
 	return store.Actor{}, errBadCredentials
 }

@@ -166,3 +166,26 @@ func (e *env) mustCompany(name string) map[string]any {
 	}
 	return r.JSON()
 }
+
+// mustAgent creates an agent in a company over the API (as the board) and returns its JSON.
+func (e *env) mustAgent(companyID string, body map[string]any) map[string]any {
+	e.t.Helper()
+	r := e.do(http.MethodPost, "/api/companies/"+companyID+"/agents", body)
+	if r.Status != http.StatusCreated {
+		e.t.Fatalf("create agent: %d %s", r.Status, r.Body)
+	}
+	return r.JSON()
+}
+
+// agentKey creates an API key for an agent (as the board) and returns its token.
+func (e *env) agentKey(agentID string) string {
+	e.t.Helper()
+	r := e.do(http.MethodPost, "/api/agents/"+agentID+"/keys", map[string]any{"name": "test"})
+	if r.Status != http.StatusCreated {
+		e.t.Fatalf("create agent key: %d %s", r.Status, r.Body)
+	}
+	return r.JSON()["token"].(string)
+}
+
+// bearer is the Authorization header pair for a token.
+func bearer(token string) []string { return []string{"Authorization", "Bearer " + token} }

@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+)
+
+// RuntimeState is an agent's runtime row (agents.md §8); an agent without one reads as
+// zeros and nulls stamped with the agent's times.
+type RuntimeState struct {
+	AgentID                string  `json:"agentId"`
+	CompanyID              string  `json:"companyId"`
+	AdapterType            string  `json:"adapterType"`
+	SessionID              *string `json:"sessionId"`
+	StateJSON              JSONRaw `json:"stateJson"`
+	LastRunID              *string `json:"lastRunId"`
+	LastRunStatus          *string `json:"lastRunStatus"`
+	TotalInputTokens       int64   `json:"totalInputTokens"`
+	TotalOutputTokens      int64   `json:"totalOutputTokens"`
+	TotalCachedInputTokens int64   `json:"totalCachedInputTokens"`
+	TotalCostCents         int64   `json:"totalCostCents"`
+	IdleSkipCount          int64   `json:"idleSkipCount"`
+	LastIdleSkipAt         *string `json:"lastIdleSkipAt"`
+	LastError              *string `json:"lastError"`
+	CreatedAt              string  `json:"createdAt"`
+	UpdatedAt              string  `json:"updatedAt"`
+}
+
+// TaskSession is one adapter session kept per task (agents.md §8).
+type TaskSession struct {
+	ID                string  `json:"id"`
+	CompanyID         string  `json:"companyId"`
+	AgentID           string  `json:"agentId"`
+	AdapterType       string  `json:"adapterType"`
+	TaskKey           string  `json:"taskKey"`
+	SessionParamsJSON JSONRaw `json:"sessionParamsJson"`
+	SessionDisplayID  *string `json:"sessionDisplayId"`
+	LastRunID         *string `json:"lastRunId"`
+	LastError         *string `json:"lastError"`
+	CreatedAt         string  `json:"createdAt"`
+	UpdatedAt         string  `json:"updatedAt"`
+}
+
+// redactedJSON redacts stored JSON text for a read; empty or invalid text gives fallback.
+func redactedJSON(text sql.NullString, fallback string) JSONRaw {
+	if !text.Valid {
+		return JSONRaw(fallback)
+	}
+	var v any
+	if json.Unmarshal([]byte(text.String), &v) != nil {
+		return JSONRaw(fallback)
+	}
+	raw, err := RedactJSON(v)
+	if err != nil || raw == nil {
+		return JSONRaw(fallback)
+	}
+	return raw
+}
+
+func findRuntimeState(ctx context.Context, q querier, a Agent) (RuntimeState, error) {
+	st := RuntimeState{AgentID: a.ID, CompanyID: a.CompanyID, AdapterType: a.AdapterType, StateJSON: JSONRaw("{}"),
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+	var session, state, lastRun, lastStatus, lastSkip, lastErr sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT adapter_type, session_id, state_json, last_run_id, last_run_status, total_input_tokens,
+		total_output_tokens, total_cached_input_tokens, total_cost_cents, idle_skip_count, last_idle_skip_at, last_error,
+		created_at, updated_at FROM agent_runtime_state WHERE agent_id = ?`, a.ID).Scan(&st.AdapterType, &session, &state,
+		&lastRun, &lastStatus, &st.TotalInputTokens, &st.TotalOutputTokens, &st.TotalCachedInputTokens, &st.TotalCostCents,
+		&st.IdleSkipCount, &lastSkip, &lastErr, &st.CreatedAt, &st.UpdatedAt)
+	if err == sql.ErrNoRows {
+		return st, nil
+	}
+	if err != nil {
+		return st, err
+	}
+	st.SessionID, st.LastRunID, st.LastRunStatus = strPtr(session), strPtr(lastRun), strPtr(lastStatus)
+	st.LastIdleSkipAt, st.LastError = strPtr(lastSkip), strPtr(lastErr)
+	st.StateJSON = redactedJSON(state, "{}")
+	return st, nil
+}
+
+// FindRuntimeState returns the runtime state of an agent.
+func (s *Store) FindRuntimeState(ctx context.Context, a Agent) (RuntimeState, error) {
+	return findRuntimeState(ctx, s.reader, a)
+}
+
+// FindTaskSessions lists an agent's task sessions, most recently updated first.
+func (s *Store) FindTaskSessions(ctx context.Context, agentID string) ([]TaskSession, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT id, company_id, agent_id, adapter_type, task_key, session_params_json,
+		session_display_id, last_run_id, last_error, created_at, updated_at FROM agent_task_sessions
+		WHERE agent_id = ? ORDER BY updated_at DESC, id DESC`, agentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []TaskSession{}
+	for rows.Next() {
+		var t TaskSession
+		var params, display, lastRun, lastErr sql.NullString
+		if err := rows.Scan(&t.ID, &t.CompanyID, &t.AgentID, &t.AdapterType, &t.TaskKey, &params, &display, &lastRun,
+			&lastErr, &t.CreatedAt, &t.UpdatedAt); err != nil {
+			return nil, err
+		}
+		t.SessionParamsJSON = redactedJSON(params, "null")
+		t.SessionDisplayID, t.LastRunID, t.LastError = strPtr(display), strPtr(lastRun), strPtr(lastErr)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// ResetSessionInput is the body of POST .../runtime-state/reset-session.
+type ResetSessionInput struct {
+	TaskKey Optional[string] `json:"taskKey"`
+}
+
+// ResetAgentSession forgets adapter sessions so the next run starts fresh: one task's
+// session, or (without taskKey) the agent session and every task session.
+func (s *Store) ResetAgentSession(ctx context.Context, agentID string, in ResetSessionInput) (RuntimeState, error) {
+	var st RuntimeState
+	err := s.write(ctx, func(tx *Tx) error {
+		a, err := s.findAgent(ctx, tx, agentID)
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		taskKey := in.TaskKey.Ptr()
+		if taskKey != nil && strings.TrimSpace(*taskKey) != "" {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM agent_task_sessions WHERE agent_id = ? AND task_key = ?`, agentID, *taskKey); err != nil {
+				return err
+			}
+		} else {
+			taskKey = nil
+			if _, err := tx.ExecContext(ctx, `UPDATE agent_runtime_state SET session_id = NULL, updated_at = ? WHERE agent_id = ?`, now, agentID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM agent_task_sessions WHERE agent_id = ?`, agentID); err != nil {
+				return err
+			}
+		}
+		if err := tx.logActivity(a.CompanyID, "agent.runtime_session_reset", "agent", agentID, map[string]any{"taskKey": taskKey}); err != nil {
+			return err
+		}
+		st, err = findRuntimeState(ctx, tx, a)
+		return err
+	})
+	return st, err
+}
+
+// RunSummary is the short form of a run embedded in issue rows.
+type RunSummary struct {
+	ID               string  `json:"id"`
+	Status           string  `json:"status"`
+	AgentID          string  `json:"agentId"`
+	InvocationSource string  `json:"invocationSource"`
+	TriggerDetail    *string `json:"triggerDetail"`
+	StartedAt        *string `json:"startedAt"`
+	FinishedAt       *string `json:"finishedAt"`
+	CreatedAt        string  `json:"createdAt"`
+}
+
+// InboxItem is one row of GET /agents/me/inbox-lite.
+type InboxItem struct {
+	ID                        string      `json:"id"`
+	Identifier                string      `json:"identifier"`
+	Title                     string      `json:"title"`
+	Status                    string      `json:"status"`
+	Priority                  string      `json:"priority"`
+	ProjectID                 *string     `json:"projectId"`
+	GoalID                    *string     `json:"goalId"`
+	ParentID                  *string     `json:"parentId"`
+	UpdatedAt                 string      `json:"updatedAt"`
+	ActiveRun                 *RunSummary `json:"activeRun"`
+	DependencyReady           bool        `json:"dependencyReady"`
+	UnresolvedBlockerCount    int         `json:"unresolvedBlockerCount"`
+	UnresolvedBlockerIssueIDs []string    `json:"unresolvedBlockerIssueIds"`
+}
+
+// inboxLimit caps the inbox (agents.md §3.3).
+const inboxLimit = 500
+
+// FindInboxLite lists an agent's open assigned issues (todo, in_progress, blocked; not
+// hidden) by priority then most recently updated, with blocker state and live run.
+func (s *Store) FindInboxLite(ctx context.Context, companyID, agentID string) ([]InboxItem, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT i.id, i.identifier, i.title, i.status, i.priority, i.project_id, i.goal_id,
+		i.parent_id, i.updated_at, r.id, r.status, r.agent_id, r.invocation_source, r.trigger_detail, r.started_at,
+		r.finished_at, r.created_at
+		FROM issues i LEFT JOIN heartbeat_runs r ON r.id = i.execution_run_id AND r.status IN ('queued', 'running')
+		WHERE i.company_id = ? AND i.assignee_agent_id = ? AND i.status IN ('todo', 'in_progress', 'blocked') AND i.hidden_at IS NULL
+		ORDER BY CASE i.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
+		i.updated_at DESC, i.id LIMIT ?`, companyID, agentID, inboxLimit)
+	if err != nil {
+		return nil, err
+	}
+	out := []InboxItem{}
+	index := map[string]int{}
+	for rows.Next() {
+		var it InboxItem
+		var project, goal, parent, runID, runStatus, runAgent, runSource, runTrigger, runStarted, runFinished, runCreated sql.NullString
+		if err := rows.Scan(&it.ID, &it.Identifier, &it.Title, &it.Status, &it.Priority, &project, &goal, &parent, &it.UpdatedAt,
+			&runID, &runStatus, &runAgent, &runSource, &runTrigger, &runStarted, &runFinished, &runCreated); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		it.ProjectID, it.GoalID, it.ParentID = strPtr(project), strPtr(goal), strPtr(parent)
+		if runID.Valid {
+			it.ActiveRun = &RunSummary{ID: runID.String, Status: runStatus.String, AgentID: runAgent.String,
+				InvocationSource: runSource.String, TriggerDetail: strPtr(runTrigger), StartedAt: strPtr(runStarted),
+				FinishedAt: strPtr(runFinished), CreatedAt: runCreated.String}
+		}
+		it.UnresolvedBlockerIssueIDs = []string{}
+		it.DependencyReady = true
+		index[it.ID] = len(out)
+		out = append(out, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// One query for every blocker of the agent's issues; a blocker resolves only when done.
+	blockers, err := s.reader.QueryContext(ctx, `SELECT rel.related_issue_id, rel.issue_id FROM issue_relations rel
+		JOIN issues blocked ON blocked.id = rel.related_issue_id
+		JOIN issues blocker ON blocker.id = rel.issue_id
+		WHERE rel.company_id = ? AND rel.type = 'blocks' AND blocked.assignee_agent_id = ? AND blocker.status <> 'done'
+		ORDER BY blocker.issue_number, blocker.id`, companyID, agentID)
+	if err != nil {
+		return nil, err
+	}
+	defer blockers.Close()
+	for blockers.Next() {
+		var blocked, blocker string
+		if err := blockers.Scan(&blocked, &blocker); err != nil {
+			return nil, err
+		}
+		if i, ok := index[blocked]; ok {
+			it := &out[i]
+			it.UnresolvedBlockerIssueIDs = append(it.UnresolvedBlockerIssueIDs, blocker)
+			it.UnresolvedBlockerCount++
+			it.DependencyReady = false
+		}
+	}
+	return out, blockers.Err()
+}
+
+// RunRef is what authentication needs to know about a heartbeat run.
+type RunRef struct {
+	ID         string
+	CompanyID  string
+	AgentID    string
+	Status     string
+	FinishedAt *string
+}
+
+// IsLive reports whether the run is queued or running (scheduled_retry counts as live).
+func (r RunRef) IsLive() bool {
+	return r.Status == "queued" || r.Status == "running" || r.Status == "scheduled_retry"
+}
+
+// FindRunRef returns the auth view of a run, or "Heartbeat run not found".
+func (s *Store) FindRunRef(ctx context.Context, runID string) (RunRef, error) {
+	r := RunRef{ID: runID}
+	var finished sql.NullString
+	err := s.reader.QueryRowContext(ctx, `SELECT company_id, agent_id, status, finished_at FROM heartbeat_runs WHERE id = ?`, runID).
+		Scan(&r.CompanyID, &r.AgentID, &r.Status, &finished)
+	r.FinishedAt = strPtr(finished)
+	return r, translate(err, "Heartbeat run")
+}
+
+// RecordJWTRunMismatch writes the audit row of a run JWT presented with another run id
+// in X-Paperclip-Run-Id (README §5); the actor in ctx is the JWT's agent.
+func (s *Store) RecordJWTRunMismatch(ctx context.Context, companyID, claimRunID, headerRunID string) error {
+	return s.write(ctx, func(tx *Tx) error {
+		return tx.logActivity(companyID, "auth.agent_jwt_run_header_mismatch", "heartbeat_run", claimRunID,
+			map[string]any{"claimRunId": claimRunID, "headerRunId": headerRunID})
+	})
+}

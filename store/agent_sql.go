@@ -1,0 +1,379 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+const agentColumns = `a.id, a.company_id, a.name, a.url_key, a.role, a.title, a.icon, a.status, a.reports_to, a.capabilities,
+	a.adapter_type, a.adapter_config, a.runtime_config, a.budget_monthly_cents,
+	(SELECT COALESCE(SUM(e.cost_cents), 0) FROM cost_events e WHERE e.company_id = a.company_id AND e.agent_id = a.id
+		AND e.occurred_at >= ? AND e.occurred_at < ?),
+	a.pause_reason, a.paused_at, a.error_reason, a.permissions, a.last_heartbeat_at, a.metadata, a.created_at, a.updated_at`
+
+const agentSelect = `SELECT ` + agentColumns + ` FROM agents a`
+
+func scanAgent(sc interface{ Scan(...any) error }) (Agent, error) {
+	var a Agent
+	var title, icon, reportsTo, caps, pauseReason, pausedAt, errReason, lastHB, metadata sql.NullString
+	var adapterCfg, runtimeCfg, perms string
+	err := sc.Scan(&a.ID, &a.CompanyID, &a.Name, &a.URLKey, &a.Role, &title, &icon, &a.Status, &reportsTo, &caps,
+		&a.AdapterType, &adapterCfg, &runtimeCfg, &a.BudgetMonthlyCents, &a.SpentMonthlyCents,
+		&pauseReason, &pausedAt, &errReason, &perms, &lastHB, &metadata, &a.CreatedAt, &a.UpdatedAt)
+	if err != nil {
+		return a, err
+	}
+	a.Title, a.Icon, a.ReportsTo, a.Capabilities = strPtr(title), strPtr(icon), strPtr(reportsTo), strPtr(caps)
+	a.PauseReason, a.PausedAt, a.ErrorReason, a.LastHeartbeatAt = strPtr(pauseReason), strPtr(pausedAt), strPtr(errReason), strPtr(lastHB)
+	a.AdapterConfig = decodeObject(adapterCfg)
+	a.RuntimeConfig = decodeObject(runtimeCfg)
+	json.Unmarshal([]byte(perms), &a.Permissions)
+	if metadata.Valid {
+		var m map[string]any
+		if json.Unmarshal([]byte(metadata.String), &m) == nil {
+			a.Metadata = m
+		}
+	}
+	return a, nil
+}
+
+func (s *Store) findAgent(ctx context.Context, q querier, id string) (Agent, error) {
+	start, end := MonthWindow(s.Now())
+	a, err := scanAgent(q.QueryRowContext(ctx, agentSelect+` WHERE a.id = ?`, start, end, id))
+	return a, translate(err, "Agent")
+}
+
+// FindAgentByID returns one agent or "Agent not found".
+func (s *Store) FindAgentByID(ctx context.Context, id string) (Agent, error) {
+	if !IsUUID(id) {
+		return Agent{}, NotFound("Agent")
+	}
+	return s.findAgent(ctx, s.reader, id)
+}
+
+// FindAgentByShortname resolves a url key among the live (not terminated) agents of a
+// company (README §7).
+func (s *Store) FindAgentByShortname(ctx context.Context, companyID, shortname string) (Agent, error) {
+	key := URLKey(shortname)
+	if key == "" {
+		key = strings.ToLower(strings.TrimSpace(shortname))
+	}
+	start, end := MonthWindow(s.Now())
+	rows, err := s.reader.QueryContext(ctx, agentSelect+` WHERE a.company_id = ? AND a.url_key = ? AND a.status <> 'terminated'
+		ORDER BY a.created_at, a.id LIMIT 2`, start, end, companyID, key)
+	if err != nil {
+		return Agent{}, err
+	}
+	defer rows.Close()
+	var found []Agent
+	for rows.Next() {
+		a, err := scanAgent(rows)
+		if err != nil {
+			return Agent{}, err
+		}
+		found = append(found, a)
+	}
+	if err := rows.Err(); err != nil {
+		return Agent{}, err
+	}
+	switch len(found) {
+	case 0:
+		return Agent{}, NotFound("Agent")
+	case 1:
+		return found[0], nil
+	}
+	return Agent{}, Errorf(ECONFLICT, "Agent shortname is ambiguous in this company. Use the agent ID.")
+}
+
+// FindAgents lists a company's agents oldest first.
+func (s *Store) FindAgents(ctx context.Context, f AgentFilter) ([]Agent, error) {
+	start, end := MonthWindow(s.Now())
+	query := agentSelect + ` WHERE a.company_id = ?`
+	args := []any{start, end, f.CompanyID}
+	if !f.IncludeTerminated {
+		query += ` AND a.status <> 'terminated'`
+	}
+	query += ` ORDER BY a.created_at, a.id`
+	if f.Limit > 0 {
+		query += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit, f.Offset)
+	} else if f.Offset > 0 {
+		query += ` LIMIT -1 OFFSET ?`
+		args = append(args, f.Offset)
+	}
+	rows, err := s.reader.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Agent{}
+	for rows.Next() {
+		a, err := scanAgent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// FindAgentDetail returns the detail view of an agent.
+func (s *Store) FindAgentDetail(ctx context.Context, id string) (AgentDetail, error) {
+	a, err := s.FindAgentByID(ctx, id)
+	if err != nil {
+		return AgentDetail{}, err
+	}
+	return s.AgentDetailOf(ctx, a)
+}
+
+// AgentDetailOf adds the chain of command and access summary to a loaded agent.
+func (s *Store) AgentDetailOf(ctx context.Context, a Agent) (AgentDetail, error) {
+	d := AgentDetail{Agent: a, ChainOfCommand: []ChainEntry{}}
+	seen := map[string]bool{a.ID: true}
+	next := a.ReportsTo
+	for next != nil && len(d.ChainOfCommand) < 50 && !seen[*next] {
+		seen[*next] = true
+		var e ChainEntry
+		var title, up sql.NullString
+		err := s.reader.QueryRowContext(ctx, `SELECT id, name, role, title, reports_to FROM agents WHERE id = ? AND company_id = ?`,
+			*next, a.CompanyID).Scan(&e.ID, &e.Name, &e.Role, &title, &up)
+		if err == sql.ErrNoRows {
+			break
+		}
+		if err != nil {
+			return d, err
+		}
+		e.Title = strPtr(title)
+		d.ChainOfCommand = append(d.ChainOfCommand, e)
+		next = strPtr(up)
+	}
+	grant, err := s.principalHasGrant(ctx, s.reader, a.CompanyID, "agent", a.ID, PermTasksAssign)
+	if err != nil {
+		return d, err
+	}
+	switch {
+	case a.Role == RoleCEO:
+		d.Access = AgentAccess{true, "ceo_role"}
+	case grant:
+		d.Access = AgentAccess{true, "explicit_grant"}
+	case a.Permissions.CanCreateAgents:
+		d.Access = AgentAccess{true, "agent_creator"}
+	default:
+		d.Access = AgentAccess{false, "none"}
+	}
+	return d, nil
+}
+
+func (s *Store) principalHasGrant(ctx context.Context, q querier, companyID, principalType, principalID, key string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM principal_permission_grants WHERE company_id = ? AND principal_type = ?
+		AND principal_id = ? AND permission_key = ?`, companyID, principalType, principalID, key).Scan(&n)
+	return n > 0, err
+}
+
+// AgentHasGrant reports whether an agent holds an explicit permission grant.
+func (s *Store) AgentHasGrant(ctx context.Context, companyID, agentID, key string) (bool, error) {
+	return s.principalHasGrant(ctx, s.reader, companyID, "agent", agentID, key)
+}
+
+// roleDefaultGrants are the permission keys a human membership role carries (access-auth §8.1).
+var roleDefaultGrants = map[string][]string{
+	"owner":    OwnerDefaultGrants,
+	"admin":    {"agents:create", "agents:configure", "users:invite", "tasks:assign", "joins:approve"},
+	"operator": {"tasks:assign"},
+	"viewer":   {},
+}
+
+// UserHasPermission decides a permission for a board user that is not an instance admin:
+// an active membership whose role carries the key by default, or an explicit grant.
+func (s *Store) UserHasPermission(ctx context.Context, companyID, userID, key string) (bool, error) {
+	m, err := s.FindUserMembership(ctx, companyID, userID)
+	if ErrorCode(err) == ENOTFOUND {
+		return false, nil
+	}
+	if err != nil || m.Status != "active" {
+		return false, err
+	}
+	if contains(roleDefaultGrants[m.Role], key) {
+		return true, nil
+	}
+	return s.principalHasGrant(ctx, s.reader, companyID, "user", userID, key)
+}
+
+// IsAncestorManager reports whether managerID is above agentID in its chain of command.
+func (s *Store) IsAncestorManager(ctx context.Context, managerID, agentID string) (bool, error) {
+	seen := map[string]bool{agentID: true}
+	cur := agentID
+	for i := 0; i < 1000; i++ {
+		var up sql.NullString
+		err := s.reader.QueryRowContext(ctx, `SELECT reports_to FROM agents WHERE id = ?`, cur).Scan(&up)
+		if err == sql.ErrNoRows || !up.Valid {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if up.String == managerID {
+			return true, nil
+		}
+		if seen[up.String] {
+			return false, nil
+		}
+		seen[up.String] = true
+		cur = up.String
+	}
+	return false, nil
+}
+
+// OrgTree builds the org chart forest (agents.md §3.4): terminated agents left out,
+// agents whose manager is missing or terminated become roots, siblings oldest first.
+func (s *Store) OrgTree(ctx context.Context, companyID string) ([]OrgNode, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT id, name, role, status, reports_to FROM agents
+		WHERE company_id = ? AND status <> 'terminated' ORDER BY created_at, id`, companyID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type row struct {
+		node OrgNode
+		up   string
+	}
+	var all []row
+	index := map[string]int{}
+	for rows.Next() {
+		var r row
+		var up sql.NullString
+		if err := rows.Scan(&r.node.ID, &r.node.Name, &r.node.Role, &r.node.Status, &up); err != nil {
+			return nil, err
+		}
+		r.up = up.String
+		index[r.node.ID] = len(all)
+		all = append(all, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	children := map[string][]int{}
+	var roots []int
+	for i, r := range all {
+		if _, ok := index[r.up]; ok && r.up != r.node.ID {
+			children[r.up] = append(children[r.up], i)
+		} else {
+			roots = append(roots, i)
+		}
+	}
+	// A reporting cycle (impossible through the API) would leave agents unreachable;
+	// they are surfaced as roots rather than dropped.
+	placed := map[int]bool{}
+	var build func(i int, depth int) OrgNode
+	build = func(i int, depth int) OrgNode {
+		placed[i] = true
+		n := all[i].node
+		n.Reports = []OrgNode{}
+		if depth < 1000 {
+			for _, c := range children[n.ID] {
+				if !placed[c] {
+					n.Reports = append(n.Reports, build(c, depth+1))
+				}
+			}
+		}
+		return n
+	}
+	out := []OrgNode{}
+	for _, i := range roots {
+		out = append(out, build(i, 0))
+	}
+	for i := range all {
+		if !placed[i] {
+			out = append(out, build(i, 0))
+		}
+	}
+	return out, nil
+}
+
+// checkManager applies the reportsTo rules (data-model §3.5) for agentID ("" on create).
+func (tx *Tx) checkManager(companyID, agentID, managerID string) error {
+	if agentID != "" && managerID == agentID {
+		return Errorf(EUNPROCESSABLE, "Agent cannot report to itself")
+	}
+	var mc string
+	err := tx.QueryRowContext(tx.ctx, `SELECT company_id FROM agents WHERE id = ?`, managerID).Scan(&mc)
+	if err == sql.ErrNoRows {
+		return NotFound("Manager")
+	}
+	if err != nil {
+		return err
+	}
+	if mc != companyID {
+		return Errorf(EUNPROCESSABLE, "Manager must belong to same company")
+	}
+	if agentID == "" {
+		return nil
+	}
+	seen := map[string]bool{}
+	cur := managerID
+	for !seen[cur] {
+		seen[cur] = true
+		var up sql.NullString
+		if err := tx.QueryRowContext(tx.ctx, `SELECT reports_to FROM agents WHERE id = ?`, cur).Scan(&up); err != nil {
+			if err == sql.ErrNoRows {
+				return nil
+			}
+			return err
+		}
+		if !up.Valid {
+			return nil
+		}
+		if up.String == agentID {
+			return Errorf(EUNPROCESSABLE, "Reporting relationship would create cycle")
+		}
+		cur = up.String
+	}
+	return nil
+}
+
+// urlKeyTaken reports whether a live agent of the company other than exceptID holds key
+// (a point lookup on the partial unique index).
+func (tx *Tx) urlKeyTaken(companyID, exceptID, key string) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM agents WHERE company_id = ? AND url_key = ? AND status <> 'terminated' AND id <> ?`,
+		companyID, key, exceptID).Scan(&n)
+	return n > 0, err
+}
+
+// uniqueAgentName de-duplicates a new agent's name (data-model §3.5): a shortname taken
+// by a live agent gets " 2" … " 100", then " <unix ms>". A name without any [a-z0-9]
+// gets the agent id as url key (README §7), which cannot collide.
+func (tx *Tx) uniqueAgentName(companyID, agentID, name string) (string, string, error) {
+	key := URLKey(name)
+	if key == "" {
+		return name, agentID, nil
+	}
+	for n := 1; n <= 100; n++ {
+		cand := name
+		if n > 1 {
+			cand = name + " " + strconv.Itoa(n)
+		}
+		k := URLKey(cand)
+		taken, err := tx.urlKeyTaken(companyID, agentID, k)
+		if err != nil {
+			return "", "", err
+		}
+		if !taken {
+			return cand, k, nil
+		}
+	}
+	cand := name + " " + strconv.FormatInt(tx.now.UnixMilli(), 10)
+	return cand, URLKey(cand), nil
+}
+
+// agentURLKey is the url key for a renamed agent: its derivation, or its id when empty.
+func agentURLKey(name, id string) string {
+	if k := URLKey(name); k != "" {
+		return k
+	}
+	return id
+}

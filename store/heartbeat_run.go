@@ -1,0 +1,306 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+)
+
+// HeartbeatRun is one run row (agents.md §10); its JSON fields are redacted on read.
+// Summary runs leave out resultJson, contextSnapshot and the output excerpts.
+type HeartbeatRun struct {
+	ID               string
+	CompanyID        string
+	AgentID          string
+	InvocationSource string
+	TriggerDetail    *string
+	Status           string
+	IssueID          *string
+	StartedAt        *string
+	FinishedAt       *string
+	Error            *string
+	ErrorCode        *string
+	WakeupRequestID  *string
+	ExitCode         *int64
+	Signal           *string
+	UsageJSON        JSONRaw
+	ResultJSON       JSONRaw
+	SessionIDBefore  *string
+	SessionIDAfter   *string
+	LogStore         *string
+	LogRef           *string
+	LogBytes         *int64
+	StdoutExcerpt    *string
+	StderrExcerpt    *string
+	ProcessPID       *int64
+	ProcessStartedAt *string
+	LastOutputAt     *string
+	RetryOfRunID     *string
+	ContextSnapshot  JSONRaw
+	CreatedAt        string
+	UpdatedAt        string
+
+	Summary bool
+}
+
+type runWire struct {
+	ID               string  `json:"id"`
+	CompanyID        string  `json:"companyId"`
+	AgentID          string  `json:"agentId"`
+	InvocationSource string  `json:"invocationSource"`
+	TriggerDetail    *string `json:"triggerDetail"`
+	Status           string  `json:"status"`
+	IssueID          *string `json:"issueId"`
+	StartedAt        *string `json:"startedAt"`
+	FinishedAt       *string `json:"finishedAt"`
+	Error            *string `json:"error"`
+	ErrorCode        *string `json:"errorCode"`
+	WakeupRequestID  *string `json:"wakeupRequestId"`
+	ExitCode         *int64  `json:"exitCode"`
+	Signal           *string `json:"signal"`
+	UsageJSON        JSONRaw `json:"usageJson"`
+	SessionIDBefore  *string `json:"sessionIdBefore"`
+	SessionIDAfter   *string `json:"sessionIdAfter"`
+	LogStore         *string `json:"logStore"`
+	LogRef           *string `json:"logRef"`
+	LogBytes         *int64  `json:"logBytes"`
+	ProcessPID       *int64  `json:"processPid"`
+	ProcessStartedAt *string `json:"processStartedAt"`
+	LastOutputAt     *string `json:"lastOutputAt"`
+	RetryOfRunID     *string `json:"retryOfRunId"`
+	CreatedAt        string  `json:"createdAt"`
+	UpdatedAt        string  `json:"updatedAt"`
+}
+
+// MarshalJSON writes the run, without the heavy fields when Summary is set.
+func (r HeartbeatRun) MarshalJSON() ([]byte, error) {
+	w := runWire{r.ID, r.CompanyID, r.AgentID, r.InvocationSource, r.TriggerDetail, r.Status, r.IssueID, r.StartedAt,
+		r.FinishedAt, r.Error, r.ErrorCode, r.WakeupRequestID, r.ExitCode, r.Signal, r.UsageJSON, r.SessionIDBefore,
+		r.SessionIDAfter, r.LogStore, r.LogRef, r.LogBytes, r.ProcessPID, r.ProcessStartedAt, r.LastOutputAt,
+		r.RetryOfRunID, r.CreatedAt, r.UpdatedAt}
+	if r.Summary {
+		return json.Marshal(w)
+	}
+	return json.Marshal(struct {
+		runWire
+		ResultJSON      JSONRaw `json:"resultJson"`
+		StdoutExcerpt   *string `json:"stdoutExcerpt"`
+		StderrExcerpt   *string `json:"stderrExcerpt"`
+		ContextSnapshot JSONRaw `json:"contextSnapshot"`
+	}{w, r.ResultJSON, r.StdoutExcerpt, r.StderrExcerpt, r.ContextSnapshot})
+}
+
+const runColumns = `id, company_id, agent_id, invocation_source, trigger_detail, status, issue_id, started_at, finished_at,
+	error, error_code, wakeup_request_id, exit_code, signal, usage_json, result_json, session_id_before, session_id_after,
+	log_store, log_ref, log_bytes, stdout_excerpt, stderr_excerpt, process_pid, process_started_at, last_output_at,
+	retry_of_run_id, context_snapshot, created_at, updated_at`
+
+func scanRun(sc interface{ Scan(...any) error }) (HeartbeatRun, error) {
+	var r HeartbeatRun
+	var trigger, issue, started, finished, errText, errCode, wakeup, signal, usage, result, before, after sql.NullString
+	var logStore, logRef, stdout, stderr, procStarted, lastOut, retry, snapshot sql.NullString
+	var exit, logBytes, pid sql.NullInt64
+	err := sc.Scan(&r.ID, &r.CompanyID, &r.AgentID, &r.InvocationSource, &trigger, &r.Status, &issue, &started, &finished,
+		&errText, &errCode, &wakeup, &exit, &signal, &usage, &result, &before, &after, &logStore, &logRef, &logBytes,
+		&stdout, &stderr, &pid, &procStarted, &lastOut, &retry, &snapshot, &r.CreatedAt, &r.UpdatedAt)
+	if err != nil {
+		return r, err
+	}
+	r.TriggerDetail, r.IssueID, r.StartedAt, r.FinishedAt = strPtr(trigger), strPtr(issue), strPtr(started), strPtr(finished)
+	r.Error, r.ErrorCode, r.WakeupRequestID, r.Signal = strPtr(errText), strPtr(errCode), strPtr(wakeup), strPtr(signal)
+	r.SessionIDBefore, r.SessionIDAfter, r.LogStore, r.LogRef = strPtr(before), strPtr(after), strPtr(logStore), strPtr(logRef)
+	r.StdoutExcerpt, r.StderrExcerpt, r.ProcessStartedAt = strPtr(stdout), strPtr(stderr), strPtr(procStarted)
+	r.LastOutputAt, r.RetryOfRunID = strPtr(lastOut), strPtr(retry)
+	r.ExitCode, r.LogBytes, r.ProcessPID = intPtr(exit), intPtr(logBytes), intPtr(pid)
+	r.UsageJSON, r.ResultJSON = redactedJSON(usage, "null"), redactedJSON(result, "null")
+	r.ContextSnapshot = redactedJSON(snapshot, "null")
+	return r, nil
+}
+
+func intPtr(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	v := n.Int64
+	return &v
+}
+
+// FindHeartbeatRun returns one run or "Heartbeat run not found".
+func (s *Store) FindHeartbeatRun(ctx context.Context, id string) (HeartbeatRun, error) {
+	r, err := scanRun(s.reader.QueryRowContext(ctx, `SELECT `+runColumns+` FROM heartbeat_runs WHERE id = ?`, id))
+	return r, translate(err, "Heartbeat run")
+}
+
+// RunFilter selects runs of a company; Limit 0 means all.
+type RunFilter struct {
+	CompanyID string
+	AgentID   string
+	Limit     int
+	Summary   bool
+}
+
+// FindHeartbeatRuns lists a company's runs newest first.
+func (s *Store) FindHeartbeatRuns(ctx context.Context, f RunFilter) ([]HeartbeatRun, error) {
+	query := `SELECT ` + runColumns + ` FROM heartbeat_runs WHERE company_id = ?`
+	args := []any{f.CompanyID}
+	if f.AgentID != "" {
+		query += ` AND agent_id = ?`
+		args = append(args, f.AgentID)
+	}
+	query += ` ORDER BY created_at DESC, id DESC`
+	if f.Limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	rows, err := s.reader.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []HeartbeatRun{}
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, err
+		}
+		r.Summary = f.Summary
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// LiveRun is one row of the live-runs widget.
+type LiveRun struct {
+	ID               string  `json:"id"`
+	Status           string  `json:"status"`
+	InvocationSource string  `json:"invocationSource"`
+	TriggerDetail    *string `json:"triggerDetail"`
+	StartedAt        *string `json:"startedAt"`
+	FinishedAt       *string `json:"finishedAt"`
+	CreatedAt        string  `json:"createdAt"`
+	AgentID          string  `json:"agentId"`
+	AgentName        string  `json:"agentName"`
+	AdapterType      string  `json:"adapterType"`
+	IssueID          *string `json:"issueId"`
+	LogBytes         *int64  `json:"logBytes"`
+	LastOutputAt     *string `json:"lastOutputAt"`
+}
+
+// FindLiveRuns lists queued/running runs newest first (at most limit), padded with the
+// most recent finished runs up to minCount.
+func (s *Store) FindLiveRuns(ctx context.Context, companyID string, minCount, limit int) ([]LiveRun, error) {
+	const cols = `SELECT r.id, r.status, r.invocation_source, r.trigger_detail, r.started_at, r.finished_at, r.created_at,
+		r.agent_id, a.name, a.adapter_type, r.issue_id, r.log_bytes, r.last_output_at
+		FROM heartbeat_runs r JOIN agents a ON a.id = r.agent_id WHERE r.company_id = ?`
+	scan := func(query string, args ...any) ([]LiveRun, error) {
+		rows, err := s.reader.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []LiveRun
+		for rows.Next() {
+			var l LiveRun
+			var trigger, started, finished, issue, lastOut sql.NullString
+			var logBytes sql.NullInt64
+			if err := rows.Scan(&l.ID, &l.Status, &l.InvocationSource, &trigger, &started, &finished, &l.CreatedAt,
+				&l.AgentID, &l.AgentName, &l.AdapterType, &issue, &logBytes, &lastOut); err != nil {
+				return nil, err
+			}
+			l.TriggerDetail, l.StartedAt, l.FinishedAt, l.IssueID = strPtr(trigger), strPtr(started), strPtr(finished), strPtr(issue)
+			l.LogBytes, l.LastOutputAt = intPtr(logBytes), strPtr(lastOut)
+			out = append(out, l)
+		}
+		return out, rows.Err()
+	}
+	live, err := scan(cols+` AND r.status IN ('queued', 'running') ORDER BY r.created_at DESC, r.id DESC LIMIT ?`, companyID, limit)
+	if err != nil {
+		return nil, err
+	}
+	if live == nil {
+		live = []LiveRun{}
+	}
+	if pad := min(minCount, limit) - len(live); pad > 0 {
+		done, err := scan(cols+` AND r.status NOT IN ('queued', 'running') ORDER BY r.created_at DESC, r.id DESC LIMIT ?`, companyID, pad)
+		if err != nil {
+			return nil, err
+		}
+		live = append(live, done...)
+	}
+	return live, nil
+}
+
+// RunEvent is one event of a run.
+type RunEvent struct {
+	ID        int64   `json:"id"`
+	CompanyID string  `json:"companyId"`
+	RunID     string  `json:"runId"`
+	AgentID   string  `json:"agentId"`
+	Seq       int64   `json:"seq"`
+	EventType string  `json:"eventType"`
+	Stream    *string `json:"stream"`
+	Level     *string `json:"level"`
+	Color     *string `json:"color"`
+	Message   *string `json:"message"`
+	Payload   JSONRaw `json:"payload"`
+	CreatedAt string  `json:"createdAt"`
+}
+
+// FindRunEvents lists a run's events with seq > afterSeq in order.
+func (s *Store) FindRunEvents(ctx context.Context, runID string, afterSeq int64, limit int) ([]RunEvent, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT id, company_id, run_id, agent_id, seq, event_type, stream, level, color,
+		message, payload, created_at FROM heartbeat_run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`, runID, afterSeq, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []RunEvent{}
+	for rows.Next() {
+		var e RunEvent
+		var stream, level, color, message, payload sql.NullString
+		if err := rows.Scan(&e.ID, &e.CompanyID, &e.RunID, &e.AgentID, &e.Seq, &e.EventType, &stream, &level, &color,
+			&message, &payload, &e.CreatedAt); err != nil {
+			return nil, err
+		}
+		e.Stream, e.Level, e.Color, e.Message = strPtr(stream), strPtr(level), strPtr(color), strPtr(message)
+		e.Payload = redactedJSON(payload, "null")
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// RunIssue is an issue a run touched.
+type RunIssue struct {
+	IssueID    string `json:"issueId"`
+	Identifier string `json:"identifier"`
+	Title      string `json:"title"`
+	Status     string `json:"status"`
+	Priority   string `json:"priority"`
+}
+
+// FindRunIssues lists the visible issues a run touched: issue activity stamped with the
+// run plus the issue of its wake context, in the issue list order.
+func (s *Store) FindRunIssues(ctx context.Context, run HeartbeatRun) ([]RunIssue, error) {
+	var ctxIssue any
+	if run.IssueID != nil {
+		ctxIssue = *run.IssueID
+	}
+	rows, err := s.reader.QueryContext(ctx, `SELECT i.id, i.identifier, i.title, i.status, i.priority FROM issues i
+		WHERE i.company_id = ? AND i.hidden_at IS NULL AND (i.id = ? OR i.id IN
+			(SELECT entity_id FROM activity_log WHERE run_id = ? AND entity_type = 'issue' AND company_id = ?))
+		ORDER BY CASE i.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
+		i.updated_at DESC, i.id`, run.CompanyID, ctxIssue, run.ID, run.CompanyID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []RunIssue{}
+	for rows.Next() {
+		var ri RunIssue
+		if err := rows.Scan(&ri.IssueID, &ri.Identifier, &ri.Title, &ri.Status, &ri.Priority); err != nil {
+			return nil, err
+		}
+		out = append(out, ri)
+	}
+	return out, rows.Err()
+}
