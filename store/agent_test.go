@@ -12,15 +12,6 @@ import (
 	"github.com/paperclipai/paperclip-go/store"
 )
 
-func mustCompany(tb testing.TB, s *store.Store, name string) store.Company {
-	tb.Helper()
-	c, err := s.CreateCompany(boardCtx(), store.CompanyInput{Name: store.Some(name)})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c
-}
-
 func mustAgent(tb testing.TB, s *store.Store, companyID string, in store.AgentInput) store.Agent {
 	tb.Helper()
 	a, err := s.CreateAgent(boardCtx(), companyID, in)
