@@ -35,6 +35,10 @@ type Store struct {
 	Now func() time.Time
 	// Publisher receives activity rows after their transaction commits. May be nil.
 	Publisher Publisher
+	// Waker receives agent wakes caused by issue events after commit. May be nil.
+	Waker Waker
+	// RunStopper is told about runs cancelled by issue events after commit. May be nil.
+	RunStopper RunStopper
 
 	// StorageDir is where uploaded files live (data/storage); RunLogDir holds run logs.
 	// Both are removed per company when a company is deleted.
