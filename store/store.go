@@ -166,6 +166,16 @@ func SchemaVersion() int {
 	return ms[len(ms)-1].version
 }
 
+// MigrationCount is how many migration files this binary embeds. Versions may have
+// gaps while numbers are reserved for parallel work, so tests compare counts.
+func MigrationCount() int {
+	ms, err := migrations()
+	if err != nil {
+		return 0
+	}
+	return len(ms)
+}
+
 // migrate applies each pending migration in its own transaction and records it.
 func (s *Store) migrate(ctx context.Context) (int, error) {
 	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
