@@ -103,6 +103,7 @@ func (tx *Tx) checkout(key, agentID string, expected []string) (Issue, error) {
 			return is, Errorf(ECONFLICT, "Project is paused because its budget hard-stop was reached")
 		}
 	}
+	orig := is // conflicts report the locks as stored; the cleanup below rolls back with them
 	stale, err := tx.clearStaleLocks(&is, run)
 	if err != nil {
 		return is, err
@@ -153,7 +154,7 @@ func (tx *Tx) checkout(key, agentID string, expected []string) (Issue, error) {
 				return is, err
 			}
 		default:
-			return is, checkoutConflict(&is)
+			return is, checkoutConflict(&orig)
 		}
 	}
 	if err := tx.logActivity(is.CompanyID, "issue.checked_out", "issue", is.ID, map[string]any{
