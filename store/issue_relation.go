@@ -226,17 +226,19 @@ func (tx *Tx) closeWakes(is *Issue) error {
 		return nil
 	}
 	var parentAgent sql.NullString
+	var parentStatus string
 	var open int
-	err := tx.QueryRowContext(tx.ctx, `SELECT p.assignee_agent_id,
+	err := tx.QueryRowContext(tx.ctx, `SELECT p.assignee_agent_id, p.status,
 		(SELECT COUNT(*) FROM issues c WHERE c.parent_id = p.id AND c.status NOT IN ('done', 'cancelled'))
-		FROM issues p WHERE p.id = ?`, *is.ParentID).Scan(&parentAgent, &open)
+		FROM issues p WHERE p.id = ?`, *is.ParentID).Scan(&parentAgent, &parentStatus, &open)
 	if err == sql.ErrNoRows {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if parentAgent.Valid && open == 0 {
+	// Backlog issues are never woken (runtime.md §3.3).
+	if parentAgent.Valid && open == 0 && parentStatus != IssueBacklog {
 		tx.wake(Wake{CompanyID: is.CompanyID, AgentID: parentAgent.String, Source: WakeSourceAutomation, Reason: WakeIssueChildrenCompleted,
 			IssueID: *is.ParentID, Payload: map[string]any{"issueId": *is.ParentID, "childIssueId": is.ID}})
 	}

@@ -250,7 +250,7 @@ func TestBlockersAndHierarchyCycles(t *testing.T) {
 	_, err = s.UpdateIssue(ctx, a.ID, store.IssuePatch{ParentID: store.Some(a.ID)})
 	wantCode(t, err, store.EUNPROCESSABLE, "Issue hierarchy would create cycle")
 	// Children completed wakes the parent's agent assignee.
-	mustPatch(t, s, ctx, a.ID, store.IssuePatch{AssigneeAgentID: store.Some(agent)})
+	mustPatch(t, s, ctx, a.ID, store.IssuePatch{AssigneeAgentID: store.Some(agent), Status: store.Some("todo")})
 	rec.take()
 	mustPatch(t, s, ctx, cc.ID, store.IssuePatch{ParentID: store.Some(a.ID), Status: store.Some("done")})
 	if w := rec.take(); !slices.Equal(w, []string{agent + ":issue_children_completed"}) {

@@ -90,6 +90,9 @@ func (s *Store) CreateLabel(ctx context.Context, companyID string, in LabelInput
 		if err := tx.requireCompany(companyID); err != nil {
 			return err
 		}
+		if tx.actor.IsAgent() && tx.actor.CompanyID != companyID {
+			return Errorf(EFORBIDDEN, "Agent key cannot access another company")
+		}
 		l.CreatedAt, l.UpdatedAt = tx.Now(), tx.Now()
 		_, err := tx.ExecContext(tx.ctx, `INSERT INTO labels (`+labelColumns+`) VALUES (?, ?, ?, ?, ?, ?)`,
 			l.ID, l.CompanyID, l.Name, l.Color, l.CreatedAt, l.UpdatedAt)
