@@ -145,7 +145,7 @@ func runIsLive(ctx context.Context, q querier, runID string) (bool, error) {
 	return n > 0, err
 }
 
-// ErrAgentRunIDRequired is the 401 of an agent mutation that needs a run id.
+// errAgentRunIDRequired is the 401 of an agent mutation that needs a run id.
 func errAgentRunIDRequired() *Error { return Errorf(EUNAUTHORIZED, "Agent run id required") }
 
 // writeVerdict is what the agent write rules (issues.md §6) decided for one request.
@@ -191,8 +191,12 @@ func agentWriteVerdict(ctx context.Context, q querier, a Actor, is *Issue, delet
 			}
 		}
 	}
-	if deleting && is.AssigneeUserID != nil || deleting && is.AssigneeAgentID != nil && *is.AssigneeAgentID != a.AgentID {
-		return v, Errorf(EFORBIDDEN, "Agent cannot mutate another agent's issue")
+	if deleting {
+		mine := is.AssigneeAgentID != nil && *is.AssigneeAgentID == a.AgentID
+		unassigned := is.AssigneeAgentID == nil && is.AssigneeUserID == nil
+		if !mine && !unassigned {
+			return v, Errorf(EFORBIDDEN, "Agent cannot mutate another agent's issue")
+		}
 	}
 	return v, nil
 }
