@@ -3,12 +3,15 @@ package cli
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paperclipai/paperclip-go/store"
 )
 
 var checkNames = []string{"Config file", "Deployment/auth mode", "Agent JWT secret", "Secrets key", "Storage",
@@ -98,7 +101,7 @@ func TestDoctorFreshInstance(t *testing.T) {
 	r = e.mustRun("", "doctor", "--repair", "-y", "--json")
 	rep := doctorJSON(t, r)
 	db := findCheck(rep, "Database")
-	if db.Status != "pass" || !db.Repaired || !strings.Contains(db.Message, "(schema v1)") {
+	if db.Status != "pass" || !db.Repaired || !strings.Contains(db.Message, fmt.Sprintf("(schema v%d)", store.SchemaVersion())) {
 		t.Fatalf("database after repair: %+v", db)
 	}
 	if rep.Passed != 10 || rep.Warned != 1 || rep.Failed != 0 || len(rep.Checks) != 11 {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paperclipai/paperclip-go/server"
@@ -177,6 +179,58 @@ func (e *env) mustAgent(companyID string, body map[string]any) map[string]any {
 	return r.JSON()
 }
 
+// --- issue helpers ---
+
+// rawExec runs fixture SQL on a second connection to the env's database, for rows no
+// API creates yet (agents, runs, projects, goals, approvals).
+func (e *env) rawExec(query string, args ...any) {
+	e.t.Helper()
+	db, err := sql.Open("sqlite", "file:"+e.store.Path()+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(on)")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(query, args...); err != nil {
+		e.t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// insertAgent inserts an agent (with membership and tasks:assign grant) and returns its id.
+func (e *env) insertAgent(companyID, name, role, status string) string {
+	e.t.Helper()
+	id := store.NewID()
+	now := "2026-01-01T00:00:00.000Z"
+	e.rawExec(`INSERT INTO agents (id, company_id, name, url_key, role, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, companyID, name, store.URLKey(name), role, status, now, now)
+	e.rawExec(`INSERT INTO company_memberships (id, company_id, principal_type, principal_id, status, membership_role, created_at, updated_at)
+		VALUES (?, ?, 'agent', ?, 'active', 'member', ?, ?)`, store.NewID(), companyID, id, now, now)
+	e.rawExec(`INSERT INTO principal_permission_grants (id, company_id, principal_type, principal_id, permission_key, created_at, updated_at)
+		VALUES (?, ?, 'agent', ?, 'tasks:assign', ?, ?)`, store.NewID(), companyID, id, now, now)
+	return id
+}
+
+// mustRun inserts a heartbeat run of an agent and returns its id.
+func (e *env) mustRun(companyID, agentID, status string) string {
+	e.t.Helper()
+	id := store.NewID()
+	e.rawExec(`INSERT INTO heartbeat_runs (id, company_id, agent_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		id, companyID, agentID, status, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z")
+	return id
+}
+
+// mustIssue creates an issue over the API (duplicates allowed) and returns its JSON.
+func (e *env) mustIssue(companyID string, body map[string]any) map[string]any {
+	e.t.Helper()
+	if _, ok := body["allowDuplicate"]; !ok {
+		body["allowDuplicate"] = true
+	}
+	r := e.do(http.MethodPost, "/api/companies/"+companyID+"/issues", body)
+	if r.Status != http.StatusCreated {
+		e.t.Fatalf("create issue: %d %s", r.Status, r.Body)
+	}
+	return r.JSON()
+}
+
 // agentKey creates an API key for an agent (as the board) and returns its token.
 func (e *env) agentKey(agentID string) string {
 	e.t.Helper()
@@ -189,3 +243,27 @@ func (e *env) agentKey(agentID string) string {
 
 // bearer is the Authorization header pair for a token.
 func bearer(token string) []string { return []string{"Authorization", "Bearer " + token} }
+
+// wakeRecorder is a store.Waker that keeps every wake.
+type wakeRecorder struct {
+	mu    sync.Mutex
+	wakes []store.Wake
+}
+
+func (w *wakeRecorder) Wake(x store.Wake) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.wakes = append(w.wakes, x)
+}
+
+// take returns and clears the wakes as "agentId:reason".
+func (w *wakeRecorder) take() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []string
+	for _, x := range w.wakes {
+		out = append(out, x.AgentID+":"+x.Reason)
+	}
+	w.wakes = nil
+	return out
+}

@@ -63,22 +63,6 @@ func DefaultInstructionsPathKey(adapterType string) string {
 	return ""
 }
 
-// Permission keys (data-model §2).
-const (
-	PermAgentsCreate    = "agents:create"
-	PermAgentsConfigure = "agents:configure"
-	PermTasksAssign     = "tasks:assign"
-)
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 // AgentPermissions is the stored permissions object.
 type AgentPermissions struct {
 	CanCreateAgents bool `json:"canCreateAgents"`

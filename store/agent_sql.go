@@ -168,39 +168,18 @@ func (s *Store) AgentDetailOf(ctx context.Context, a Agent) (AgentDetail, error)
 }
 
 func (s *Store) principalHasGrant(ctx context.Context, q querier, companyID, principalType, principalID, key string) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM principal_permission_grants WHERE company_id = ? AND principal_type = ?
-		AND principal_id = ? AND permission_key = ?`, companyID, principalType, principalID, key).Scan(&n)
-	return n > 0, err
+	return hasGrant(ctx, q, companyID, principalType, principalID, key)
 }
 
 // AgentHasGrant reports whether an agent holds an explicit permission grant.
 func (s *Store) AgentHasGrant(ctx context.Context, companyID, agentID, key string) (bool, error) {
-	return s.principalHasGrant(ctx, s.reader, companyID, "agent", agentID, key)
-}
-
-// roleDefaultGrants are the permission keys a human membership role carries (access-auth §8.1).
-var roleDefaultGrants = map[string][]string{
-	"owner":    OwnerDefaultGrants,
-	"admin":    {"agents:create", "agents:configure", "users:invite", "tasks:assign", "joins:approve"},
-	"operator": {"tasks:assign"},
-	"viewer":   {},
+	return hasGrant(ctx, s.reader, companyID, "agent", agentID, key)
 }
 
 // UserHasPermission decides a permission for a board user that is not an instance admin:
 // an active membership whose role carries the key by default, or an explicit grant.
 func (s *Store) UserHasPermission(ctx context.Context, companyID, userID, key string) (bool, error) {
-	m, err := s.FindUserMembership(ctx, companyID, userID)
-	if ErrorCode(err) == ENOTFOUND {
-		return false, nil
-	}
-	if err != nil || m.Status != "active" {
-		return false, err
-	}
-	if contains(roleDefaultGrants[m.Role], key) {
-		return true, nil
-	}
-	return s.principalHasGrant(ctx, s.reader, companyID, "user", userID, key)
+	return actorCan(ctx, s.reader, Actor{Kind: ActorBoard, UserID: userID}, companyID, key)
 }
 
 // IsAncestorManager reports whether managerID is above agentID in its chain of command.

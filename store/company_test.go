@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -12,41 +11,20 @@ import (
 	"github.com/paperclipai/paperclip-go/store"
 )
 
-type recorder struct {
+type activityRecorder struct {
 	mu   sync.Mutex
 	seen []store.Activity
 }
 
-func (r *recorder) PublishActivity(a store.Activity) {
+func (r *activityRecorder) PublishActivity(a store.Activity) {
 	r.mu.Lock()
 	r.seen = append(r.seen, a)
 	r.mu.Unlock()
 }
 
-func mustCompany(t testing.TB, s *store.Store, name string) store.Company {
-	t.Helper()
-	c, err := s.CreateCompany(boardCtx(), store.CompanyInput{Name: store.Some(name)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// rawDB opens a second handle on the same file for assertions and fixtures the API does
-// not (yet) create.
-func rawDB(t testing.TB, s *store.Store) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+s.Path()+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(on)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 func TestCreateCompanyWritesMembershipAndPublishesAfterCommit(t *testing.T) {
 	s := MustOpen(t)
-	rec := &recorder{}
+	rec := &activityRecorder{}
 	s.Publisher = rec
 	if err := s.EnsureLocalBoard(context.Background()); err != nil {
 		t.Fatal(err)
@@ -79,7 +57,7 @@ func TestCreateCompanyWritesMembershipAndPublishesAfterCommit(t *testing.T) {
 
 func TestFailedMutationWritesNothing(t *testing.T) {
 	s := MustOpen(t)
-	rec := &recorder{}
+	rec := &activityRecorder{}
 	s.Publisher = rec
 	c := mustCompany(t, s, "Acme")
 	rec.seen = nil

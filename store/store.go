@@ -35,6 +35,10 @@ type Store struct {
 	Now func() time.Time
 	// Publisher receives activity rows after their transaction commits. May be nil.
 	Publisher Publisher
+	// Waker receives agent wakes caused by issue events after commit. May be nil.
+	Waker Waker
+	// RunStopper is told about runs cancelled by issue events after commit. May be nil.
+	RunStopper RunStopper
 
 	// StorageDir is where uploaded files live (data/storage); RunLogDir holds run logs.
 	// Both are removed per company when a company is deleted.
@@ -160,6 +164,16 @@ func SchemaVersion() int {
 		return 0
 	}
 	return ms[len(ms)-1].version
+}
+
+// MigrationCount is how many migration files this binary embeds. Versions may have
+// gaps while numbers are reserved for parallel work, so tests compare counts.
+func MigrationCount() int {
+	ms, err := migrations()
+	if err != nil {
+		return 0
+	}
+	return len(ms)
 }
 
 // migrate applies each pending migration in its own transaction and records it.

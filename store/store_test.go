@@ -34,8 +34,8 @@ func TestOpenMigratesOnceAndReopens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Applied != store.SchemaVersion() || s.Applied == 0 {
-		t.Fatalf("applied %d migrations, want %d", s.Applied, store.SchemaVersion())
+	if s.Applied != store.MigrationCount() || s.Applied == 0 {
+		t.Fatalf("applied %d migrations, want %d", s.Applied, store.MigrationCount())
 	}
 	s.Close()
 	v, pending, err := store.PendingMigrations(ctx, path)
@@ -57,7 +57,7 @@ func TestOpenMigratesOnceAndReopens(t *testing.T) {
 
 func TestPendingMigrationsOnMissingFile(t *testing.T) {
 	v, pending, err := store.PendingMigrations(context.Background(), filepath.Join(t.TempDir(), "none.db"))
-	if err != nil || v != 0 || pending != store.SchemaVersion() {
+	if err != nil || v != 0 || pending != store.MigrationCount() {
 		t.Fatalf("got v=%d pending=%d err=%v", v, pending, err)
 	}
 }

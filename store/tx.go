@@ -22,6 +22,8 @@ type Tx struct {
 	actor      Actor
 	activities []Activity
 	afterFns   []func()
+	wakes      []Wake
+	stopped    []string
 }
 
 // Now is the transaction's timestamp text.
@@ -51,6 +53,16 @@ func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
 	if s.Publisher != nil {
 		for _, a := range tx.activities {
 			s.Publisher.PublishActivity(a)
+		}
+	}
+	if s.RunStopper != nil {
+		for _, id := range tx.stopped {
+			s.RunStopper.StopRun(id)
+		}
+	}
+	if s.Waker != nil {
+		for _, w := range tx.wakes {
+			s.Waker.Wake(w)
 		}
 	}
 	return nil

@@ -1,0 +1,157 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+)
+
+// LinkedApproval is an approval (approvals.md §1) as listed on an issue.
+type LinkedApproval struct {
+	ID                 string  `json:"id"`
+	CompanyID          string  `json:"companyId"`
+	Type               string  `json:"type"`
+	RequestedByAgentID *string `json:"requestedByAgentId"`
+	RequestedByUserID  *string `json:"requestedByUserId"`
+	Status             string  `json:"status"`
+	Payload            JSONRaw `json:"payload"`
+	DecisionNote       *string `json:"decisionNote"`
+	DecidedByUserID    *string `json:"decidedByUserId"`
+	DecidedAt          *string `json:"decidedAt"`
+	CreatedAt          string  `json:"createdAt"`
+	UpdatedAt          string  `json:"updatedAt"`
+}
+
+// ApprovalLinkInput is the POST body.
+type ApprovalLinkInput struct {
+	ApprovalID Optional[string] `json:"approvalId"`
+}
+
+// Validate checks the body.
+func (in *ApprovalLinkInput) Validate() error {
+	var p Problems
+	switch {
+	case !in.ApprovalID.Set:
+		p.Required("approvalId")
+	case in.ApprovalID.Null:
+		p.Add("invalid_type", "Expected string, received null", "approvalId")
+	case !IsUUID(in.ApprovalID.Value):
+		p.Add("invalid_string", "Invalid uuid", "approvalId")
+	}
+	return p.Err()
+}
+
+func findIssueApprovals(ctx context.Context, q querier, issueID string) ([]LinkedApproval, error) {
+	rows, err := q.QueryContext(ctx, `SELECT a.id, a.company_id, a.type, a.requested_by_agent_id, a.requested_by_user_id, a.status,
+		a.payload, a.decision_note, a.decided_by_user_id, a.decided_at, a.created_at, a.updated_at
+		FROM issue_approvals l JOIN approvals a ON a.id = l.approval_id WHERE l.issue_id = ?
+		ORDER BY a.created_at DESC, a.id DESC`, issueID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []LinkedApproval{}
+	for rows.Next() {
+		var a LinkedApproval
+		var agent, user, note, decider, decided, payload sql.NullString
+		if err := rows.Scan(&a.ID, &a.CompanyID, &a.Type, &agent, &user, &a.Status, &payload, &note, &decider, &decided,
+			&a.CreatedAt, &a.UpdatedAt); err != nil {
+			return nil, err
+		}
+		a.RequestedByAgentID, a.RequestedByUserID, a.DecisionNote = strPtr(agent), strPtr(user), strPtr(note)
+		a.DecidedByUserID, a.DecidedAt = strPtr(decider), strPtr(decided)
+		a.Payload = redactedJSON(payload, "null")
+		if a.Payload == nil {
+			a.Payload = JSONRaw("{}")
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// FindIssueApprovals lists the approvals linked to an issue, newest first.
+func (s *Store) FindIssueApprovals(ctx context.Context, issueID string) ([]LinkedApproval, error) {
+	return findIssueApprovals(ctx, s.reader, issueID)
+}
+
+// requireApprovalLinker: board writers, or the CEO / agent creators of the company,
+// under the agent write rules.
+func (tx *Tx) requireApprovalLinker(is *Issue) error {
+	if !tx.actor.IsAgent() {
+		return nil
+	}
+	ok, err := actorCan(tx.ctx, tx, tx.actor, is.CompanyID, PermAgentsCreate)
+	if err != nil {
+		return err
+	}
+	if !ok && tx.actor.AgentRole != "ceo" {
+		ag, err := findAgentRef(tx.ctx, tx, tx.actor.AgentID)
+		if err != nil || ag.Role != "ceo" {
+			return Errorf(EFORBIDDEN, "Missing permission to link approvals")
+		}
+	}
+	return tx.enforceAgentWrite(is, false)
+}
+
+// LinkIssueApproval links an approval of the same company (no duplicates) and returns
+// the full linked list.
+func (s *Store) LinkIssueApproval(ctx context.Context, key string, in ApprovalLinkInput) ([]LinkedApproval, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var out []LinkedApproval
+	err := s.write(ctx, func(tx *Tx) error {
+		is, err := tx.loadIssue(key)
+		if err != nil {
+			return err
+		}
+		if err := tx.requireApprovalLinker(&is); err != nil {
+			return err
+		}
+		approvalID := strings.ToLower(in.ApprovalID.Value)
+		var company string
+		err = tx.QueryRowContext(tx.ctx, `SELECT company_id FROM approvals WHERE id = ?`, approvalID).Scan(&company)
+		if err == sql.ErrNoRows || (err == nil && company != is.CompanyID) {
+			return NotFound("Approval")
+		}
+		if err != nil {
+			return err
+		}
+		agentID, userID := tx.actorColumns()
+		res, err := tx.ExecContext(tx.ctx, `INSERT INTO issue_approvals (company_id, issue_id, approval_id, linked_by_agent_id, linked_by_user_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (issue_id, approval_id) DO NOTHING`,
+			is.CompanyID, is.ID, approvalID, nullStr(agentID), nullStr(userID), tx.Now())
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			if err := tx.logActivity(is.CompanyID, "issue.approval_linked", "issue", is.ID, map[string]any{"approvalId": approvalID}); err != nil {
+				return err
+			}
+		}
+		out, err = findIssueApprovals(tx.ctx, tx, is.ID)
+		return err
+	})
+	return out, err
+}
+
+// UnlinkIssueApproval removes a link (idempotent).
+func (s *Store) UnlinkIssueApproval(ctx context.Context, key, approvalID string) error {
+	return s.write(ctx, func(tx *Tx) error {
+		is, err := tx.loadIssue(key)
+		if err != nil {
+			return err
+		}
+		if err := tx.requireApprovalLinker(&is); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(tx.ctx, `DELETE FROM issue_approvals WHERE issue_id = ? AND approval_id = ?`, is.ID, strings.ToLower(approvalID))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return tx.logActivity(is.CompanyID, "issue.approval_unlinked", "issue", is.ID, map[string]any{"approvalId": strings.ToLower(approvalID)})
+	})
+}

@@ -1,0 +1,255 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+)
+
+// IssueRow is one entry of the company issue list: the issue (description cut to
+// 1200 characters) with its live run and, for user-context lists, read state.
+type IssueRow struct {
+	Issue
+	ActiveRun *IssueRunRef `json:"activeRun"`
+	user      *IssueUserContext
+}
+
+// IssueUserContext is the per-user read state of a list row (issues.md §14).
+type IssueUserContext struct {
+	MyLastTouchAt         *string `json:"myLastTouchAt"`
+	LastExternalCommentAt *string `json:"lastExternalCommentAt"`
+	IsUnreadForMe         bool    `json:"isUnreadForMe"`
+}
+
+// UserContext returns the row's read state, or nil when the list had no user context.
+func (r IssueRow) UserContext() *IssueUserContext { return r.user }
+
+// MarshalJSON adds the user-context keys only to lists that have a user context.
+func (r IssueRow) MarshalJSON() ([]byte, error) {
+	type plain IssueRow
+	b, err := json.Marshal(plain(r))
+	if err != nil || r.user == nil {
+		return b, err
+	}
+	extra, err := json.Marshal(r.user)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(b[:len(b)-1], ','), extra[1:]...), nil
+}
+
+// IssueFilter selects issues of one company (issues.md §3). Empty fields do not filter.
+type IssueFilter struct {
+	CompanyID  string
+	Statuses   []string
+	Priorities []string
+	// AssigneeAgent is a UUID, an agent shortname, or "null" for no agent assignee.
+	AssigneeAgent   string
+	AssigneeUserID  string
+	TouchedByUserID string
+	UnreadForUserID string
+	ProjectID       string
+	GoalID          string
+	LabelID         string
+	// ParentID lists direct children; ParentNull lists root issues.
+	ParentID      string
+	ParentNull    bool
+	DescendantOf  string // issue id or identifier
+	Q             string
+	IncludeHidden bool
+	SortField     string // priority (default), updated, created
+	SortDir       string // asc, desc
+	Limit, Offset int
+}
+
+const maxListDescription = 1200
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// FindIssues lists issues with the filters, search ranking and order of issues.md §3.
+func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, error) {
+	where := []string{"i.company_id = ?"}
+	args := []any{f.CompanyID}
+	with := ""
+	var withArgs []any
+	add := func(cond string, a ...any) {
+		where = append(where, cond)
+		args = append(args, a...)
+	}
+	in := func(col string, vals []string) {
+		if len(vals) == 0 {
+			return
+		}
+		a := make([]any, len(vals))
+		for i, v := range vals {
+			a[i] = v
+		}
+		add(col+" IN ("+placeholders(len(vals))+")", a...)
+	}
+	in("i.status", f.Statuses)
+	in("i.priority", f.Priorities)
+	switch a := f.AssigneeAgent; {
+	case a == "":
+	case a == "null":
+		add("i.assignee_agent_id IS NULL")
+	case IsUUID(a):
+		add("i.assignee_agent_id = ?", strings.ToLower(a))
+	default:
+		ag, err := findAgentByKey(ctx, s.reader, f.CompanyID, a)
+		if err == sql.ErrNoRows {
+			return nil, Errorf(EUNPROCESSABLE, "assigneeAgentId must be a UUID or 'null'")
+		}
+		if err != nil {
+			return nil, err
+		}
+		add("i.assignee_agent_id = ?", ag.ID)
+	}
+	if f.AssigneeUserID != "" {
+		add("i.assignee_user_id = ?", f.AssigneeUserID)
+	}
+	for col, v := range map[string]string{"i.project_id": f.ProjectID, "i.goal_id": f.GoalID} {
+		if v != "" {
+			add(col+" = ?", strings.ToLower(v))
+		}
+	}
+	if f.LabelID != "" {
+		add("EXISTS (SELECT 1 FROM issue_labels il WHERE il.issue_id = i.id AND il.label_id = ?)", strings.ToLower(f.LabelID))
+	}
+	if f.ParentNull {
+		add("i.parent_id IS NULL")
+	} else if f.ParentID != "" {
+		p, err := findIssue(ctx, s.reader, f.ParentID)
+		if err != nil {
+			return []IssueRow{}, nil
+		}
+		add("i.parent_id = ?", p.ID)
+	}
+	if f.DescendantOf != "" {
+		root, err := findIssue(ctx, s.reader, f.DescendantOf)
+		if err != nil || root.CompanyID != f.CompanyID {
+			return []IssueRow{}, nil
+		}
+		with = `WITH RECURSIVE descendants(id) AS (SELECT id FROM issues WHERE parent_id = ?
+			UNION SELECT c.id FROM issues c JOIN descendants d ON c.parent_id = d.id) `
+		withArgs = append(withArgs, root.ID)
+		add("i.id IN (SELECT id FROM descendants)")
+	}
+	if !f.IncludeHidden {
+		add("i.hidden_at IS NULL")
+	}
+	user := f.UnreadForUserID
+	if user == "" {
+		user = f.TouchedByUserID
+	}
+	const (
+		touchCreated  = `(CASE WHEN i.created_by_user_id = ? THEN i.created_at END)`
+		touchComment  = `(SELECT max(c.created_at) FROM issue_comments c WHERE c.issue_id = i.id AND c.author_user_id = ?)`
+		touchRead     = `(SELECT rs.last_read_at FROM issue_read_states rs WHERE rs.issue_id = i.id AND rs.user_id = ?)`
+		externalComnt = `(SELECT max(c.created_at) FROM issue_comments c WHERE c.issue_id = i.id AND (c.author_user_id IS NULL OR c.author_user_id <> ?))`
+	)
+	touched := `(i.created_by_user_id = ? OR i.assignee_user_id = ? OR
+		EXISTS (SELECT 1 FROM issue_comments c WHERE c.issue_id = i.id AND c.author_user_id = ?) OR
+		EXISTS (SELECT 1 FROM issue_read_states rs WHERE rs.issue_id = i.id AND rs.user_id = ?))`
+	if f.TouchedByUserID != "" || f.UnreadForUserID != "" {
+		add(touched, user, user, user, user)
+	}
+	if f.UnreadForUserID != "" {
+		add(externalComnt+` IS NOT NULL AND coalesce(`+touchCreated+`, '') < `+externalComnt+
+			` AND coalesce(`+touchComment+`, '') < `+externalComnt+` AND coalesce(`+touchRead+`, '') < `+externalComnt,
+			user, user, user, user, user, user, user)
+	}
+	var orderArgs []any
+	order := ""
+	dir := strings.ToUpper(f.SortDir)
+	switch f.SortField {
+	case "updated", "created":
+		if dir == "" {
+			dir = "DESC"
+		}
+		col := "i.updated_at"
+		if f.SortField == "created" {
+			col = "i.created_at"
+		}
+		order = col + " " + dir + ", i.id"
+	default:
+		if dir == "" {
+			dir = "ASC"
+		}
+		order = priorityRankSQL("i.priority") + " " + dir + ", i.updated_at DESC, i.id"
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		lq := likeEscaper.Replace(strings.ToLower(q))
+		pat, prefix := "%"+lq+"%", lq+"%"
+		add(`(lower(i.title) LIKE ? ESCAPE '\' OR lower(i.identifier) LIKE ? ESCAPE '\' OR lower(coalesce(i.description, '')) LIKE ? ESCAPE '\'
+			OR EXISTS (SELECT 1 FROM issue_comments c WHERE c.issue_id = i.id AND lower(c.body) LIKE ? ESCAPE '\'))`, pat, pat, pat, pat)
+		if f.SortField == "" || f.SortField == "priority" {
+			order = `CASE WHEN lower(i.title) LIKE ? ESCAPE '\' THEN 0 WHEN lower(i.title) LIKE ? ESCAPE '\' THEN 1
+				WHEN lower(i.identifier) LIKE ? ESCAPE '\' THEN 2 WHEN lower(i.identifier) LIKE ? ESCAPE '\' THEN 3
+				WHEN lower(coalesce(i.description, '')) LIKE ? ESCAPE '\' THEN 4 ELSE 5 END, ` + order
+			orderArgs = append(orderArgs, prefix, pat, prefix, pat, pat)
+		}
+	}
+	cols := issueColumns + `, r.id, r.status, r.agent_id, r.invocation_source, r.trigger_detail, r.started_at, r.finished_at, r.created_at`
+	var colArgs []any
+	if user != "" {
+		cols += ", " + touchCreated + ", " + touchComment + ", " + touchRead + ", " + externalComnt
+		colArgs = append(colArgs, user, user, user, user)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 500
+	}
+	query := with + `SELECT ` + cols + ` FROM issues i LEFT JOIN heartbeat_runs r ON r.id = i.execution_run_id AND r.status IN ` + liveRunStatuses +
+		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+	all := append(append(append(append(withArgs, colArgs...), args...), orderArgs...), limit, f.Offset)
+	rows, err := s.reader.QueryContext(ctx, query, all...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []IssueRow{}
+	for rows.Next() {
+		var row IssueRow
+		dest, finish := issueScanTargets(&row.Issue)
+		var runID, runStatus, runAgent, runSource, runTrigger, runStarted, runFinished, runCreated sql.NullString
+		dest = append(dest, &runID, &runStatus, &runAgent, &runSource, &runTrigger, &runStarted, &runFinished, &runCreated)
+		var tc, tm, tr, ext sql.NullString
+		if user != "" {
+			dest = append(dest, &tc, &tm, &tr, &ext)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		finish()
+		if row.Description != nil {
+			d := truncateRunes(*row.Description, maxListDescription)
+			row.Description = &d
+		}
+		if runID.Valid {
+			row.ActiveRun = &IssueRunRef{ID: runID.String, Status: runStatus.String, AgentID: runAgent.String,
+				InvocationSource: runSource.String, TriggerDetail: strPtr(runTrigger), StartedAt: strPtr(runStarted),
+				FinishedAt: strPtr(runFinished), CreatedAt: runCreated.String}
+		}
+		if user != "" {
+			uc := &IssueUserContext{LastExternalCommentAt: strPtr(ext)}
+			for _, t := range []sql.NullString{tc, tm, tr} {
+				if t.Valid && (uc.MyLastTouchAt == nil || t.String > *uc.MyLastTouchAt) {
+					v := t.String
+					uc.MyLastTouchAt = &v
+				}
+			}
+			uc.IsUnreadForMe = uc.LastExternalCommentAt != nil && (uc.MyLastTouchAt == nil || *uc.MyLastTouchAt < *uc.LastExternalCommentAt)
+			row.user = uc
+		}
+		out = append(out, row)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ptrs := make([]*Issue, len(out))
+	for i := range out {
+		ptrs[i] = &out[i].Issue
+	}
+	return out, loadIssueLabels(ctx, s.reader, ptrs)
+}
