@@ -90,7 +90,7 @@ func TestAgentPermissionMatrix(t *testing.T) {
 		{"creator patches peer", "PATCH", peerP, map[string]any{"title": "By creator"}, engKey, 200, nil},
 	})
 	// An agents:create grant (without the flag) also makes a creator.
-	e.sqlExec(`INSERT INTO principal_permission_grants (id, company_id, principal_type, principal_id, permission_key, created_at, updated_at)
+	e.rawExec(`INSERT INTO principal_permission_grants (id, company_id, principal_type, principal_id, permission_key, created_at, updated_at)
 		VALUES ('g1', ?, 'agent', ?, 'agents:create', 'x', 'x')`, cid, mgr["id"])
 	e.run(t, []scenario{
 		{"grant creator", "POST", co + "/agents", map[string]any{"name": "By grant"}, mgrKey, 201, nil},

@@ -1,26 +1,11 @@
 package server_test
 
 import (
-	"database/sql"
 	"time"
 
 	"github.com/paperclipai/paperclip-go/server"
 	"github.com/paperclipai/paperclip-go/store"
 )
-
-// sqlExec runs a statement directly on the database file, for rows whose API lands in
-// another package (heartbeat runs, issues) or for states the API cannot produce.
-func (e *env) sqlExec(query string, args ...any) {
-	e.t.Helper()
-	db, err := sql.Open("sqlite", "file:"+e.store.Path()+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(on)")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(query, args...); err != nil {
-		e.t.Fatalf("sql %q: %v", query, err)
-	}
-}
 
 // insertRun inserts a heartbeat run row for an agent and returns its id. finishedAgo < 0
 // leaves finished_at null.
@@ -32,7 +17,7 @@ func (e *env) insertRun(companyID, agentID, status string, finishedAgo time.Dura
 	if finishedAgo >= 0 {
 		finished = store.FormatTime(now.Add(-finishedAgo))
 	}
-	e.sqlExec(`INSERT INTO heartbeat_runs (id, company_id, agent_id, invocation_source, status, finished_at, created_at, updated_at)
+	e.rawExec(`INSERT INTO heartbeat_runs (id, company_id, agent_id, invocation_source, status, finished_at, created_at, updated_at)
 		VALUES (?, ?, ?, 'on_demand', ?, ?, ?, ?)`, id, companyID, agentID, status, finished, store.FormatTime(now), store.FormatTime(now))
 	return id
 }

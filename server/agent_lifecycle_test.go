@@ -14,7 +14,7 @@ func (e *env) insertIssue(companyID, prefix string, number int, status string, a
 	e.t.Helper()
 	id := store.NewID()
 	now := store.FormatTime(time.Now())
-	e.sqlExec(`INSERT INTO issues (id, company_id, title, normalized_title, status, priority, assignee_agent_id, issue_number,
+	e.rawExec(`INSERT INTO issues (id, company_id, title, normalized_title, status, priority, assignee_agent_id, issue_number,
 		identifier, checkout_run_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'medium', ?, ?, ?, ?, ?, ?)`,
 		id, companyID, "Issue "+prefix, "issue", status, assignee, number, prefix+"-"+strconv.Itoa(number), nil, now, now)
 	return id
@@ -27,7 +27,7 @@ func TestAgentLifecycle(t *testing.T) {
 	id := a["id"].(string)
 	p := "/api/agents/" + id
 	run := e.insertRun(cid, id, "running", -1)
-	e.sqlExec(`INSERT INTO agent_wakeup_requests (id, company_id, agent_id, source, status, requested_at, created_at, updated_at)
+	e.rawExec(`INSERT INTO agent_wakeup_requests (id, company_id, agent_id, source, status, requested_at, created_at, updated_at)
 		VALUES (?, ?, ?, 'on_demand', 'queued', ?, ?, ?)`, store.NewID(), cid, id, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z")
 	e.run(t, []scenario{
 		{"clear-error when idle", "POST", p + "/clear-error", nil, nil, 409, []string{"Only agents in error status can have their error cleared"}},
@@ -44,7 +44,7 @@ func TestAgentLifecycle(t *testing.T) {
 		{"patch pause", "PATCH", p, map[string]any{"status": "paused"}, nil, 200, []string{`"status":"paused"`}},
 		{"patch resume", "PATCH", p, map[string]any{"status": "active"}, nil, 200, []string{`"status":"idle"`}},
 	})
-	e.sqlExec(`UPDATE agents SET status = 'error', error_reason = 'boom' WHERE id = ?`, id)
+	e.rawExec(`UPDATE agents SET status = 'error', error_reason = 'boom' WHERE id = ?`, id)
 	e.run(t, []scenario{
 		{"clear-error", "POST", p + "/clear-error", nil, nil, 200, []string{`"status":"idle"`, `"errorReason":null`}},
 	})
@@ -84,7 +84,7 @@ func TestAgentLifecycle(t *testing.T) {
 	// Delete: cost history refuses; otherwise the row and its dependants go.
 	b := e.mustAgent(cid, map[string]any{"name": "Spender"})
 	c := e.mustAgent(cid, map[string]any{"name": "Report", "reportsTo": b["id"]})
-	e.sqlExec(`INSERT INTO cost_events (id, company_id, agent_id, provider, biller, model, cost_cents, occurred_at, created_at)
+	e.rawExec(`INSERT INTO cost_events (id, company_id, agent_id, provider, biller, model, cost_cents, occurred_at, created_at)
 		VALUES (?, ?, ?, 'anthropic', 'anthropic', 'm', 5, ?, ?)`, store.NewID(), cid, b["id"], store.FormatTime(time.Now()), store.FormatTime(time.Now()))
 	e.run(t, []scenario{
 		{"spent shows", "GET", "/api/agents/" + b["id"].(string), nil, nil, 200, []string{`"spentMonthlyCents":5`}},
@@ -93,7 +93,7 @@ func TestAgentLifecycle(t *testing.T) {
 		{"gone", "GET", p, nil, nil, 404, []string{"Agent not found"}},
 		{"delete again", "DELETE", p, nil, nil, 404, []string{"Agent not found"}},
 	})
-	e.sqlExec(`DELETE FROM cost_events WHERE agent_id = ?`, b["id"])
+	e.rawExec(`DELETE FROM cost_events WHERE agent_id = ?`, b["id"])
 	e.run(t, []scenario{
 		{"delete manager", "DELETE", "/api/agents/" + b["id"].(string), nil, nil, 200, []string{`"ok":true`}},
 		{"report orphaned", "GET", "/api/agents/" + c["id"].(string), nil, nil, 200, []string{`"reportsTo":null`}},
@@ -151,7 +151,7 @@ func TestAgentHireFlow(t *testing.T) {
 	})
 	// A pending agent cannot authenticate even with a key row.
 	token := "pcp_" + strings.Repeat("ab", 24)
-	e.sqlExec(`INSERT INTO agent_api_keys (id, agent_id, company_id, name, key_hash, created_at) VALUES (?, ?, ?, 'k', ?, ?)`,
+	e.rawExec(`INSERT INTO agent_api_keys (id, agent_id, company_id, name, key_hash, created_at) VALUES (?, ?, ?, 'k', ?, ?)`,
 		store.NewID(), id, cid, store.HashToken(token), store.FormatTime(time.Now()))
 	e.run(t, []scenario{
 		{"pending cannot authenticate", "GET", "/api/agents/me", nil, bearer(token), 401, []string{"Invalid or expired credentials"}},
@@ -243,10 +243,10 @@ func TestAgentRuntimeStateAndSessions(t *testing.T) {
 		{"no sessions", "GET", p + "/task-sessions", nil, nil, 200, []string{"[]"}},
 	})
 	now := store.FormatTime(time.Now())
-	e.sqlExec(`INSERT INTO agent_runtime_state (agent_id, company_id, adapter_type, session_id, state_json, total_input_tokens, created_at, updated_at)
+	e.rawExec(`INSERT INTO agent_runtime_state (agent_id, company_id, adapter_type, session_id, state_json, total_input_tokens, created_at, updated_at)
 		VALUES (?, ?, 'process', 'sess-1', '{"accessToken":"abc"}', 42, ?, ?)`, id, cid, now, now)
 	for _, key := range []string{"task-a", "task-b"} {
-		e.sqlExec(`INSERT INTO agent_task_sessions (id, company_id, agent_id, adapter_type, task_key, session_params_json, created_at, updated_at)
+		e.rawExec(`INSERT INTO agent_task_sessions (id, company_id, agent_id, adapter_type, task_key, session_params_json, created_at, updated_at)
 			VALUES (?, ?, ?, 'process', ?, '{"apiKey":"x","sessionId":"s"}', ?, ?)`, store.NewID(), cid, id, key, now, now)
 	}
 	e.run(t, []scenario{

@@ -62,14 +62,14 @@ func TestAgentInboxLite(t *testing.T) {
 	e.insertIssue(cid, "ACM", 6, "todo", other["id"])
 	hidden := e.insertIssue(cid, "ACM", 7, "todo", id)
 	blocker := e.insertIssue(cid, "ACM", 8, "todo", nil)
-	e.sqlExec(`UPDATE issues SET priority = 'low' WHERE id = ?`, low)
-	e.sqlExec(`UPDATE issues SET priority = 'critical' WHERE id = ?`, crit)
-	e.sqlExec(`UPDATE issues SET hidden_at = updated_at WHERE id = ?`, hidden)
+	e.rawExec(`UPDATE issues SET priority = 'low' WHERE id = ?`, low)
+	e.rawExec(`UPDATE issues SET priority = 'critical' WHERE id = ?`, crit)
+	e.rawExec(`UPDATE issues SET hidden_at = updated_at WHERE id = ?`, hidden)
 	now := store.FormatTime(time.Now())
-	e.sqlExec(`INSERT INTO issue_relations (id, company_id, issue_id, related_issue_id, type, created_at, updated_at) VALUES (?, ?, ?, ?, 'blocks', ?, ?)`,
+	e.rawExec(`INSERT INTO issue_relations (id, company_id, issue_id, related_issue_id, type, created_at, updated_at) VALUES (?, ?, ?, ?, 'blocks', ?, ?)`,
 		store.NewID(), cid, blocker, blocked, now, now)
 	run := e.insertRun(cid, id, "running", -1)
-	e.sqlExec(`UPDATE issues SET execution_run_id = ? WHERE id = ?`, run, crit)
+	e.rawExec(`UPDATE issues SET execution_run_id = ? WHERE id = ?`, run, crit)
 	r := e.do("GET", "/api/agents/me/inbox-lite", nil, key...)
 	list := r.List()
 	if r.Status != 200 || len(list) != 3 {
@@ -87,7 +87,7 @@ func TestAgentInboxLite(t *testing.T) {
 	if list[2]["activeRun"] != nil || list[2]["dependencyReady"] != true || len(list[2]["unresolvedBlockerIssueIds"].([]any)) != 0 {
 		t.Fatalf("plain item %v", list[2])
 	}
-	e.sqlExec(`UPDATE issues SET status = 'done' WHERE id = ?`, blocker)
+	e.rawExec(`UPDATE issues SET status = 'done' WHERE id = ?`, blocker)
 	if item := e.do("GET", "/api/agents/me/inbox-lite", nil, key...).List()[1]; item["dependencyReady"] != true {
 		t.Fatalf("done blocker still blocks %v", item)
 	}
@@ -97,7 +97,7 @@ func TestAgentRedactionEverywhere(t *testing.T) {
 	e := newEnv(t)
 	cid := e.mustCompany("Acme")["id"].(string)
 	secretID := "33333333-3333-4333-8333-333333333333"
-	e.sqlExec(`INSERT INTO company_secrets (id, company_id, key, name, created_at, updated_at) VALUES (?, ?, 'k', 'n', 'x', 'x')`, secretID, cid)
+	e.rawExec(`INSERT INTO company_secrets (id, company_id, key, name, created_at, updated_at) VALUES (?, ?, 'k', 'n', 'x', 'x')`, secretID, cid)
 	jwtish := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4eHh4eCJ9.c2lnbmF0dXJlc2ln"
 	a := e.mustAgent(cid, map[string]any{"name": "Secretive", "adapterType": "http", "adapterConfig": map[string]any{
 		"url": "https://hook.example/x", "headers": map[string]any{"Authorization": "Bearer hunter2"},
@@ -189,16 +189,16 @@ func TestHeartbeatRunReads(t *testing.T) {
 	b := e.mustAgent(cid, map[string]any{"name": "Other"})
 	id := a["id"].(string)
 	old := e.insertRun(cid, id, "succeeded", time.Minute)
-	e.sqlExec(`UPDATE heartbeat_runs SET created_at = '2020-01-01T00:00:00.000Z', result_json = '{"summary":"ok","password":"pw"}',
+	e.rawExec(`UPDATE heartbeat_runs SET created_at = '2020-01-01T00:00:00.000Z', result_json = '{"summary":"ok","password":"pw"}',
 		context_snapshot = '{"issueId":"x"}', stdout_excerpt = 'out' WHERE id = ?`, old)
 	live := e.insertRun(cid, id, "running", -1)
 	e.insertRun(cid, b["id"].(string), "queued", -1)
 	for seq := 1; seq <= 3; seq++ {
-		e.sqlExec(`INSERT INTO heartbeat_run_events (company_id, run_id, agent_id, seq, event_type, payload, created_at)
+		e.rawExec(`INSERT INTO heartbeat_run_events (company_id, run_id, agent_id, seq, event_type, payload, created_at)
 			VALUES (?, ?, ?, ?, 'log', '{"secret":"s"}', 'x')`, cid, live, id, seq)
 	}
 	issue := e.insertIssue(cid, "ACM", 1, "todo", id)
-	e.sqlExec(`INSERT INTO activity_log (id, company_id, actor_type, actor_id, action, entity_type, entity_id, run_id, created_at)
+	e.rawExec(`INSERT INTO activity_log (id, company_id, actor_type, actor_id, action, entity_type, entity_id, run_id, created_at)
 		VALUES (?, ?, 'agent', ?, 'issue.updated', 'issue', ?, ?, 'x')`, store.NewID(), cid, id, issue, live)
 	co := "/api/companies/" + cid
 	e.run(t, []scenario{

@@ -145,8 +145,8 @@ func TestAgentCreateValidation(t *testing.T) {
 	// Secret refs: of another company → 422, pinned version beyond latest → 422, valid → kept.
 	now := "2026-01-01T00:00:00.000Z"
 	secretA, secretB := "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
-	e.sqlExec(`INSERT INTO company_secrets (id, company_id, key, name, latest_version, created_at, updated_at) VALUES (?, ?, 'k', 'n', 2, ?, ?)`, secretA, cid, now, now)
-	e.sqlExec(`INSERT INTO company_secrets (id, company_id, key, name, latest_version, created_at, updated_at) VALUES (?, ?, 'k', 'n', 1, ?, ?)`, secretB, other, now, now)
+	e.rawExec(`INSERT INTO company_secrets (id, company_id, key, name, latest_version, created_at, updated_at) VALUES (?, ?, 'k', 'n', 2, ?, ?)`, secretA, cid, now, now)
+	e.rawExec(`INSERT INTO company_secrets (id, company_id, key, name, latest_version, created_at, updated_at) VALUES (?, ?, 'k', 'n', 1, ?, ?)`, secretB, other, now, now)
 	ref := func(id string, version any) map[string]any {
 		return map[string]any{"name": "S", "adapterConfig": map[string]any{"env": map[string]any{"API_KEY": map[string]any{"type": "secret_ref", "secretId": id, "version": version}}}}
 	}
@@ -332,7 +332,7 @@ func TestAgentConfigRevisions(t *testing.T) {
 		t.Fatalf("rollback activity %d", n)
 	}
 	// A malformed snapshot is refused.
-	e.sqlExec(`UPDATE agent_config_revisions SET after_config = '{"name": 5}' WHERE id = ?`, first["id"])
+	e.rawExec(`UPDATE agent_config_revisions SET after_config = '{"name": 5}' WHERE id = ?`, first["id"])
 	e.run(t, []scenario{
 		{"malformed snapshot", "POST", p + "/config-revisions/" + first["id"].(string) + "/rollback", nil, nil, 422, []string{"Invalid revision snapshot"}},
 	})

@@ -209,15 +209,6 @@ func (e *env) insertAgent(companyID, name, role, status string) string {
 	return id
 }
 
-// mustRun inserts a heartbeat run of an agent and returns its id.
-func (e *env) mustRun(companyID, agentID, status string) string {
-	e.t.Helper()
-	id := store.NewID()
-	e.rawExec(`INSERT INTO heartbeat_runs (id, company_id, agent_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		id, companyID, agentID, status, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z")
-	return id
-}
-
 // mustIssue creates an issue over the API (duplicates allowed) and returns its JSON.
 func (e *env) mustIssue(companyID string, body map[string]any) map[string]any {
 	e.t.Helper()

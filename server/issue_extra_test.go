@@ -89,8 +89,8 @@ func TestIssueRunsRoutes(t *testing.T) {
 		{"no active run", "GET", base + "/active-run", nil, nil, 200, []string{"null"}},
 		{"runs missing issue", "GET", "/api/issues/" + store.NewID() + "/runs", nil, nil, 404, []string{"Issue not found"}},
 	})
-	done := e.mustRun(cid, dev, "succeeded")
-	live := e.mustRun(cid, dev, "running")
+	done := e.insertRun(cid, dev, "succeeded", -1)
+	live := e.insertRun(cid, dev, "running", -1)
 	e.rawExec(`UPDATE heartbeat_runs SET issue_id = ?, usage_json = '{"inputTokens":5}' WHERE id IN (?, ?)`, id, done, live)
 	e.do("POST", "/api/issues/"+id+"/checkout", map[string]any{"agentId": dev, "expectedStatuses": []string{"todo"}}, "X-Paperclip-Run-Id", live)
 	e.run(t, []scenario{
