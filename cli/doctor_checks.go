@@ -232,7 +232,11 @@ func (d *doctorRun) checkBackups(context.Context) checkResult {
 	const name = "Backups"
 	sc := d.set.Server
 	if !sc.BackupEnabled {
-		return warn(name, "Automatic backups are disabled", "Enable them: paperclip configure --section database")
+		hint := "Set database.backup.enabled to true in " + d.inst.ConfigPath + ", or back up by hand: paperclip db:backup"
+		if v, ok := parseBool(d.a.getenv("PAPERCLIP_DB_BACKUP_ENABLED")); ok && !v {
+			hint = "Unset PAPERCLIP_DB_BACKUP_ENABLED (it overrides the config), or back up by hand: paperclip db:backup"
+		}
+		return warn(name, "Automatic backups are disabled", hint)
 	}
 	if err := dirWritable(sc.BackupDir); err != nil {
 		return fail(name, fmt.Sprintf("Backup directory is not writable: %s (%v)", sc.BackupDir, shortErr(err)), "Run: paperclip doctor --repair").
@@ -246,6 +250,10 @@ func (d *doctorRun) checkBackups(context.Context) checkResult {
 		}
 	}
 	interval := time.Duration(sc.BackupIntervalMinutes) * time.Minute
+	if data, err := os.ReadFile(filepath.Join(sc.BackupDir, backupFailedMarker)); err == nil {
+		reason, _, _ := strings.Cut(strings.TrimSpace(string(data)), "\n")
+		return warn(name, "The last automatic backup failed: "+reason, "Run: paperclip db:backup (to retry and see the error)")
+	}
 	if newest.IsZero() {
 		return warn(name, "No backups yet in "+sc.BackupDir, fmt.Sprintf("The first one is taken %dm after start, or run: paperclip db:backup", sc.BackupIntervalMinutes))
 	}

@@ -15,6 +15,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/paperclipai/paperclip-go/store"
 )
 
 // Main runs the paperclip command line and returns the process exit code. Every
@@ -40,6 +42,10 @@ type app struct {
 	openURL func(url string) error
 	// httpClient is used by the doctor's LLM key check.
 	httpClient *http.Client
+	// pendingMigrations inspects a database file before run migrates it.
+	pendingMigrations func(ctx context.Context, path string) (version, pending int, err error)
+	// backupInterval, when set, replaces database.backup.intervalMinutes (tests).
+	backupInterval time.Duration
 
 	// stdinTTY and stdoutTTY report terminals; tests set them to drive interactive flows.
 	stdinTTY  bool
@@ -70,6 +76,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 		stderrTTY:  isTerminal(stderr),
 		dotenv:     map[string]string{},
 	}
+	a.pendingMigrations = store.PendingMigrations
 	return a
 }
 
@@ -192,6 +199,8 @@ func newRootCommand(a *app) *cobra.Command {
 		newRunCommand(a),
 		newOnboardCommand(a),
 		newDoctorCommand(a),
+		newDBBackupCommand(a),
+		newDBRestoreCommand(a),
 	)
 	return root
 }

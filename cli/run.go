@@ -167,7 +167,10 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 		logger.Warn("DATABASE_URL is set but ignored: this version stores data in SQLite at " + set.Server.DatabasePath)
 	}
 
-	// 5. Database.
+	// 5. Database: a backup first when an existing one is about to be migrated.
+	if _, err := a.backupBeforeMigrate(ctx, set, logger.With("component", "backup")); err != nil {
+		return err
+	}
 	st, err := store.Open(ctx, set.Server.DatabasePath)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
@@ -178,6 +181,17 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 		if err := st.EnsureLocalBoard(ctx); err != nil {
 			return fmt.Errorf("prepare local board: %w", err)
 		}
+	}
+	// 6. Automatic backups; stopped (and waited for) before the database closes.
+	if set.Server.BackupEnabled {
+		interval := time.Duration(set.Server.BackupIntervalMinutes) * time.Minute
+		if a.backupInterval > 0 {
+			interval = a.backupInterval
+		}
+		loop := &backupLoop{dbPath: set.Server.DatabasePath, dir: set.Server.BackupDir, prefix: defaultBackupPrefix,
+			retentionDays: set.Server.BackupRetentionDays, interval: interval, now: a.now,
+			logger: logger.With("component", "backup")}
+		defer loop.start(ctx)()
 	}
 	tempSecret := false
 	if set.Server.AgentJWTSecret == "" {
