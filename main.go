@@ -8,7 +8,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/paperclipai/paperclip-go/cli"
+	"paperclip/cli"
 )
 
 func main() {

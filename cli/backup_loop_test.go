@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 // steppingClock returns a time one minute later on every call, so backups taken in

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 // Kinds of configLoadError, matching the doctor's Config file failures.

@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 // defaultBackupPrefix starts every backup file name (§2: paperclip-YYYYMMDD-HHMMSS.db.gz).

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 // dbInstance onboards the default instance and seeds its database with company Acme.

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 // doctorRun holds what the checks share; the Config file check fills cfg and set.

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 var checkNames = []string{"Config file", "Deployment/auth mode", "Agent JWT secret", "Secrets key", "Storage",

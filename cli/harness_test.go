@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 // result is what one CLI invocation produced.

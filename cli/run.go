@@ -15,9 +15,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/paperclipai/paperclip-go/server"
-	"github.com/paperclipai/paperclip-go/store"
-	"github.com/paperclipai/paperclip-go/web"
+	"paperclip/server"
+	"paperclip/store"
+	"paperclip/web"
 )
 
 // shutdownTimeout bounds http.Server.Shutdown (§6.4).

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/paperclipai/paperclip-go/server"
+	"paperclip/server"
 )
 
 // settings is everything a server start needs, resolved once with the precedence

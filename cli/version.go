@@ -8,7 +8,7 @@ import (
 
 // version and commit are set at link time:
 //
-//	go build -ldflags "-X github.com/paperclipai/paperclip-go/cli.version=1.2.3 -X github.com/paperclipai/paperclip-go/cli.commit=abc1234"
+//	go build -ldflags "-X paperclip/cli.version=1.2.3 -X paperclip/cli.commit=abc1234"
 //
 // They are the only package-level variables of cli, and only the linker writes them.
 var (

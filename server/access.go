@@ -3,7 +3,7 @@ package server
 import (
 	"net/http"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 // Access levels of the "Who" column (spec README §4.1).

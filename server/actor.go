@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 // RunIDHeader carries the heartbeat run of a request (spec README §5).

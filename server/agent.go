@@ -5,7 +5,7 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 // agentRoutes is the agents API (agents.md §2): agents, keys, revisions, runtime state,

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 var errAgentNotFound = store.NotFound("Agent")

@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/paperclipai/paperclip-go/server/runjwt"
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/server/runjwt"
+	"paperclip/store"
 )
 
 // runLiveGrace is how long after its run finished a run JWT still works (access-auth §9):

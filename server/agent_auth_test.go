@@ -9,9 +9,9 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/paperclipai/paperclip-go/server"
-	"github.com/paperclipai/paperclip-go/server/runjwt"
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/server"
+	"paperclip/server/runjwt"
+	"paperclip/store"
 )
 
 func TestAgentKeyAuthAndRunHeader(t *testing.T) {

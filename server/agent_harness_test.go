@@ -3,8 +3,8 @@ package server_test
 import (
 	"time"
 
-	"github.com/paperclipai/paperclip-go/server"
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/server"
+	"paperclip/store"
 )
 
 // insertRun inserts a heartbeat run row for an agent and returns its id. finishedAgo < 0

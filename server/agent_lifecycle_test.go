@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 // insertIssue inserts an issue row directly (the issues API lands separately).

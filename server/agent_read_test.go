@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 func TestAgentOrgChart(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/server"
+	"paperclip/server"
 )
 
 func TestCompanyCreateAndPrefixes(t *testing.T) {

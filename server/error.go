@@ -5,7 +5,7 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 var statusByCode = map[string]int{

@@ -14,9 +14,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/server"
-	"github.com/paperclipai/paperclip-go/store"
-	"github.com/paperclipai/paperclip-go/web"
+	"paperclip/server"
+	"paperclip/store"
+	"paperclip/web"
 )
 
 // env is a real server over a real SQLite store in a temp dir.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 func (s *Server) healthRoutes() []route {

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/server"
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/server"
+	"paperclip/store"
 )
 
 func TestIssueAttachments(t *testing.T) {

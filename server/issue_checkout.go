@@ -3,7 +3,7 @@ package server
 import (
 	"net/http"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 func (s *Server) issueCheckoutRoutes() []route {

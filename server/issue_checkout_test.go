@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 func TestIssueCheckoutReleaseOverHTTP(t *testing.T) {

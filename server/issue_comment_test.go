@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 func TestIssueCommentsOverHTTP(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 // issueExtraRoutes are the smaller issue sub-resources: read state, approval links,

@@ -3,8 +3,8 @@ package server_test
 import (
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/server"
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/server"
+	"paperclip/store"
 )
 
 func TestIssueReadStateAndApprovals(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 func TestLabels(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 // statusRecorder remembers the status for the access log.

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 func mustAgent(tb testing.TB, s *store.Store, companyID string, in store.AgentInput) store.Agent {

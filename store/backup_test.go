@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 var backupNow = time.Date(2026, 11, 22, 10, 30, 45, 0, time.UTC)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 func BenchmarkCompanyCreate(b *testing.B) {

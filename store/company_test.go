@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 type activityRecorder struct {

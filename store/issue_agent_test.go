@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 func TestAgentWriteRules(t *testing.T) {

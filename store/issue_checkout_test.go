@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 func checkoutIn(agent string, statuses ...string) store.CheckoutInput {

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 // rawDB opens a second connection to the store's file for fixture rows the store has

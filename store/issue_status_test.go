@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 func TestCanTransitionTable(t *testing.T) {

@@ -3,7 +3,7 @@ package store_test
 import (
 	"testing"
 
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/store"
 )
 
 // TestWakeSeam: wakes carry their payload, are merged per agent, and are delivered

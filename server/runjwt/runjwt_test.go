@@ -8,8 +8,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/paperclipai/paperclip-go/server/runjwt"
-	"github.com/paperclipai/paperclip-go/store"
+	"paperclip/server/runjwt"
+	"paperclip/store"
 )
 
 var (
