@@ -11,7 +11,7 @@ import (
 // 1200 characters) with its live run and, for user-context lists, read state.
 type IssueRow struct {
 	Issue
-	ActiveRun *IssueRunRef `json:"activeRun"`
+	ActiveRun *RunSummary `json:"activeRun"`
 	user      *IssueUserContext
 }
 
@@ -227,7 +227,7 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 			row.Description = &d
 		}
 		if runID.Valid {
-			row.ActiveRun = &IssueRunRef{ID: runID.String, Status: runStatus.String, AgentID: runAgent.String,
+			row.ActiveRun = &RunSummary{ID: runID.String, Status: runStatus.String, AgentID: runAgent.String,
 				InvocationSource: runSource.String, TriggerDetail: strPtr(runTrigger), StartedAt: strPtr(runStarted),
 				FinishedAt: strPtr(runFinished), CreatedAt: runCreated.String}
 		}

@@ -5,18 +5,6 @@ import (
 	"database/sql"
 )
 
-// IssueRunRef is the live run summary on list rows (activeRun).
-type IssueRunRef struct {
-	ID               string  `json:"id"`
-	Status           string  `json:"status"`
-	AgentID          string  `json:"agentId"`
-	InvocationSource string  `json:"invocationSource"`
-	TriggerDetail    *string `json:"triggerDetail"`
-	StartedAt        *string `json:"startedAt"`
-	FinishedAt       *string `json:"finishedAt"`
-	CreatedAt        string  `json:"createdAt"`
-}
-
 // IssueRun is one entry of GET /issues/{id}/runs.
 type IssueRun struct {
 	RunID            string  `json:"runId"`
