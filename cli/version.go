@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 )
@@ -16,12 +17,16 @@ var (
 	commit  = "unknown"
 )
 
+var pseudoVersionRe = regexp.MustCompile(`\d{14}-[0-9a-f]{12}`)
+
 // buildVersion returns the version and commit, falling back to what the Go toolchain
 // recorded in the binary (module version, vcs.revision) when ldflags were not used.
 func buildVersion() (string, string) {
 	v, c := version, commit
 	if info, ok := debug.ReadBuildInfo(); ok {
-		if v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		// A tagged release names itself; untagged builds get a pseudo-version
+		// (v0.0.0-<time>-<rev>) that says less than "dev" plus the commit.
+		if v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" && !pseudoVersionRe.MatchString(info.Main.Version) {
 			v = info.Main.Version
 		}
 		if c == "unknown" {
