@@ -40,6 +40,7 @@ func (s *Server) agentRoutes() []route {
 		{http.MethodGet, "/api/agents/{id}/runtime-state", whoAny, "An agent's runtime state", s.handleRuntimeState},
 		{http.MethodGet, "/api/agents/{id}/task-sessions", whoAny, "An agent's task sessions", s.handleTaskSessions},
 		{http.MethodPost, "/api/agents/{id}/runtime-state/reset-session", whoAny, "Forget adapter sessions", s.handleResetSession},
+		{http.MethodPost, "/api/agents/{id}/claude-login", whoAny, "Run the Claude CLI login flow for a claude_local agent", s.handleClaudeLogin},
 	}
 	rs = append(rs, s.adapterRoutes()...)
 	return append(rs, s.heartbeatRunReadRoutes()...)

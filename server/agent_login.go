@@ -1,0 +1,54 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"os"
+
+	"paperclip/server/adapter/claude"
+	"paperclip/store"
+)
+
+// handleClaudeLogin runs the Claude CLI login flow with the agent's configuration
+// (agents.md §11) so the board can sign the machine's CLI in from the UI.
+func (s *Server) handleClaudeLogin(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.managedAgent(w, r)
+	if !ok {
+		return
+	}
+	if a.AdapterType != store.AdapterClaudeLocal {
+		s.writeError(w, r, errorf(store.EINVALID, "Login is only supported for claude_local agents"))
+		return
+	}
+	cfg := claude.LoginConfig{Env: loginEnv(a.AdapterConfig)}
+	cfg.Command, _ = a.AdapterConfig["command"].(string)
+	cfg.Cwd, _ = a.AdapterConfig["cwd"].(string)
+	res, err := claude.Login(r.Context(), cfg)
+	if errors.Is(err, claude.ErrCommandNotFound) {
+		cmd := cfg.Command
+		if cmd == "" {
+			cmd = claude.DefaultCommand
+		}
+		s.writeError(w, r, errorf(store.EUNPROCESSABLE, "Claude CLI not found: %s", cmd))
+		return
+	}
+	s.respond(w, r, http.StatusOK, res, err)
+}
+
+// loginEnv is the server's environment plus the agent's plain env bindings. Secret
+// references need the secrets store to resolve and are left out of a login run.
+func loginEnv(adapterConfig map[string]any) []string {
+	env := os.Environ()
+	bindings, _ := adapterConfig["env"].(map[string]any)
+	for k, v := range bindings {
+		switch b := v.(type) {
+		case string:
+			env = append(env, k+"="+b)
+		case map[string]any:
+			if val, ok := b["value"].(string); ok && b["type"] == "plain" {
+				env = append(env, k+"="+val)
+			}
+		}
+	}
+	return env
+}
