@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"strings"
 
 	"paperclip/server/adapter/claude"
 	"paperclip/store"
@@ -35,10 +36,23 @@ func (s *Server) handleClaudeLogin(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, r, http.StatusOK, res, err)
 }
 
-// loginEnv is the server's environment plus the agent's plain env bindings. Secret
-// references need the secrets store to resolve and are left out of a login run.
+// serverOnlyEnv are variables of the server process a child must never inherit: with
+// the JWT secret an agent could mint tokens for any other agent.
+var serverOnlyEnv = map[string]bool{
+	"PAPERCLIP_AGENT_JWT_SECRET": true, "PAPERCLIP_SECRETS_MASTER_KEY": true,
+	"PAPERCLIP_SECRETS_MASTER_KEY_FILE": true, "DATABASE_URL": true,
+}
+
+// loginEnv is the server's environment, minus server-only secrets, plus the agent's
+// plain env bindings. Secret references need the secrets store to resolve and are left
+// out of a login run.
 func loginEnv(adapterConfig map[string]any) []string {
-	env := os.Environ()
+	var env []string
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); !serverOnlyEnv[k] {
+			env = append(env, kv)
+		}
+	}
 	bindings, _ := adapterConfig["env"].(map[string]any)
 	for k, v := range bindings {
 		switch b := v.(type) {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestClaudeLoginRoute(t *testing.T) {
+	t.Setenv("PAPERCLIP_AGENT_JWT_SECRET", "server-only-secret")
 	e := newEnv(t)
 	cid := e.mustCompany("Login Co")["id"].(string)
 	fake, _ := filepath.Abs("adapter/claude/testdata/fake-claude")
@@ -27,6 +28,9 @@ func TestClaudeLoginRoute(t *testing.T) {
 	}
 	if out := m["stdout"].(string); !strings.Contains(out, "marker=from-config") || !strings.Contains(out, "cwd="+dir) {
 		t.Fatalf("config not applied: %s", out)
+	}
+	if strings.Contains(string(r.Body), "server-only-secret") {
+		t.Fatal("login output shows the server's JWT secret")
 	}
 	e.run(t, []scenario{
 		{"not claude", "POST", "/api/agents/" + proc["id"].(string) + "/claude-login", nil, nil, 400, []string{"Login is only supported for claude_local agents"}},
