@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 )
@@ -10,8 +11,13 @@ import (
 func BenchmarkHTTPCompanyCreate(b *testing.B) {
 	e := newEnv(b)
 	b.ReportAllocs()
+	i := 0
 	for b.Loop() {
-		if r := e.do(http.MethodPost, "/api/companies", map[string]any{"name": "Bench Co", "budgetMonthlyCents": 5000}); r.Status != 201 {
+		i++
+		// Distinct names, as in the store benchmark: same-name companies measure the
+		// ever longer prefix search instead of a typical create.
+		name := fmt.Sprintf("%c%c%c Co", 'A'+i%26, 'A'+i/26%26, 'A'+i/676%26)
+		if r := e.do(http.MethodPost, "/api/companies", map[string]any{"name": name, "budgetMonthlyCents": 5000}); r.Status != 201 {
 			b.Fatalf("status %d", r.Status)
 		}
 	}
