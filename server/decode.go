@@ -53,7 +53,7 @@ func decodeJSONObject(body []byte, dst any, strict bool) error {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
 		return store.Validation(store.FieldError{Path: []any{}, Code: "invalid_type",
-			Message: "Expected object, received " + jsonKind(body)})
+			Message: "Expected object, received " + store.JSONKind(body)})
 	}
 	rv := reflect.ValueOf(dst).Elem()
 	rt := rv.Type()
@@ -115,7 +115,7 @@ func typeProblem(name string, raw json.RawMessage, err error) store.FieldError {
 		}
 		return store.FieldError{Path: path, Code: "invalid_type", Message: fmt.Sprintf("Expected %s, received %s", want, got)}
 	}
-	return store.FieldError{Path: path, Code: "invalid_type", Message: "Expected a different type, received " + jsonKind(raw)}
+	return store.FieldError{Path: path, Code: "invalid_type", Message: "Expected a different type, received " + store.JSONKind(raw)}
 }
 
 func goKindName(t reflect.Type) string {
@@ -138,24 +138,4 @@ func goKindName(t reflect.Type) string {
 		return "object"
 	}
 	return t.String()
-}
-
-func jsonKind(raw []byte) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "undefined"
-	}
-	switch raw[0] {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	}
-	return "number"
 }

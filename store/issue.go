@@ -188,19 +188,19 @@ func issueFieldChecks(p *Problems, title, status, priority Optional[string], uui
 func validateAdapterOverrides(p *Problems, raw json.RawMessage) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
-		p.Add("invalid_type", "Expected object, received "+rawKind(raw), "assigneeAdapterOverrides")
+		p.Add("invalid_type", "Expected object, received "+JSONKind(raw), "assigneeAdapterOverrides")
 		return
 	}
 	var extra []string
 	for k, v := range m {
 		switch k {
 		case "adapterConfig":
-			if rawKind(v) != "object" {
-				p.Add("invalid_type", "Expected object, received "+rawKind(v), "assigneeAdapterOverrides", "adapterConfig")
+			if JSONKind(v) != "object" {
+				p.Add("invalid_type", "Expected object, received "+JSONKind(v), "assigneeAdapterOverrides", "adapterConfig")
 			}
 		case "useProjectWorkspace":
-			if rawKind(v) != "boolean" {
-				p.Add("invalid_type", "Expected boolean, received "+rawKind(v), "assigneeAdapterOverrides", "useProjectWorkspace")
+			if JSONKind(v) != "boolean" {
+				p.Add("invalid_type", "Expected boolean, received "+JSONKind(v), "assigneeAdapterOverrides", "useProjectWorkspace")
 			}
 		default:
 			extra = append(extra, k)
@@ -211,7 +211,9 @@ func validateAdapterOverrides(p *Problems, raw json.RawMessage) {
 	}
 }
 
-func rawKind(raw []byte) string {
+// JSONKind names the JSON type of a raw value the way validation messages do
+// ("Expected object, received array").
+func JSONKind(raw []byte) string {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return "undefined"
