@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strings"
 )
 
 // HeartbeatRun is one run row (agents.md §10); its JSON fields are redacted on read.
@@ -95,14 +96,19 @@ const runColumns = `id, company_id, agent_id, invocation_source, trigger_detail,
 	log_store, log_ref, log_bytes, stdout_excerpt, stderr_excerpt, process_pid, process_started_at, last_output_at,
 	retry_of_run_id, context_snapshot, created_at, updated_at`
 
-func scanRun(sc interface{ Scan(...any) error }) (HeartbeatRun, error) {
+// qualifiedRunColumns is runColumns with the "r." alias, for queries that join runs.
+var qualifiedRunColumns = "r." + strings.Join(strings.Fields(strings.ReplaceAll(runColumns, ",", " ")), ", r.")
+
+// scanRun reads runColumns, then any extra columns a joined query selects after them.
+func scanRun(sc interface{ Scan(...any) error }, extra ...any) (HeartbeatRun, error) {
 	var r HeartbeatRun
 	var trigger, issue, started, finished, errText, errCode, wakeup, signal, usage, result, before, after sql.NullString
 	var logStore, logRef, stdout, stderr, procStarted, lastOut, retry, snapshot sql.NullString
 	var exit, logBytes, pid sql.NullInt64
-	err := sc.Scan(&r.ID, &r.CompanyID, &r.AgentID, &r.InvocationSource, &trigger, &r.Status, &issue, &started, &finished,
+	dest := []any{&r.ID, &r.CompanyID, &r.AgentID, &r.InvocationSource, &trigger, &r.Status, &issue, &started, &finished,
 		&errText, &errCode, &wakeup, &exit, &signal, &usage, &result, &before, &after, &logStore, &logRef, &logBytes,
-		&stdout, &stderr, &pid, &procStarted, &lastOut, &retry, &snapshot, &r.CreatedAt, &r.UpdatedAt)
+		&stdout, &stderr, &pid, &procStarted, &lastOut, &retry, &snapshot, &r.CreatedAt, &r.UpdatedAt}
+	err := sc.Scan(append(dest, extra...)...)
 	if err != nil {
 		return r, err
 	}

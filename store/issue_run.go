@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 )
 
 // IssueRun is one entry of GET /issues/{id}/runs.
@@ -34,38 +35,26 @@ type IssueLiveRun struct {
 
 // IssueActiveRun is a heartbeat run (agents.md §10) plus its agent's name and adapter.
 type IssueActiveRun struct {
-	ID               string  `json:"id"`
-	CompanyID        string  `json:"companyId"`
-	AgentID          string  `json:"agentId"`
-	InvocationSource string  `json:"invocationSource"`
-	TriggerDetail    *string `json:"triggerDetail"`
-	Status           string  `json:"status"`
-	IssueID          *string `json:"issueId"`
-	StartedAt        *string `json:"startedAt"`
-	FinishedAt       *string `json:"finishedAt"`
-	Error            *string `json:"error"`
-	ErrorCode        *string `json:"errorCode"`
-	WakeupRequestID  *string `json:"wakeupRequestId"`
-	ExitCode         *int64  `json:"exitCode"`
-	Signal           *string `json:"signal"`
-	UsageJSON        JSONRaw `json:"usageJson"`
-	ResultJSON       JSONRaw `json:"resultJson"`
-	SessionIDBefore  *string `json:"sessionIdBefore"`
-	SessionIDAfter   *string `json:"sessionIdAfter"`
-	LogStore         *string `json:"logStore"`
-	LogRef           *string `json:"logRef"`
-	LogBytes         *int64  `json:"logBytes"`
-	StdoutExcerpt    *string `json:"stdoutExcerpt"`
-	StderrExcerpt    *string `json:"stderrExcerpt"`
-	ProcessPID       *int64  `json:"processPid"`
-	ProcessStartedAt *string `json:"processStartedAt"`
-	LastOutputAt     *string `json:"lastOutputAt"`
-	RetryOfRunID     *string `json:"retryOfRunId"`
-	ContextSnapshot  JSONRaw `json:"contextSnapshot"`
-	CreatedAt        string  `json:"createdAt"`
-	UpdatedAt        string  `json:"updatedAt"`
-	AgentName        string  `json:"agentName"`
-	AdapterType      string  `json:"adapterType"`
+	HeartbeatRun
+	AgentName   string
+	AdapterType string
+}
+
+// MarshalJSON writes the full run object with agentName and adapterType added.
+func (r IssueActiveRun) MarshalJSON() ([]byte, error) {
+	run, err := json.Marshal(r.HeartbeatRun)
+	if err != nil {
+		return nil, err
+	}
+	extra, err := json.Marshal(struct {
+		AgentName   string `json:"agentName"`
+		AdapterType string `json:"adapterType"`
+	}{r.AgentName, r.AdapterType})
+	if err != nil {
+		return nil, err
+	}
+	// Both are JSON objects: join them into one.
+	return append(append(run[:len(run)-1], ','), extra[1:]...), nil
 }
 
 const liveRunStatuses = `('queued', 'running')`
@@ -157,42 +146,19 @@ func (s *Store) FindIssueLiveRuns(ctx context.Context, is Issue) ([]IssueLiveRun
 // running run whose context issue is this issue, else nil.
 func (s *Store) FindIssueActiveRun(ctx context.Context, is Issue) (*IssueActiveRun, error) {
 	var r IssueActiveRun
-	var trigger, issueID, started, finished, errText, errCode, wakeup, signal, usage, result, sb, sa, logStore, logRef,
-		stdout, stderr, procStarted, lastOutput, retryOf, snapshot sql.NullString
-	var exitCode, logBytes, pid sql.NullInt64
-	err := s.reader.QueryRowContext(ctx, `SELECT r.id, r.company_id, r.agent_id, r.invocation_source, r.trigger_detail, r.status,
-		r.issue_id, r.started_at, r.finished_at, r.error, r.error_code, r.wakeup_request_id, r.exit_code, r.signal, r.usage_json,
-		r.result_json, r.session_id_before, r.session_id_after, r.log_store, r.log_ref, r.log_bytes, r.stdout_excerpt,
-		r.stderr_excerpt, r.process_pid, r.process_started_at, r.last_output_at, r.retry_of_run_id, r.context_snapshot,
-		r.created_at, r.updated_at, a.name, a.adapter_type
+	row := s.reader.QueryRowContext(ctx, `SELECT `+qualifiedRunColumns+`, a.name, a.adapter_type
 		FROM heartbeat_runs r JOIN agents a ON a.id = r.agent_id
 		WHERE r.company_id = ? AND ((r.id = ? AND r.status IN `+liveRunStatuses+`)
 			OR (r.agent_id = ? AND r.status = 'running' AND r.issue_id = ?))
 		ORDER BY CASE WHEN r.id = ? THEN 0 ELSE 1 END, r.created_at DESC LIMIT 1`,
-		is.CompanyID, nullStr(is.ExecutionRunID), nullStr(is.AssigneeAgentID), is.ID, nullStr(is.ExecutionRunID)).Scan(
-		&r.ID, &r.CompanyID, &r.AgentID, &r.InvocationSource, &trigger, &r.Status, &issueID, &started, &finished, &errText,
-		&errCode, &wakeup, &exitCode, &signal, &usage, &result, &sb, &sa, &logStore, &logRef, &logBytes, &stdout, &stderr,
-		&pid, &procStarted, &lastOutput, &retryOf, &snapshot, &r.CreatedAt, &r.UpdatedAt, &r.AgentName, &r.AdapterType)
+		is.CompanyID, nullStr(is.ExecutionRunID), nullStr(is.AssigneeAgentID), is.ID, nullStr(is.ExecutionRunID))
+	run, err := scanRun(row, &r.AgentName, &r.AdapterType)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	r.TriggerDetail, r.IssueID, r.StartedAt, r.FinishedAt = strPtr(trigger), strPtr(issueID), strPtr(started), strPtr(finished)
-	r.Error, r.ErrorCode, r.WakeupRequestID, r.Signal = strPtr(errText), strPtr(errCode), strPtr(wakeup), strPtr(signal)
-	r.SessionIDBefore, r.SessionIDAfter, r.LogStore, r.LogRef = strPtr(sb), strPtr(sa), strPtr(logStore), strPtr(logRef)
-	r.StdoutExcerpt, r.StderrExcerpt, r.ProcessStartedAt = strPtr(stdout), strPtr(stderr), strPtr(procStarted)
-	r.LastOutputAt, r.RetryOfRunID = strPtr(lastOutput), strPtr(retryOf)
-	r.ExitCode, r.LogBytes, r.ProcessPID = int64Ptr(exitCode), int64Ptr(logBytes), int64Ptr(pid)
-	r.UsageJSON, r.ResultJSON, r.ContextSnapshot = redactedJSON(usage, "null"), redactedJSON(result, "null"), redactedJSON(snapshot, "null")
+	r.HeartbeatRun = run
 	return &r, nil
-}
-
-func int64Ptr(n sql.NullInt64) *int64 {
-	if !n.Valid {
-		return nil
-	}
-	v := n.Int64
-	return &v
 }
