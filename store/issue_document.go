@@ -8,26 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// Document is a keyed, revisioned markdown document of an issue (issues.md §10).
-type Document struct {
-	ID                   string  `json:"id"`
-	CompanyID            string  `json:"companyId"`
-	IssueID              string  `json:"issueId"`
-	Key                  string  `json:"key"`
-	Title                *string `json:"title"`
-	Format               string  `json:"format"`
-	Body                 string  `json:"body"`
-	LatestRevisionID     *string `json:"latestRevisionId"`
-	LatestRevisionNumber int     `json:"latestRevisionNumber"`
-	CreatedByAgentID     *string `json:"createdByAgentId"`
-	CreatedByUserID      *string `json:"createdByUserId"`
-	UpdatedByAgentID     *string `json:"updatedByAgentId"`
-	UpdatedByUserID      *string `json:"updatedByUserId"`
-	CreatedAt            string  `json:"createdAt"`
-	UpdatedAt            string  `json:"updatedAt"`
-}
-
-// DocumentSummary is a document without its body.
+// DocumentSummary is a document without its body: what lists show.
 type DocumentSummary struct {
 	ID                   string  `json:"id"`
 	CompanyID            string  `json:"companyId"`
@@ -43,6 +24,12 @@ type DocumentSummary struct {
 	UpdatedByUserID      *string `json:"updatedByUserId"`
 	CreatedAt            string  `json:"createdAt"`
 	UpdatedAt            string  `json:"updatedAt"`
+}
+
+// Document is a keyed, revisioned markdown document of an issue (issues.md §10).
+type Document struct {
+	DocumentSummary
+	Body string `json:"body"`
 }
 
 // DocumentRevision is one saved version of a document.
@@ -115,30 +102,30 @@ func NormalizeDocumentKey(key string) (string, error) {
 	return k, nil
 }
 
-const documentSelect = `SELECT d.id, d.company_id, x.issue_id, x.key, d.title, d.format, d.latest_body, d.latest_revision_id,
+// documentSummarySelect reads everything but the body, which may be 512 KB per
+// document and which lists do not show.
+const documentSummarySelect = `SELECT d.id, d.company_id, x.issue_id, x.key, d.title, d.format, d.latest_revision_id,
 	d.latest_revision_number, d.created_by_agent_id, d.created_by_user_id, d.updated_by_agent_id, d.updated_by_user_id,
-	d.created_at, d.updated_at FROM issue_documents x JOIN documents d ON d.id = x.document_id`
+	d.created_at, d.updated_at`
 
-func scanDocument(sc scanner) (Document, error) {
-	var d Document
+const documentFrom = ` FROM issue_documents x JOIN documents d ON d.id = x.document_id`
+
+func scanDocumentSummary(sc scanner, extra ...any) (DocumentSummary, error) {
+	var d DocumentSummary
 	var title, rev, ca, cu, ua, uu sql.NullString
-	err := sc.Scan(&d.ID, &d.CompanyID, &d.IssueID, &d.Key, &title, &d.Format, &d.Body, &rev, &d.LatestRevisionNumber,
-		&ca, &cu, &ua, &uu, &d.CreatedAt, &d.UpdatedAt)
+	dest := []any{&d.ID, &d.CompanyID, &d.IssueID, &d.Key, &title, &d.Format, &rev, &d.LatestRevisionNumber,
+		&ca, &cu, &ua, &uu, &d.CreatedAt, &d.UpdatedAt}
+	err := sc.Scan(append(dest, extra...)...)
 	d.Title, d.LatestRevisionID = strPtr(title), strPtr(rev)
 	d.CreatedByAgentID, d.CreatedByUserID, d.UpdatedByAgentID, d.UpdatedByUserID = strPtr(ca), strPtr(cu), strPtr(ua), strPtr(uu)
 	return d, err
 }
 
-// Summary drops the body.
-func (d Document) Summary() DocumentSummary {
-	return DocumentSummary{ID: d.ID, CompanyID: d.CompanyID, IssueID: d.IssueID, Key: d.Key, Title: d.Title, Format: d.Format,
-		LatestRevisionID: d.LatestRevisionID, LatestRevisionNumber: d.LatestRevisionNumber, CreatedByAgentID: d.CreatedByAgentID,
-		CreatedByUserID: d.CreatedByUserID, UpdatedByAgentID: d.UpdatedByAgentID, UpdatedByUserID: d.UpdatedByUserID,
-		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
-}
-
 func findDocument(ctx context.Context, q querier, issueID, key string) (Document, error) {
-	d, err := scanDocument(q.QueryRowContext(ctx, documentSelect+` WHERE x.issue_id = ? AND x.key = ?`, issueID, key))
+	var d Document
+	sum, err := scanDocumentSummary(q.QueryRowContext(ctx, documentSummarySelect+`, d.latest_body`+documentFrom+
+		` WHERE x.issue_id = ? AND x.key = ?`, issueID, key), &d.Body)
+	d.DocumentSummary = sum
 	return d, translate(err, "Document")
 }
 
@@ -153,18 +140,18 @@ func (s *Store) FindIssueDocument(ctx context.Context, issueID, key string) (Doc
 
 // FindIssueDocuments lists an issue's documents without bodies, newest update first.
 func (s *Store) FindIssueDocuments(ctx context.Context, issueID string) ([]DocumentSummary, error) {
-	rows, err := s.reader.QueryContext(ctx, documentSelect+` WHERE x.issue_id = ? ORDER BY d.updated_at DESC, d.id`, issueID)
+	rows, err := s.reader.QueryContext(ctx, documentSummarySelect+documentFrom+` WHERE x.issue_id = ? ORDER BY d.updated_at DESC, d.id`, issueID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []DocumentSummary{}
 	for rows.Next() {
-		d, err := scanDocument(rows)
+		d, err := scanDocumentSummary(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, d.Summary())
+		out = append(out, d)
 	}
 	return out, rows.Err()
 }
@@ -245,8 +232,8 @@ func (s *Store) PutIssueDocument(ctx context.Context, issueKey, key string, in D
 			created = true
 			agentID, userID := tx.actorColumns()
 			now := tx.Now()
-			d = Document{ID: NewID(), CompanyID: is.CompanyID, IssueID: is.ID, Key: k, Format: "markdown",
-				CreatedByAgentID: agentID, CreatedByUserID: userID, CreatedAt: now, UpdatedAt: now}
+			d = Document{DocumentSummary: DocumentSummary{ID: NewID(), CompanyID: is.CompanyID, IssueID: is.ID, Key: k, Format: "markdown",
+				CreatedByAgentID: agentID, CreatedByUserID: userID, CreatedAt: now, UpdatedAt: now}}
 			if _, err := tx.ExecContext(tx.ctx, `INSERT INTO documents (id, company_id, title, format, latest_body, latest_revision_number,
 				created_by_agent_id, created_by_user_id, updated_by_agent_id, updated_by_user_id, created_at, updated_at)
 				VALUES (?, ?, ?, 'markdown', ?, 1, ?, ?, ?, ?, ?, ?)`, d.ID, d.CompanyID, nullStr(title), in.Body.Value,
