@@ -97,13 +97,9 @@ func (s *Store) FindAgents(ctx context.Context, f AgentFilter) ([]Agent, error) 
 		query += ` AND a.status <> 'terminated'`
 	}
 	query += ` ORDER BY a.created_at, a.id`
-	if f.Limit > 0 {
-		query += ` LIMIT ? OFFSET ?`
-		args = append(args, f.Limit, f.Offset)
-	} else if f.Offset > 0 {
-		query += ` LIMIT -1 OFFSET ?`
-		args = append(args, f.Offset)
-	}
+	paging, pagingArgs := limitOffset(f.Limit, f.Offset)
+	query += paging
+	args = append(args, pagingArgs...)
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

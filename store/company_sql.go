@@ -87,13 +87,9 @@ func (s *Store) FindCompanies(ctx context.Context, f CompanyFilter) ([]Company, 
 		args = append(args, f.UserID)
 	}
 	query += ` ORDER BY c.created_at, c.id`
-	if f.Limit > 0 {
-		query += ` LIMIT ? OFFSET ?`
-		args = append(args, f.Limit, f.Offset)
-	} else if f.Offset > 0 {
-		query += ` LIMIT -1 OFFSET ?`
-		args = append(args, f.Offset)
-	}
+	paging, pagingArgs := limitOffset(f.Limit, f.Offset)
+	query += paging
+	args = append(args, pagingArgs...)
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
