@@ -127,12 +127,8 @@ func (s *Server) handleAgentInbox(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAgentConfiguration(w http.ResponseWriter, r *http.Request) {
-	a, err := s.loadAgent(r)
-	if err == nil {
-		err = s.requireCfgReader(r, a)
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	a, ok := s.agentFor(w, r, s.requireCfgReader)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, a.Configuration())
@@ -168,12 +164,8 @@ func (s *Server) handleOrg(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleRuntimeState(w http.ResponseWriter, r *http.Request) {
-	a, err := s.loadAgent(r)
-	if err == nil {
-		err = s.companyAccess(r, a.CompanyID, whoCBoard)
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	a, ok := s.agentFor(w, r, s.requireAgentBoard)
+	if !ok {
 		return
 	}
 	st, err := s.store.FindRuntimeState(r.Context(), a)
@@ -181,12 +173,8 @@ func (s *Server) handleRuntimeState(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleTaskSessions(w http.ResponseWriter, r *http.Request) {
-	a, err := s.loadAgent(r)
-	if err == nil {
-		err = s.companyAccess(r, a.CompanyID, whoCBoard)
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	a, ok := s.agentFor(w, r, s.requireAgentBoard)
+	if !ok {
 		return
 	}
 	list, err := s.store.FindTaskSessions(r.Context(), a.ID)
@@ -194,12 +182,8 @@ func (s *Server) handleTaskSessions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleRevisionList(w http.ResponseWriter, r *http.Request) {
-	a, err := s.loadAgent(r)
-	if err == nil {
-		err = s.requireCfgReader(r, a)
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	a, ok := s.agentFor(w, r, s.requireCfgReader)
+	if !ok {
 		return
 	}
 	list, err := s.store.FindConfigRevisions(r.Context(), a.ID)
@@ -207,12 +191,8 @@ func (s *Server) handleRevisionList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleRevisionGet(w http.ResponseWriter, r *http.Request) {
-	a, err := s.loadAgent(r)
-	if err == nil {
-		err = s.requireCfgReader(r, a)
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	a, ok := s.agentFor(w, r, s.requireCfgReader)
+	if !ok {
 		return
 	}
 	rev, err := s.store.FindConfigRevision(r.Context(), a.ID, mux.Vars(r)["revisionId"])
@@ -220,12 +200,8 @@ func (s *Server) handleRevisionGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAgentKeys(w http.ResponseWriter, r *http.Request) {
-	a, err := s.loadAgent(r)
-	if err == nil {
-		err = s.requireMgr(r, a.CompanyID)
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	a, ok := s.agentFor(w, r, s.requireAgentMgr)
+	if !ok {
 		return
 	}
 	list, err := s.store.FindAgentKeys(r.Context(), a.ID)

@@ -39,12 +39,8 @@ func (s *Server) handleAgentHire(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAgentPatch(w http.ResponseWriter, r *http.Request) {
-	a, err := s.loadAgent(r)
-	if err == nil {
-		err = s.requireUpdater(r, a)
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	a, ok := s.agentFor(w, r, s.requireUpdater)
+	if !ok {
 		return
 	}
 	var p store.AgentPatch
@@ -126,15 +122,29 @@ func (s *Server) handleAgentInstructionsPath(w http.ResponseWriter, r *http.Requ
 
 // managedAgent loads the path agent and applies the "mgr" rule.
 func (s *Server) managedAgent(w http.ResponseWriter, r *http.Request) (store.Agent, bool) {
+	return s.agentFor(w, r, s.requireAgentMgr)
+}
+
+// agentFor loads the path agent and applies an access check, answering the error
+// itself; handlers go on only when it reports true.
+func (s *Server) agentFor(w http.ResponseWriter, r *http.Request, check func(*http.Request, store.Agent) error) (store.Agent, bool) {
 	a, err := s.loadAgent(r)
 	if err == nil {
-		err = s.requireMgr(r, a.CompanyID)
+		err = check(r, a)
 	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return a, false
 	}
 	return a, true
+}
+
+func (s *Server) requireAgentMgr(r *http.Request, a store.Agent) error {
+	return s.requireMgr(r, a.CompanyID)
+}
+
+func (s *Server) requireAgentBoard(r *http.Request, a store.Agent) error {
+	return s.companyAccess(r, a.CompanyID, whoCBoard)
 }
 
 func (s *Server) handleAgentPause(w http.ResponseWriter, r *http.Request) {
@@ -192,12 +202,8 @@ func (s *Server) handleAgentTerminate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAgentApprove(w http.ResponseWriter, r *http.Request) {
-	a, err := s.loadAgent(r)
-	if err == nil {
-		err = s.companyAccess(r, a.CompanyID, whoCBoard)
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	a, ok := s.agentFor(w, r, s.requireAgentBoard)
+	if !ok {
 		return
 	}
 	d, err := s.store.ApproveAgent(r.Context(), a.ID)
@@ -249,12 +255,8 @@ func (s *Server) handleAgentKeyRevoke(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleRevisionRollback(w http.ResponseWriter, r *http.Request) {
-	a, err := s.loadAgent(r)
-	if err == nil {
-		err = s.requireUpdater(r, a)
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	a, ok := s.agentFor(w, r, s.requireUpdater)
+	if !ok {
 		return
 	}
 	allow, err := s.canManageInstructionsPath(r, a)
