@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // RunConfig is the part of a codex_local adapterConfig that shapes the command line of
@@ -140,22 +141,21 @@ func PromptWithInstructions(prompt, path string, content []byte) string {
 	return b.String()
 }
 
-// SkillMarker is the first line of every skill file this server writes; a file without
-// it was written or edited by someone else and is left alone.
+// SkillMarker is the first line of the body (after the frontmatter, which skill
+// loaders require at the top) of every skill file this server writes; a file without it
+// was written or taken over by someone else and is left alone.
 const SkillMarker = "<!-- paperclip-managed -->"
 
 // InstallSkill writes skillMD to <codexHome>/skills/<name>/SKILL.md unless a file is
-// there whose first line is not SkillMarker. It reports whether it wrote.
+// there that is not Managed. It reports whether it wrote.
 func InstallSkill(codexHome, name string, skillMD []byte) (bool, error) {
 	if name == "" || name != filepath.Base(name) || name == "." || name == ".." {
 		return false, fmt.Errorf("invalid skill name %q", name)
 	}
 	dir := filepath.Join(codexHome, "skills", name)
 	path := filepath.Join(dir, "SKILL.md")
-	if f, err := os.Open(path); err == nil {
-		first, _ := bufio.NewReader(f).ReadString('\n')
-		f.Close()
-		if !bytes.Equal(bytes.TrimSpace([]byte(first)), []byte(SkillMarker)) {
+	if old, err := os.ReadFile(path); err == nil {
+		if !Managed(old) {
 			return false, nil
 		}
 	} else if !os.IsNotExist(err) {
@@ -165,6 +165,29 @@ func InstallSkill(codexHome, name string, skillMD []byte) (bool, error) {
 		return false, err
 	}
 	return true, os.WriteFile(path, skillMD, 0o600)
+}
+
+// Managed reports whether a skill file carries SkillMarker as the first line of its
+// body: the first non-blank line after a leading "---" frontmatter block, or the first
+// non-blank line of a file without one.
+func Managed(skillMD []byte) bool {
+	sc := bufio.NewScanner(bytes.NewReader(skillMD))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	inFront, first := false, true
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case first && line == "---":
+			inFront, first = true, false
+		case inFront:
+			inFront = line != "---"
+		case line == "":
+			first = false
+		default:
+			return line == SkillMarker
+		}
+	}
+	return false
 }
 
 // Home is the CODEX_HOME a run uses: the agent's env, else the server's, else

@@ -1,8 +1,11 @@
 package codex
 
 import (
+	"io/fs"
+
 	"encoding/json"
 	"os"
+	pcembed "paperclip/embed"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -95,7 +98,7 @@ func TestPromptWithInstructions(t *testing.T) {
 
 func TestInstallSkillRespectsUserEdits(t *testing.T) {
 	home := t.TempDir()
-	skill := []byte(SkillMarker + "\n# v1\n")
+	skill := []byte("---\nname: paperclip\n---\n" + SkillMarker + "\n# v1\n")
 	path := filepath.Join(home, "skills", "paperclip", "SKILL.md")
 	if wrote, err := InstallSkill(home, "paperclip", skill); err != nil || !wrote {
 		t.Fatalf("first install %v %v", wrote, err)
@@ -108,11 +111,11 @@ func TestInstallSkillRespectsUserEdits(t *testing.T) {
 		t.Fatalf("not refreshed: %q", b)
 	}
 	// A file the user took over (marker gone) is never overwritten.
-	os.WriteFile(path, []byte("# my own version\n"), 0o600)
+	os.WriteFile(path, []byte("---\nname: paperclip\n---\n# my own version\n"), 0o600)
 	if wrote, err := InstallSkill(home, "paperclip", skill); err != nil || wrote {
 		t.Fatalf("overwrote a user file: %v %v", wrote, err)
 	}
-	if b, _ := os.ReadFile(path); string(b) != "# my own version\n" {
+	if b, _ := os.ReadFile(path); !strings.HasSuffix(string(b), "# my own version\n") {
 		t.Fatalf("user file changed: %q", b)
 	}
 	if _, err := InstallSkill(home, "../x", skill); err == nil {
@@ -124,5 +127,32 @@ func TestHome(t *testing.T) {
 	if Home(map[string]string{"CODEX_HOME": "/a"}, "/b", "/h") != "/a" || Home(nil, "/b", "/h") != "/b" ||
 		Home(map[string]string{"CODEX_HOME": ""}, "", "/h") != filepath.Join("/h", ".codex") {
 		t.Fatal("CODEX_HOME precedence")
+	}
+}
+
+func TestManaged(t *testing.T) {
+	for doc, want := range map[string]bool{
+		SkillMarker + "\n# x": true,
+		"---\nname: p\ndescription: d\n---\n" + SkillMarker + "\n": true,
+		"---\nname: p\n---\n\n" + SkillMarker:                      true,
+		"---\nname: p\n---\n# edited\n" + SkillMarker:              false,
+		"# plain\n": false,
+		"---\n" + SkillMarker + "\n---\n# in frontmatter only": false,
+		"": false,
+	} {
+		if Managed([]byte(doc)) != want {
+			t.Errorf("Managed(%q) = %v", doc, !want)
+		}
+	}
+}
+
+// The embedded paperclip skill is recognised as ours, so upgrades refresh it.
+func TestEmbeddedSkillIsManaged(t *testing.T) {
+	b, err := fs.ReadFile(pcembed.Skills(), "paperclip/SKILL.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Managed(b) {
+		t.Fatal("embedded skill lacks the managed marker after its frontmatter")
 	}
 }
