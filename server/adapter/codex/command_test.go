@@ -1,15 +1,15 @@
 package codex
 
 import (
-	"io/fs"
-
 	"encoding/json"
+	"io/fs"
 	"os"
-	pcembed "paperclip/embed"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	pcembed "paperclip/embed"
 )
 
 func decodeConfig(t *testing.T, s string) map[string]any {
