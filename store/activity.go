@@ -76,7 +76,7 @@ type ActivityFilter struct {
 
 const activityColumns = `id, company_id, actor_type, actor_id, action, entity_type, entity_id, agent_id, run_id, details, created_at`
 
-func scanActivity(sc interface{ Scan(...any) error }) (Activity, error) {
+func scanActivity(sc scanner) (Activity, error) {
 	var a Activity
 	var agentID, runID, details sql.NullString
 	err := sc.Scan(&a.ID, &a.CompanyID, &a.ActorType, &a.ActorID, &a.Action, &a.EntityType, &a.EntityID,

@@ -34,7 +34,7 @@ type ConfigRevision struct {
 const revisionColumns = `id, company_id, agent_id, created_by_agent_id, created_by_user_id, source, rolled_back_from_revision_id,
 	changed_keys, before_config, after_config, created_at`
 
-func scanRevision(sc interface{ Scan(...any) error }) (ConfigRevision, error) {
+func scanRevision(sc scanner) (ConfigRevision, error) {
 	var r ConfigRevision
 	var byAgent, byUser, from sql.NullString
 	var keys, before, after string

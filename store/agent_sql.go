@@ -16,7 +16,7 @@ const agentColumns = `a.id, a.company_id, a.name, a.url_key, a.role, a.title, a.
 
 const agentSelect = `SELECT ` + agentColumns + ` FROM agents a`
 
-func scanAgent(sc interface{ Scan(...any) error }) (Agent, error) {
+func scanAgent(sc scanner) (Agent, error) {
 	var a Agent
 	var title, icon, reportsTo, caps, pauseReason, pausedAt, errReason, lastHB, metadata sql.NullString
 	var adapterCfg, runtimeCfg, perms string

@@ -16,7 +16,7 @@ const companySelect = `SELECT c.id, c.name, c.description, c.status, c.pause_rea
 	c.brand_color, l.asset_id, c.created_at, c.updated_at
 	FROM companies c LEFT JOIN company_logos l ON l.company_id = c.id`
 
-func scanCompany(sc interface{ Scan(...any) error }) (Company, error) {
+func scanCompany(sc scanner) (Company, error) {
 	var c Company
 	var desc, pauseReason, pausedAt, consentAt, consentBy, terms, color, logo sql.NullString
 	var requireApproval, sharing int

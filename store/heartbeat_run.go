@@ -100,7 +100,7 @@ const runColumns = `id, company_id, agent_id, invocation_source, trigger_detail,
 var qualifiedRunColumns = "r." + strings.Join(strings.Fields(strings.ReplaceAll(runColumns, ",", " ")), ", r.")
 
 // scanRun reads runColumns, then any extra columns a joined query selects after them.
-func scanRun(sc interface{ Scan(...any) error }, extra ...any) (HeartbeatRun, error) {
+func scanRun(sc scanner, extra ...any) (HeartbeatRun, error) {
 	var r HeartbeatRun
 	var trigger, issue, started, finished, errText, errCode, wakeup, signal, usage, result, before, after sql.NullString
 	var logStore, logRef, stdout, stderr, procStarted, lastOut, retry, snapshot sql.NullString

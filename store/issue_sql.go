@@ -15,8 +15,6 @@ const issueColumns = `i.id, i.company_id, i.identifier, i.issue_number, i.title,
 	i.billing_code, i.assignee_adapter_overrides, i.started_at, i.completed_at, i.cancelled_at, i.hidden_at,
 	i.created_at, i.updated_at`
 
-type scanner interface{ Scan(...any) error }
-
 // issueScanTargets returns the Scan destinations of issueColumns for is, and a finish
 // function that copies the nullable columns into it after a successful Scan.
 func issueScanTargets(is *Issue) ([]any, func()) {

@@ -219,11 +219,7 @@ func (s *Store) migrate(ctx context.Context) (int, error) {
 	return applied, nil
 }
 
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func (s *Store) currentVersion(ctx context.Context, q queryer) (int, error) {
+func (s *Store) currentVersion(ctx context.Context, q querier) (int, error) {
 	var v sql.NullInt64
 	if err := q.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
 		return 0, fmt.Errorf("read schema version: %w", err)
