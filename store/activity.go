@@ -116,21 +116,8 @@ func (s *Store) FindActivity(ctx context.Context, f ActivityFilter) ([]Activity,
 		limit = 100
 	}
 	args := append(c.args, limit, f.Offset)
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+activityColumns+` FROM activity_log WHERE `+
+	return queryAll(ctx, s.reader, scanActivity, `SELECT `+activityColumns+` FROM activity_log WHERE `+
 		c.sql()+` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Activity{}
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 // ActivityInput is a manual audit entry posted by the board or an integration.

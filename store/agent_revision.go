@@ -52,21 +52,8 @@ func scanRevision(sc scanner) (ConfigRevision, error) {
 
 // FindConfigRevisions lists an agent's revisions newest first.
 func (s *Store) FindConfigRevisions(ctx context.Context, agentID string) ([]ConfigRevision, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+revisionColumns+` FROM agent_config_revisions WHERE agent_id = ?
+	return queryAll(ctx, s.reader, scanRevision, `SELECT `+revisionColumns+` FROM agent_config_revisions WHERE agent_id = ?
 		ORDER BY created_at DESC, id DESC`, agentID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []ConfigRevision{}
-	for rows.Next() {
-		r, err := scanRevision(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 func findRevision(ctx context.Context, q querier, agentID, revisionID string) (ConfigRevision, error) {

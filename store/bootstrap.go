@@ -26,21 +26,11 @@ func (s *Store) EnsureLocalBoard(ctx context.Context) error {
 			VALUES (?, ?, 'instance_admin', ?, ?) ON CONFLICT (user_id, role) DO NOTHING`, NewID(), LocalBoardUserID, now, now); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM companies WHERE id NOT IN
+		ids, err := queryAll(ctx, tx, scanString, `SELECT id FROM companies WHERE id NOT IN
 			(SELECT company_id FROM company_memberships WHERE principal_type = 'user' AND principal_id = ?)`, LocalBoardUserID)
 		if err != nil {
 			return err
 		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		for _, id := range ids {
 			if err := tx.ensureOwnerMembership(id, LocalBoardUserID); err != nil {
 				return err

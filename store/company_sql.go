@@ -90,20 +90,7 @@ func (s *Store) FindCompanies(ctx context.Context, f CompanyFilter) ([]Company, 
 	paging, pagingArgs := limitOffset(f.Limit, f.Offset)
 	query += paging
 	args = append(args, pagingArgs...)
-	rows, err := s.reader.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Company{}
-	for rows.Next() {
-		c, err := scanCompany(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader, scanCompany, query, args...)
 }
 
 // CompanyStatsFor returns agent and issue counts for the accessible companies
@@ -118,21 +105,23 @@ func (s *Store) CompanyStatsFor(ctx context.Context, userID string) (map[string]
 		query += ` WHERE c.id IN (SELECT company_id FROM company_memberships WHERE principal_type = 'user' AND principal_id = ? AND status = 'active')`
 		args = append(args, userID)
 	}
-	rows, err := s.reader.QueryContext(ctx, query, args...)
+	type row struct {
+		id    string
+		stats CompanyStats
+	}
+	rows, err := queryAll(ctx, s.reader, func(sc scanner) (row, error) {
+		var r row
+		err := sc.Scan(&r.id, &r.stats.AgentCount, &r.stats.IssueCount)
+		return r, err
+	}, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[string]CompanyStats{}
-	for rows.Next() {
-		var id string
-		var st CompanyStats
-		if err := rows.Scan(&id, &st.AgentCount, &st.IssueCount); err != nil {
-			return nil, err
-		}
-		out[id] = st
+	out := make(map[string]CompanyStats, len(rows))
+	for _, r := range rows {
+		out[r.id] = r.stats
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CreateCompany inserts a company with a unique issue prefix, the creator's owner
@@ -153,20 +142,14 @@ func (s *Store) CreateCompany(ctx context.Context, in CompanyInput) (Company, er
 		base := IssuePrefixBase(name)
 		// Read the taken candidates once instead of probing the unique index with one
 		// failed INSERT per attempt, which made the Nth company of a name cost O(N).
-		taken := map[string]bool{}
-		rows, err := tx.QueryContext(ctx, `SELECT issue_prefix FROM companies WHERE substr(issue_prefix, 1, ?) = ?`, len(base), base)
+		prefixes, err := queryAll(ctx, tx, scanString, `SELECT issue_prefix FROM companies WHERE substr(issue_prefix, 1, ?) = ?`, len(base), base)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var p string
-			if err := rows.Scan(&p); err != nil {
-				rows.Close()
-				return err
-			}
+		taken := make(map[string]bool, len(prefixes))
+		for _, p := range prefixes {
 			taken[p] = true
 		}
-		rows.Close()
 		prefix := ""
 		for n := 0; n < 10000; n++ {
 			if candidate := IssuePrefixCandidate(base, n); !taken[candidate] {

@@ -42,31 +42,26 @@ func (in *ApprovalLinkInput) Validate() error {
 }
 
 func findIssueApprovals(ctx context.Context, q querier, issueID string) ([]LinkedApproval, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a.id, a.company_id, a.type, a.requested_by_agent_id, a.requested_by_user_id, a.status,
+	return queryAll(ctx, q, scanLinkedApproval, `SELECT a.id, a.company_id, a.type, a.requested_by_agent_id, a.requested_by_user_id, a.status,
 		a.payload, a.decision_note, a.decided_by_user_id, a.decided_at, a.created_at, a.updated_at
 		FROM issue_approvals l JOIN approvals a ON a.id = l.approval_id WHERE l.issue_id = ?
 		ORDER BY a.created_at DESC, a.id DESC`, issueID)
-	if err != nil {
-		return nil, err
+}
+
+func scanLinkedApproval(sc scanner) (LinkedApproval, error) {
+	var a LinkedApproval
+	var agent, user, note, decider, decided, payload sql.NullString
+	if err := sc.Scan(&a.ID, &a.CompanyID, &a.Type, &agent, &user, &a.Status, &payload, &note, &decider, &decided,
+		&a.CreatedAt, &a.UpdatedAt); err != nil {
+		return LinkedApproval{}, err
 	}
-	defer rows.Close()
-	out := []LinkedApproval{}
-	for rows.Next() {
-		var a LinkedApproval
-		var agent, user, note, decider, decided, payload sql.NullString
-		if err := rows.Scan(&a.ID, &a.CompanyID, &a.Type, &agent, &user, &a.Status, &payload, &note, &decider, &decided,
-			&a.CreatedAt, &a.UpdatedAt); err != nil {
-			return nil, err
-		}
-		a.RequestedByAgentID, a.RequestedByUserID, a.DecisionNote = strPtr(agent), strPtr(user), strPtr(note)
-		a.DecidedByUserID, a.DecidedAt = strPtr(decider), strPtr(decided)
-		a.Payload = redactedJSON(payload, "null")
-		if a.Payload == nil {
-			a.Payload = JSONRaw("{}")
-		}
-		out = append(out, a)
+	a.RequestedByAgentID, a.RequestedByUserID, a.DecisionNote = strPtr(agent), strPtr(user), strPtr(note)
+	a.DecidedByUserID, a.DecidedAt = strPtr(decider), strPtr(decided)
+	a.Payload = redactedJSON(payload, "null")
+	if a.Payload == nil {
+		a.Payload = JSONRaw("{}")
 	}
-	return out, rows.Err()
+	return a, nil
 }
 
 // FindIssueApprovals lists the approvals linked to an issue, newest first.

@@ -65,20 +65,7 @@ func (s *Store) FindAttachment(ctx context.Context, id string) (Attachment, erro
 
 // FindIssueAttachments lists an issue's attachments, newest first.
 func (s *Store) FindIssueAttachments(ctx context.Context, issueID string) ([]Attachment, error) {
-	rows, err := s.reader.QueryContext(ctx, attachmentSelect+` WHERE t.issue_id = ? ORDER BY t.created_at DESC, t.id DESC`, issueID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Attachment{}
-	for rows.Next() {
-		t, err := scanAttachment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader, scanAttachment, attachmentSelect+` WHERE t.issue_id = ? ORDER BY t.created_at DESC, t.id DESC`, issueID)
 }
 
 // OpenAttachment opens the stored file of an attachment.

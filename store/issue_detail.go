@@ -136,20 +136,13 @@ func (s *Store) FindIssueDetail(ctx context.Context, key string) (IssueDetail, e
 }
 
 func (s *Store) relationRefs(ctx context.Context, query, issueID string) ([]IssueRelationRef, error) {
-	rows, err := s.reader.QueryContext(ctx, query, issueID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []IssueRelationRef{}
-	for rows.Next() {
-		var r IssueRelationRef
-		var agent sql.NullString
-		if err := rows.Scan(&r.ID, &r.Identifier, &r.Title, &r.Status, &r.Priority, &agent); err != nil {
-			return nil, err
-		}
-		r.AssigneeAgentID = strPtr(agent)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader, scanRelationRef, query, issueID)
+}
+
+func scanRelationRef(sc scanner) (IssueRelationRef, error) {
+	var r IssueRelationRef
+	var agent sql.NullString
+	err := sc.Scan(&r.ID, &r.Identifier, &r.Title, &r.Status, &r.Priority, &agent)
+	r.AssigneeAgentID = strPtr(agent)
+	return r, err
 }

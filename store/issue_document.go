@@ -140,20 +140,8 @@ func (s *Store) FindIssueDocument(ctx context.Context, issueID, key string) (Doc
 
 // FindIssueDocuments lists an issue's documents without bodies, newest update first.
 func (s *Store) FindIssueDocuments(ctx context.Context, issueID string) ([]DocumentSummary, error) {
-	rows, err := s.reader.QueryContext(ctx, documentSummarySelect+documentFrom+` WHERE x.issue_id = ? ORDER BY d.updated_at DESC, d.id`, issueID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []DocumentSummary{}
-	for rows.Next() {
-		d, err := scanDocumentSummary(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	scan := func(sc scanner) (DocumentSummary, error) { return scanDocumentSummary(sc) }
+	return queryAll(ctx, s.reader, scan, documentSummarySelect+documentFrom+` WHERE x.issue_id = ? ORDER BY d.updated_at DESC, d.id`, issueID)
 }
 
 // actorColumns are the (agent id, user id) author columns of the context's actor.
@@ -291,20 +279,7 @@ func (s *Store) FindDocumentRevisions(ctx context.Context, issueID, key string) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.reader.QueryContext(ctx, revisionSelect+` WHERE r.document_id = ? ORDER BY r.revision_number DESC`, d.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []DocumentRevision{}
-	for rows.Next() {
-		r, err := scanDocumentRevision(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader, scanDocumentRevision, revisionSelect+` WHERE r.document_id = ? ORDER BY r.revision_number DESC`, d.ID)
 }
 
 // RestoreDocumentRevision appends a revision copying an older one's title and body.

@@ -103,24 +103,27 @@ func loadIssueLabels(ctx context.Context, q querier, issues []*Issue) error {
 		byID[is.ID] = is
 		args = append(args, is.ID)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT il.issue_id, l.id, l.company_id, l.name, l.color, l.created_at, l.updated_at
+	type issueLabel struct {
+		issueID string
+		label   Label
+	}
+	labels, err := queryAll(ctx, q, func(sc scanner) (issueLabel, error) {
+		var il issueLabel
+		l := &il.label
+		err := sc.Scan(&il.issueID, &l.ID, &l.CompanyID, &l.Name, &l.Color, &l.CreatedAt, &l.UpdatedAt)
+		return il, err
+	}, `SELECT il.issue_id, l.id, l.company_id, l.name, l.color, l.created_at, l.updated_at
 		FROM issue_labels il JOIN labels l ON l.id = il.label_id
 		WHERE il.issue_id IN (`+placeholders(len(args))+`) ORDER BY l.name, l.id`, args...)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var issueID string
-		var l Label
-		if err := rows.Scan(&issueID, &l.ID, &l.CompanyID, &l.Name, &l.Color, &l.CreatedAt, &l.UpdatedAt); err != nil {
-			return err
-		}
-		is := byID[issueID]
-		is.Labels = append(is.Labels, l)
-		is.LabelIDs = append(is.LabelIDs, l.ID)
+	for _, il := range labels {
+		is := byID[il.issueID]
+		is.Labels = append(is.Labels, il.label)
+		is.LabelIDs = append(is.LabelIDs, il.label.ID)
 	}
-	return rows.Err()
+	return nil
 }
 
 func placeholders(n int) string {

@@ -15,3 +15,45 @@ type querier interface {
 // scanner is what *sql.Row and *sql.Rows share, so one scan function per entity reads
 // both a single row and every row of a list.
 type scanner interface{ Scan(...any) error }
+
+// queryAll runs a query and scans every row with scan. It always returns a non-nil
+// slice, so an empty list encodes as [] rather than null, and it closes the rows
+// before returning, so a transaction may issue its next statement right away.
+func queryAll[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanAll(rows, scan)
+}
+
+// scanAll scans every row with scan and closes rows; see queryAll.
+func scanAll[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// scanString reads a one-column row of text, such as a list of ids.
+func scanString(sc scanner) (string, error) {
+	var s string
+	err := sc.Scan(&s)
+	return s, err
+}
+
+// scanIDPair reads a two-column row of text, such as an edge (from, to) of a relation.
+func scanIDPair(sc scanner) ([2]string, error) {
+	var p [2]string
+	err := sc.Scan(&p[0], &p[1])
+	return p, err
+}
