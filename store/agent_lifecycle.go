@@ -246,20 +246,10 @@ func (tx *Tx) settleHireApprovals(a Agent, status string) error {
 
 // cancelAgentWork cancels an agent's live runs and pending wakeups; returns the run ids.
 func (tx *Tx) cancelAgentWork(agentID, reason string) ([]string, error) {
-	rows, err := tx.QueryContext(tx.ctx, `SELECT id FROM heartbeat_runs WHERE agent_id = ? AND status IN ('queued', 'running', 'scheduled_retry')`, agentID)
+	runs, err := queryAll(tx.ctx, tx, scanString, `SELECT id FROM heartbeat_runs WHERE agent_id = ? AND status IN ('queued', 'running', 'scheduled_retry')`, agentID)
 	if err != nil {
 		return nil, err
 	}
-	var runs []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		runs = append(runs, id)
-	}
-	rows.Close()
 	now := tx.Now()
 	if _, err := tx.ExecContext(tx.ctx, `UPDATE heartbeat_runs SET status = 'cancelled', error = ?, error_code = 'cancelled',
 		finished_at = ?, updated_at = ? WHERE agent_id = ? AND status IN ('queued', 'running', 'scheduled_retry')`, reason, now, now, agentID); err != nil {
@@ -274,22 +264,16 @@ func (tx *Tx) cancelAgentWork(agentID, reason string) ([]string, error) {
 // releaseAgentIssues hands an agent's open issues back: no assignee, in_progress → todo,
 // locks cleared. With audit, each issue gets a system issue.updated row.
 func (tx *Tx) releaseAgentIssues(a Agent, audit bool) error {
-	rows, err := tx.QueryContext(tx.ctx, `SELECT id, status FROM issues WHERE company_id = ? AND assignee_agent_id = ?
+	type issue struct{ id, status string }
+	issues, err := queryAll(tx.ctx, tx, func(sc scanner) (issue, error) {
+		var i issue
+		err := sc.Scan(&i.id, &i.status)
+		return i, err
+	}, `SELECT id, status FROM issues WHERE company_id = ? AND assignee_agent_id = ?
 		AND status NOT IN ('done', 'cancelled')`, a.CompanyID, a.ID)
 	if err != nil {
 		return err
 	}
-	type issue struct{ id, status string }
-	var issues []issue
-	for rows.Next() {
-		var i issue
-		if err := rows.Scan(&i.id, &i.status); err != nil {
-			rows.Close()
-			return err
-		}
-		issues = append(issues, i)
-	}
-	rows.Close()
 	now := tx.Now()
 	for _, i := range issues {
 		status := i.status

@@ -307,18 +307,5 @@ func (s *Store) DeleteCompany(ctx context.Context, id string) ([]string, error) 
 }
 
 func (tx *Tx) liveRunIDs(companyID string) ([]string, error) {
-	rows, err := tx.QueryContext(tx.ctx, `SELECT id FROM heartbeat_runs WHERE company_id = ? AND status IN ('queued', 'running')`, companyID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryAll(tx.ctx, tx, scanString, `SELECT id FROM heartbeat_runs WHERE company_id = ? AND status IN ('queued', 'running')`, companyID)
 }
