@@ -23,7 +23,7 @@ func openInspect(path string) (*sql.DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, err // a read-only look must not create the file
 	}
-	return sql.Open("sqlite", dsn(path, true))
+	return sql.Open(driverName, dsn(path, true))
 }
 
 // InspectAgentCommands lists the distinct (adapter type, command) pairs of agents that

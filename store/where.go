@@ -42,15 +42,3 @@ func (c *conds) sql() string {
 	}
 	return strings.Join(c.clauses, " AND ")
 }
-
-// limitOffset renders the paging clause of a list whose limit is optional (0 = all).
-// SQLite needs a LIMIT before OFFSET; -1 means none.
-func limitOffset(limit, offset int) (string, []any) {
-	switch {
-	case limit > 0:
-		return ` LIMIT ? OFFSET ?`, []any{limit, offset}
-	case offset > 0:
-		return ` LIMIT -1 OFFSET ?`, []any{offset}
-	}
-	return "", nil
-}
