@@ -195,7 +195,7 @@ func (s *Server) handleRevisionGet(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rev, err := s.store.FindConfigRevision(r.Context(), a.ID, mux.Vars(r)["revisionId"])
+	rev, err := s.store.FindConfigRevisionByID(r.Context(), a.ID, mux.Vars(r)["revisionId"])
 	s.respond(w, r, http.StatusOK, rev, err)
 }
 

@@ -51,7 +51,7 @@ func (s *Server) handleLiveRuns(w http.ResponseWriter, r *http.Request) {
 
 // loadRun finds the path run; a run of a company the caller cannot read is not found.
 func (s *Server) loadRun(r *http.Request) (store.HeartbeatRun, error) {
-	run, err := s.store.FindHeartbeatRun(r.Context(), mux.Vars(r)["runId"])
+	run, err := s.store.FindHeartbeatRunByID(r.Context(), mux.Vars(r)["runId"])
 	if err != nil {
 		return run, err
 	}

@@ -62,8 +62,8 @@ func findRevision(ctx context.Context, q querier, agentID, revisionID string) (C
 	return r, translate(err, "Revision")
 }
 
-// FindConfigRevision returns one revision of an agent; another agent's is not found.
-func (s *Store) FindConfigRevision(ctx context.Context, agentID, revisionID string) (ConfigRevision, error) {
+// FindConfigRevisionByID returns one revision of an agent; another agent's is not found.
+func (s *Store) FindConfigRevisionByID(ctx context.Context, agentID, revisionID string) (ConfigRevision, error) {
 	return findRevision(ctx, s.reader, agentID, revisionID)
 }
 

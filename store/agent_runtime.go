@@ -244,8 +244,8 @@ func (r RunRef) IsLive() bool {
 	return r.Status == "queued" || r.Status == "running" || r.Status == "scheduled_retry"
 }
 
-// FindRunRef returns the auth view of a run, or "Heartbeat run not found".
-func (s *Store) FindRunRef(ctx context.Context, runID string) (RunRef, error) {
+// FindRunRefByID returns the auth view of a run, or "Heartbeat run not found".
+func (s *Store) FindRunRefByID(ctx context.Context, runID string) (RunRef, error) {
 	r := RunRef{ID: runID}
 	var finished sql.NullString
 	err := s.reader.QueryRowContext(ctx, `SELECT company_id, agent_id, status, finished_at FROM heartbeat_runs WHERE id = ?`, runID).

@@ -131,8 +131,8 @@ func intPtr(n sql.NullInt64) *int64 {
 	return &v
 }
 
-// FindHeartbeatRun returns one run or "Heartbeat run not found".
-func (s *Store) FindHeartbeatRun(ctx context.Context, id string) (HeartbeatRun, error) {
+// FindHeartbeatRunByID returns one run or "Heartbeat run not found".
+func (s *Store) FindHeartbeatRunByID(ctx context.Context, id string) (HeartbeatRun, error) {
 	r, err := scanRun(s.reader.QueryRowContext(ctx, `SELECT `+runColumns+` FROM heartbeat_runs WHERE id = ?`, id))
 	return r, translate(err, "Heartbeat run")
 }

@@ -57,8 +57,8 @@ func scanAttachment(sc scanner) (Attachment, error) {
 	return t, err
 }
 
-// FindAttachment returns one attachment or "Attachment not found".
-func (s *Store) FindAttachment(ctx context.Context, id string) (Attachment, error) {
+// FindAttachmentByID returns one attachment or "Attachment not found".
+func (s *Store) FindAttachmentByID(ctx context.Context, id string) (Attachment, error) {
 	t, err := scanAttachment(s.reader.QueryRowContext(ctx, attachmentSelect+` WHERE t.id = ?`, strings.ToLower(id)))
 	return t, translate(err, "Attachment")
 }

@@ -306,8 +306,8 @@ func (s *Store) FindComments(ctx context.Context, f CommentFilter) ([]Comment, e
 	return queryAll(ctx, s.reader, scanComment, query, args...)
 }
 
-// FindComment returns one comment of an issue, or "Comment not found".
-func (s *Store) FindComment(ctx context.Context, issueID, commentID string) (Comment, error) {
+// FindCommentByID returns one comment of an issue, or "Comment not found".
+func (s *Store) FindCommentByID(ctx context.Context, issueID, commentID string) (Comment, error) {
 	c, err := scanComment(s.reader.QueryRowContext(ctx, `SELECT `+commentColumns+` FROM issue_comments WHERE id = ? AND issue_id = ?`,
 		strings.ToLower(commentID), issueID))
 	return c, translate(err, "Comment")

@@ -57,7 +57,7 @@ type IssueDetail struct {
 // FindIssueDetail loads an issue with its tree, project, goal (the fallback goal when
 // none is set), relations and documents.
 func (s *Store) FindIssueDetail(ctx context.Context, key string) (IssueDetail, error) {
-	is, err := s.FindIssue(ctx, key)
+	is, err := s.FindIssueByID(ctx, key)
 	if err != nil {
 		return IssueDetail{}, err
 	}

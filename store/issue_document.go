@@ -129,8 +129,8 @@ func findDocument(ctx context.Context, q querier, issueID, key string) (Document
 	return d, translate(err, "Document")
 }
 
-// FindIssueDocument returns the document with a key, or "Document not found".
-func (s *Store) FindIssueDocument(ctx context.Context, issueID, key string) (Document, error) {
+// FindIssueDocumentByKey returns the document with a key, or "Document not found".
+func (s *Store) FindIssueDocumentByKey(ctx context.Context, issueID, key string) (Document, error) {
 	k, err := NormalizeDocumentKey(key)
 	if err != nil {
 		return Document{}, err
@@ -275,7 +275,7 @@ func scanDocumentRevision(sc scanner) (DocumentRevision, error) {
 
 // FindDocumentRevisions lists a document's revisions, newest first.
 func (s *Store) FindDocumentRevisions(ctx context.Context, issueID, key string) ([]DocumentRevision, error) {
-	d, err := s.FindIssueDocument(ctx, issueID, key)
+	d, err := s.FindIssueDocumentByKey(ctx, issueID, key)
 	if err != nil {
 		return nil, err
 	}

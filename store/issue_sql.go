@@ -74,12 +74,12 @@ func findIssue(ctx context.Context, q querier, key string) (Issue, error) {
 	return is, loadIssueLabels(ctx, q, list)
 }
 
-// FindIssue returns an issue by UUID or identifier, or "Issue not found".
-func (s *Store) FindIssue(ctx context.Context, key string) (Issue, error) {
+// FindIssueByID returns an issue by UUID or by identifier (PAP-12), or "Issue not found".
+func (s *Store) FindIssueByID(ctx context.Context, key string) (Issue, error) {
 	return findIssue(ctx, s.reader, key)
 }
 
-// loadIssue is the transaction form of FindIssue that also hides other companies'
+// loadIssue is the transaction form of FindIssueByID that also hides other companies'
 // issues from agent actors (they must look missing).
 func (tx *Tx) loadIssue(key string) (Issue, error) {
 	is, err := findIssue(tx.ctx, tx, key)
