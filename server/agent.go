@@ -159,7 +159,7 @@ func (s *Server) handleAgentConfigurations(w http.ResponseWriter, r *http.Reques
 }
 
 func (s *Server) handleOrg(w http.ResponseWriter, r *http.Request) {
-	tree, err := s.store.OrgTree(r.Context(), mux.Vars(r)["companyId"])
+	tree, err := s.store.FindOrgTree(r.Context(), mux.Vars(r)["companyId"])
 	s.respond(w, r, http.StatusOK, tree, err)
 }
 

@@ -178,9 +178,9 @@ func (s *Store) IsAncestorManager(ctx context.Context, managerID, agentID string
 	return false, nil
 }
 
-// OrgTree builds the org chart forest (agents.md §3.4): terminated agents left out,
+// FindOrgTree builds the org chart forest (agents.md §3.4): terminated agents left out,
 // agents whose manager is missing or terminated become roots, siblings oldest first.
-func (s *Store) OrgTree(ctx context.Context, companyID string) ([]OrgNode, error) {
+func (s *Store) FindOrgTree(ctx context.Context, companyID string) ([]OrgNode, error) {
 	type row struct {
 		node OrgNode
 		up   string

@@ -93,9 +93,9 @@ func (s *Store) FindCompanies(ctx context.Context, f CompanyFilter) ([]Company, 
 	return queryAll(ctx, s.reader, scanCompany, query, args...)
 }
 
-// CompanyStatsFor returns agent and issue counts for the accessible companies
+// FindCompanyStats returns agent and issue counts for the accessible companies
 // (archived included); userID restricts to memberships as in FindCompanies.
-func (s *Store) CompanyStatsFor(ctx context.Context, userID string) (map[string]CompanyStats, error) {
+func (s *Store) FindCompanyStats(ctx context.Context, userID string) (map[string]CompanyStats, error) {
 	query := `SELECT c.id,
 		(SELECT COUNT(*) FROM agents a WHERE a.company_id = c.id),
 		(SELECT COUNT(*) FROM issues i WHERE i.company_id = c.id)
