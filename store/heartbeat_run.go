@@ -182,9 +182,19 @@ type LiveRun struct {
 	LastOutputAt     *string `json:"lastOutputAt"`
 }
 
-// FindLiveRuns lists queued/running runs newest first (at most limit), padded with the
-// most recent finished runs up to minCount.
-func (s *Store) FindLiveRuns(ctx context.Context, companyID string, minCount, limit int) ([]LiveRun, error) {
+// LiveRunFilter selects the live-runs widget of a company.
+type LiveRunFilter struct {
+	CompanyID string
+	// MinCount pads the list with the most recent finished runs up to this many.
+	MinCount int
+	// Limit caps the queued and running runs listed.
+	Limit int
+}
+
+// FindLiveRuns lists queued/running runs newest first (at most f.Limit), padded with the
+// most recent finished runs up to f.MinCount.
+func (s *Store) FindLiveRuns(ctx context.Context, f LiveRunFilter) ([]LiveRun, error) {
+	companyID, minCount, limit := f.CompanyID, f.MinCount, f.Limit
 	const cols = `SELECT r.id, r.status, r.invocation_source, r.trigger_detail, r.started_at, r.finished_at, r.created_at,
 		r.agent_id, a.name, a.adapter_type, r.issue_id, r.log_bytes, r.last_output_at
 		FROM heartbeat_runs r JOIN agents a ON a.id = r.agent_id WHERE r.company_id = ?`
@@ -229,10 +239,17 @@ type RunEvent struct {
 	CreatedAt string  `json:"createdAt"`
 }
 
-// FindRunEvents lists a run's events with seq > afterSeq in order.
-func (s *Store) FindRunEvents(ctx context.Context, runID string, afterSeq int64, limit int) ([]RunEvent, error) {
+// RunEventFilter selects the events of one run after a sequence number.
+type RunEventFilter struct {
+	RunID    string
+	AfterSeq int64
+	Limit    int
+}
+
+// FindRunEvents lists a run's events with seq > f.AfterSeq in order, at most f.Limit.
+func (s *Store) FindRunEvents(ctx context.Context, f RunEventFilter) ([]RunEvent, error) {
 	return queryAll(ctx, s.reader, scanRunEvent, `SELECT id, company_id, run_id, agent_id, seq, event_type, stream, level, color,
-		message, payload, created_at FROM heartbeat_run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`, runID, afterSeq, limit)
+		message, payload, created_at FROM heartbeat_run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`, f.RunID, f.AfterSeq, f.Limit)
 }
 
 func scanRunEvent(sc scanner) (RunEvent, error) {
