@@ -39,3 +39,21 @@ func (s *Store) EnsureLocalBoard(ctx context.Context) error {
 		return nil
 	})
 }
+
+// BootstrapPending reports whether no real user holds instance_admin yet (the
+// authenticated-mode bootstrap of access-auth §4), and whether a usable bootstrap
+// invite exists.
+func (s *Store) BootstrapPending(ctx context.Context) (pending, inviteActive bool, err error) {
+	var admins int
+	if err = s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM instance_user_roles WHERE role = 'instance_admin' AND user_id <> ?`,
+		LocalBoardUserID).Scan(&admins); err != nil {
+		return false, false, err
+	}
+	if admins > 0 {
+		return false, false, nil
+	}
+	var invites int
+	err = s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM invites WHERE invite_type = 'bootstrap_ceo' AND revoked_at IS NULL
+		AND accepted_at IS NULL AND expires_at > ?`, FormatTime(s.Now())).Scan(&invites)
+	return true, invites > 0, err
+}

@@ -290,3 +290,10 @@ func (s *Store) FindRunIssues(ctx context.Context, run HeartbeatRun) ([]RunIssue
 		ORDER BY CASE i.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
 		i.updated_at DESC, i.id`, run.CompanyID, ctxIssue, run.ID, run.CompanyID)
 }
+
+// CountLiveRuns counts heartbeat runs that are queued or running, instance-wide.
+func (s *Store) CountLiveRuns(ctx context.Context) (int, error) {
+	var n int
+	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM heartbeat_runs WHERE status IN ('queued', 'running')`).Scan(&n)
+	return n, err
+}
