@@ -52,7 +52,7 @@ func TestBackupLoop(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "db", "paperclip.db")
 	backups := filepath.Join(dir, "backups")
-	seedDB(t, dbPath)
+	seedDB(t, dbPath, nil)
 	// The server keeps the database open while the loop runs.
 	ctx := store.NewContextWithActor(context.Background(), store.Actor{Kind: store.ActorBoard, Source: "local_implicit",
 		UserID: store.LocalBoardUserID, InstanceAdmin: true})
