@@ -59,6 +59,14 @@ func newEnv(t testing.TB, mutate ...func(*server.Config)) *env {
 	return &env{t: t, store: st, srv: srv, cfg: cfg}
 }
 
+// with is the env reporting to t, for subtests: a parallel subtest must not fail
+// (t.Fatal) through its parent's testing.T.
+func (e *env) with(t testing.TB) *env {
+	c := *e
+	c.t = t
+	return &c
+}
+
 // resp is a decoded response.
 type resp struct {
 	Status int

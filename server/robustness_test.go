@@ -5,12 +5,15 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
 // TestNoRouteAnswers5xxOnBadInput walks every route of the OpenAPI document with
 // garbage path ids, wrong-typed bodies and odd query values, as the board and as an
 // agent, and requires a 4xx (or a success) every time: bad input must never be a 500.
+// Each route is a parallel subtest, so a failure names its route and the walk uses
+// every core; concurrent requests against one store are part of what it probes.
 func TestNoRouteAnswers5xxOnBadInput(t *testing.T) {
 	e := newEnv(t)
 	cid := e.mustCompany("Robust")["id"].(string)
@@ -25,60 +28,71 @@ func TestNoRouteAnswers5xxOnBadInput(t *testing.T) {
 		keys = append(keys, p)
 	}
 	sort.Strings(keys)
-	varRe := regexp.MustCompile(`\{[A-Za-z]+\}`)
 	ids := []string{"x", "00000000-0000-4000-8000-000000000000", "ROB-999", "%27%22%3C", strings.Repeat("a", 300)}
 	bodies := []any{nil, "[]", "null", `"str"`, "{", map[string]any{"name": 5, "title": []int{1}, "status": 7, "body": false,
 		"agentId": "nope", "expectedStatuses": "todo", "adapterConfig": "x", "labelIds": "x", "budgetMonthlyCents": "lots",
 		"baseRevisionId": 3, "key": map[string]any{}, "grants": 1, "permissions": "all", "reportsTo": 12}}
 	queries := []string{"", "?limit=-1&offset=x&status=zz&from=never&includeArchived=maybe&order=sideways&q=%25%27"}
 	actors := [][]string{nil, bearer(key)}
-	count, ok2xx := 0, 0
-	for _, p := range keys {
-		for method := range paths[p].(map[string]any) {
-			m := strings.ToUpper(method)
-			if strings.Contains(p, "claude-login") {
-				continue // runs a CLI; covered by its own test
+	var count, ok2xx atomic.Int64
+	t.Run("routes", func(t *testing.T) {
+		for _, p := range keys {
+			for method := range paths[p].(map[string]any) {
+				m := strings.ToUpper(method)
+				if strings.Contains(p, "claude-login") {
+					continue // runs a CLI; covered by its own test
+				}
+				t.Run(m+" "+p, func(t *testing.T) {
+					t.Parallel()
+					walkRoute(t, e.with(t), m, p, cid, issue["id"].(string), ids, queries, bodies, actors, &count, &ok2xx)
+				})
 			}
-			for _, id := range ids {
-				// Destructive calls on the real company and issue would leave nothing for
-				// the rest of the walk to probe.
-				if m == http.MethodDelete && (id == "x" || p == "/api/companies/{companyId}") {
+		}
+	})
+	t.Logf("%d requests, %d succeeded", count.Load(), ok2xx.Load())
+	if count.Load() < 1000 {
+		t.Fatalf("only %d requests sent; the route walk is broken", count.Load())
+	}
+}
+
+// walkRoute sends every combination of path id, query, body and actor to one route.
+func walkRoute(t *testing.T, e *env, m, p, cid, issueID string, ids, queries []string, bodies []any, actors [][]string,
+	count, ok2xx *atomic.Int64) {
+	varRe := regexp.MustCompile(`\{[A-Za-z]+\}`)
+	for _, id := range ids {
+		// Destructive calls on the real company and issue would leave nothing for
+		// the rest of the walk to probe.
+		if m == http.MethodDelete && (id == "x" || p == "/api/companies/{companyId}") {
+			continue
+		}
+		path := varRe.ReplaceAllStringFunc(p, func(v string) string {
+			switch v {
+			case "{companyId}":
+				return cid
+			case "{id}", "{issueId}":
+				if id == "x" {
+					return issueID
+				}
+			}
+			return id
+		})
+		for _, q := range queries {
+			for _, body := range bodies {
+				if m == http.MethodGet && body != nil {
 					continue
 				}
-				path := varRe.ReplaceAllStringFunc(p, func(v string) string {
-					switch v {
-					case "{companyId}":
-						return cid
-					case "{id}", "{issueId}":
-						if id == "x" {
-							return issue["id"].(string)
-						}
+				for _, as := range actors {
+					r := e.do(m, path+q, body, as...)
+					count.Add(1)
+					if r.Status < 300 {
+						ok2xx.Add(1)
 					}
-					return id
-				})
-				for _, q := range queries {
-					for _, body := range bodies {
-						if m == http.MethodGet && body != nil {
-							continue
-						}
-						for _, as := range actors {
-							r := e.do(m, path+q, body, as...)
-							count++
-							if r.Status < 300 {
-								ok2xx++
-							}
-							if r.Status >= 500 {
-								t.Errorf("%s %s%s body %v → %d %s", m, path, q, body, r.Status, r.Body)
-							}
-						}
+					if r.Status >= 500 {
+						t.Errorf("%s %s%s body %v → %d %s", m, path, q, body, r.Status, r.Body)
 					}
 				}
 			}
 		}
-	}
-	t.Logf("%d requests, %d succeeded", count, ok2xx)
-	if count < 1000 {
-		t.Fatalf("only %d requests sent; the route walk is broken", count)
 	}
 }
 
@@ -93,22 +107,28 @@ func TestForeignCompanyPathsAre403ForAgents(t *testing.T) {
 	key := e.agentKey(ag["id"].(string))
 	doc := e.do("GET", "/api/openapi.json", nil).JSON()
 	varRe := regexp.MustCompile(`\{[A-Za-z]+\}`)
-	checked := 0
-	for p, ops := range doc["paths"].(map[string]any) {
-		if !strings.Contains(p, "{companyId}") {
-			continue
-		}
-		path := strings.ReplaceAll(p, "{companyId}", theirs)
-		path = varRe.ReplaceAllString(path, "00000000-0000-4000-8000-000000000000")
-		for method := range ops.(map[string]any) {
-			r := e.do(strings.ToUpper(method), path, map[string]any{}, bearer(key)...)
-			checked++
-			if r.Status != http.StatusForbidden {
-				t.Errorf("%s %s as a foreign agent → %d %s, want 403", strings.ToUpper(method), path, r.Status, r.Body)
+	var checked atomic.Int64
+	t.Run("routes", func(t *testing.T) {
+		for p, ops := range doc["paths"].(map[string]any) {
+			if !strings.Contains(p, "{companyId}") {
+				continue
+			}
+			path := strings.ReplaceAll(p, "{companyId}", theirs)
+			path = varRe.ReplaceAllString(path, "00000000-0000-4000-8000-000000000000")
+			for method := range ops.(map[string]any) {
+				m := strings.ToUpper(method)
+				t.Run(m+" "+p, func(t *testing.T) {
+					t.Parallel()
+					r := e.with(t).do(m, path, map[string]any{}, bearer(key)...)
+					checked.Add(1)
+					if r.Status != http.StatusForbidden {
+						t.Errorf("%s %s as a foreign agent → %d %s, want 403", m, path, r.Status, r.Body)
+					}
+				})
 			}
 		}
-	}
-	if checked < 20 {
+	})
+	if checked := checked.Load(); checked < 20 {
 		t.Fatalf("only %d company routes walked", checked)
 	}
 	if c := e.do("GET", "/api/companies/"+theirs, nil).JSON(); c["name"] != "Theirs" {
