@@ -1,6 +1,3 @@
-// Package store is the domain of Paperclip: entity types with their JSON shape, the rules
-// that must hold for them, and the SQLite persistence that enforces those rules inside
-// one transaction per use case.
 package store
 
 import (
