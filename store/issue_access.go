@@ -35,7 +35,7 @@ func findAgentByKey(ctx context.Context, q querier, companyID, key string) (agen
 		return findAgentRef(ctx, q, key)
 	}
 	return scanAgentRef(q.QueryRowContext(ctx, `SELECT `+agentRefColumns+` FROM agents
-		WHERE company_id = ? AND url_key = ? AND status <> 'terminated' ORDER BY created_at LIMIT 1`, companyID, URLKey(key)))
+		WHERE company_id = ? AND url_key = ? AND status <> 'terminated' ORDER BY created_at, id LIMIT 1`, companyID, URLKey(key)))
 }
 
 func (a agentRef) canCreateAgents() bool {
