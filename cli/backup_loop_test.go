@@ -56,7 +56,7 @@ func TestBackupLoop(t *testing.T) {
 	// The server keeps the database open while the loop runs.
 	ctx := store.NewContextWithActor(context.Background(), store.Actor{Kind: store.ActorBoard, Source: "local_implicit",
 		UserID: store.LocalBoardUserID, InstanceAdmin: true})
-	st, err := store.Open(ctx, dbPath)
+	st, err := store.Open(ctx, dbPath, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -196,7 +196,7 @@ func (d *doctorRun) checkDatabase(ctx context.Context) checkResult {
 		r := warn(name, "SQLite database will be created on first run: "+path, "paperclip run creates and migrates it (or: paperclip doctor --repair)")
 		if !d.opts.forRun {
 			r = r.withRepair(func(ctx context.Context) error {
-				st, err := store.Open(ctx, path)
+				st, err := store.Open(ctx, path, store.Options{})
 				if err != nil {
 					return err
 				}

@@ -171,12 +171,11 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 	if _, err := a.backupBeforeMigrate(ctx, set, logger.With("component", "backup")); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, set.Server.DatabasePath)
+	st, err := store.Open(ctx, set.Server.DatabasePath, store.Options{StorageDir: set.Server.StorageDir, RunLogDir: set.Server.RunLogDir})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer st.Close()
-	st.StorageDir, st.RunLogDir = set.Server.StorageDir, set.Server.RunLogDir
 	if set.Server.DeploymentMode == modeLocalTrusted {
 		if err := st.EnsureLocalBoard(ctx); err != nil {
 			return fmt.Errorf("prepare local board: %w", err)

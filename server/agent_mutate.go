@@ -58,10 +58,7 @@ func (s *Server) handleAgentPatch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	updated, cancelled, err := s.store.UpdateAgent(r.Context(), a.ID, p, store.AgentUpdateOptions{AllowInstructionsPath: allow})
-	if err == nil {
-		s.runsCancelled(cancelled)
-	}
+	updated, err := s.store.UpdateAgent(r.Context(), a.ID, p, store.AgentUpdateOptions{AllowInstructionsPath: allow})
 	s.respond(w, r, http.StatusOK, updated, err)
 }
 
@@ -152,12 +149,11 @@ func (s *Server) handleAgentPause(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, cancelled, err := s.store.PauseAgent(r.Context(), a.ID)
+	d, err := s.store.PauseAgent(r.Context(), a.ID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.runsCancelled(cancelled)
 	s.writeDetail(w, r, http.StatusOK, d)
 }
 
@@ -192,12 +188,11 @@ func (s *Server) handleAgentTerminate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, cancelled, err := s.store.TerminateAgent(r.Context(), a.ID)
+	d, err := s.store.TerminateAgent(r.Context(), a.ID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.runsCancelled(cancelled)
 	s.writeDetail(w, r, http.StatusOK, d)
 }
 
@@ -219,12 +214,10 @@ func (s *Server) handleAgentDelete(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	cancelled, err := s.store.DeleteAgent(r.Context(), a.ID)
-	if err != nil {
+	if err := s.store.DeleteAgent(r.Context(), a.ID); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.runsCancelled(cancelled)
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
 

@@ -122,7 +122,7 @@ func (s *Server) handleCompanyPatch(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, err)
 			return
 		}
-		c, _, err := s.store.UpdateCompany(r.Context(), id, b.Patch())
+		c, err := s.store.UpdateCompany(r.Context(), id, b.Patch())
 		s.respond(w, r, http.StatusOK, c, err)
 		return
 	}
@@ -131,10 +131,7 @@ func (s *Server) handleCompanyPatch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	c, cancelled, err := s.store.UpdateCompany(r.Context(), id, p)
-	if err == nil {
-		s.runsCancelled(cancelled)
-	}
+	c, err := s.store.UpdateCompany(r.Context(), id, p)
 	s.respond(w, r, http.StatusOK, c, err)
 }
 
@@ -154,10 +151,7 @@ func (s *Server) handleCompanyBranding(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleCompanyArchive(w http.ResponseWriter, r *http.Request) {
-	c, cancelled, err := s.store.ArchiveCompany(r.Context(), mux.Vars(r)["companyId"])
-	if err == nil {
-		s.runsCancelled(cancelled)
-	}
+	c, err := s.store.ArchiveCompany(r.Context(), mux.Vars(r)["companyId"])
 	s.respond(w, r, http.StatusOK, c, err)
 }
 
@@ -167,12 +161,10 @@ func (s *Server) handleCompanyDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := mux.Vars(r)["companyId"]
-	cancelled, err := s.store.DeleteCompany(r.Context(), id)
-	if err != nil {
+	if err := s.store.DeleteCompany(r.Context(), id); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.runsCancelled(cancelled)
 	s.logger.Info("company deleted", "company_id", id, "actor_type", actorOf(r).Kind)
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
@@ -214,12 +206,4 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, status int, v a
 		return
 	}
 	writeJSON(w, status, v)
-}
-
-// runsCancelled hands runs a store cascade cancelled to the runtime so it can stop
-// their processes. Until the runtime lands there are no processes to stop.
-func (s *Server) runsCancelled(runIDs []string) {
-	if len(runIDs) > 0 {
-		s.logger.Info("runs cancelled by cascade", "count", len(runIDs))
-	}
 }

@@ -87,7 +87,7 @@ func (tx *Tx) cancelIssueRun(is *Issue, reason string) (string, error) {
 		"runId": runID, "agentId": agentID, "reason": reason}); err != nil {
 		return "", err
 	}
-	tx.stopped = append(tx.stopped, runID)
+	tx.stopRun(runID)
 	return runID, nil
 }
 
