@@ -148,13 +148,13 @@ func (d *doctorRun) checkJWTSecret(context.Context) checkResult {
 
 func (d *doctorRun) checkSecretsKey(ctx context.Context) checkResult {
 	const name = "Secrets key"
-	if v := d.set.SecretsMasterKey; v != "" {
+	if v := d.set.Server.SecretsMasterKey; v != "" {
 		if _, err := decodeMasterKey(v); err != nil {
 			return fail(name, "PAPERCLIP_SECRETS_MASTER_KEY is invalid: "+err.Error(), "It must be 32 random bytes, base64-encoded.")
 		}
 		return pass(name, "PAPERCLIP_SECRETS_MASTER_KEY is valid")
 	}
-	path := d.set.SecretsKeyFile
+	path := d.set.Server.SecretsMasterKeyFile
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		n, cerr := store.CountSecrets(ctx, d.set.Server.DatabasePath)

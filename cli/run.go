@@ -142,7 +142,6 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 	if set, err = a.resolveSettings(inst, cfg.Config); err != nil {
 		return err
 	}
-	a.exportDotenv()
 
 	// 4. Single-instance lock.
 	lock, err := acquireLock(inst.LockPath())
@@ -261,16 +260,6 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 	cancelBase()
 	logger.Info("server stopped")
 	return nil
-}
-
-// exportDotenv hands .env values to child processes (agents) without overriding the
-// real environment (§1). Only the server does this; other commands read a.dotenv.
-func (a *app) exportDotenv() {
-	for k, v := range a.dotenv {
-		if _, ok := a.lookupEnv(k); !ok {
-			os.Setenv(k, v)
-		}
-	}
 }
 
 // exitOnSecondSignal makes a second SIGINT/SIGTERM during shutdown exit at once (§6.4).

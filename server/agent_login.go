@@ -2,8 +2,10 @@ package server
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 
 	"paperclip/server/adapter/claude"
@@ -21,7 +23,7 @@ func (s *Server) handleClaudeLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errorf(store.EINVALID, "Login is only supported for claude_local agents"))
 		return
 	}
-	cfg := claude.LoginConfig{Env: loginEnv(a.AdapterConfig)}
+	cfg := claude.LoginConfig{Env: loginEnv(s.cfg.ChildEnv, a.AdapterConfig)}
 	cfg.Command, _ = a.AdapterConfig["command"].(string)
 	cfg.Cwd, _ = a.AdapterConfig["cwd"].(string)
 	res, err := claude.Login(r.Context(), cfg)
@@ -43,14 +45,22 @@ var serverOnlyEnv = map[string]bool{
 	"PAPERCLIP_SECRETS_MASTER_KEY_FILE": true, "DATABASE_URL": true,
 }
 
-// loginEnv is the server's environment, minus server-only secrets, plus the agent's
-// plain env bindings. Secret references need the secrets store to resolve and are left
-// out of a login run.
-func loginEnv(adapterConfig map[string]any) []string {
+// loginEnv is the server's environment plus the instance .env variables it does not
+// set, minus server-only secrets, plus the agent's plain env bindings. Secret references
+// need the secrets store to resolve and are left out of a login run.
+func loginEnv(childEnv map[string]string, adapterConfig map[string]any) []string {
 	var env []string
+	seen := map[string]bool{}
 	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); !serverOnlyEnv[k] {
+		k, _, _ := strings.Cut(kv, "=")
+		seen[k] = true
+		if !serverOnlyEnv[k] {
 			env = append(env, kv)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(childEnv)) {
+		if !seen[k] && !serverOnlyEnv[k] {
+			env = append(env, k+"="+childEnv[k])
 		}
 	}
 	bindings, _ := adapterConfig["env"].(map[string]any)

@@ -47,6 +47,8 @@ type Config struct {
 	BackupIntervalMinutes int
 	BackupRetentionDays   int
 
+	// AgentJWTSecret signs run JWTs. It reaches the server only here, never through the
+	// process environment, so no child process can inherit it.
 	AgentJWTSecret   string
 	AgentJWTTTL      time.Duration
 	AgentJWTIssuer   string
@@ -61,6 +63,16 @@ type Config struct {
 
 	SchedulerEnabled  bool
 	SchedulerInterval time.Duration
+
+	// SecretsMasterKey is PAPERCLIP_SECRETS_MASTER_KEY (base64), used instead of the key
+	// file at SecretsMasterKeyFile. Like the JWT secret they are config, never environment.
+	SecretsMasterKey     string
+	SecretsMasterKeyFile string
+
+	// ChildEnv are the instance .env variables that child processes (adapters, CLI
+	// logins) receive on top of the server's own environment, which wins on a clash.
+	// The cli fills it; server-only secrets are never passed on.
+	ChildEnv map[string]string
 }
 
 // withDefaults fills zero values so tests can pass a nearly empty Config.
