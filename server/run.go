@@ -39,7 +39,8 @@ type Runner struct {
 	// order after the HTTP server, so a component may use the ones before it (the
 	// scheduler publishes to the hub) until it has stopped.
 	Components []Component
-	// Ready is called once the server accepts requests (the cli prints its banner).
+	// Ready is called once the listener is about to be served (the cli prints its banner
+	// and opens the browser).
 	Ready func()
 	// BackupInterval replaces Config.BackupIntervalMinutes when positive (tests).
 	BackupInterval time.Duration
@@ -84,11 +85,13 @@ func (r Runner) Run(ctx context.Context, ln net.Listener) error {
 		// No Read/WriteTimeout: uploads, run-log streams and WebSockets are long-lived.
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- httpSrv.Serve(ln) }()
+	// Ready runs before Serve: ln already queues connections, so whatever it prints (the
+	// banner) is out before the first response, and a browser it opens is served.
 	if r.Ready != nil {
 		r.Ready()
 	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
 
 	var failure error
 	select {
