@@ -245,14 +245,7 @@ func (s *Server) handleSchedulerHeartbeats(w http.ResponseWriter, r *http.Reques
 
 // requireReflection guards the llms text routes: board, or an agent that may create agents.
 func (s *Server) requireReflection(r *http.Request) error {
-	if !actorOf(r).IsAgent() {
-		return nil
-	}
-	ok, err := s.agentCanCreate(r)
-	if err != nil || ok {
-		return err
-	}
-	return errorf(store.EFORBIDDEN, "Missing permission to read agent configuration reflection")
+	return s.store.Authorize(r.Context(), store.ActAgentReadReflection, store.Target{CompanyID: actorOf(r).CompanyID})
 }
 
 func writeText(w http.ResponseWriter, status int, text string) {
