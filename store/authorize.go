@@ -44,6 +44,12 @@ const (
 	// ActAgentReadReflection guards the llms text routes: board, or agents with create
 	// rights.
 	ActAgentReadReflection = "agent.read_reflection"
+	// ActCompanyManageSettings is PATCH /companies/{id}: board writers or the
+	// company's CEO agent (who may touch branding only; the handler narrows the body).
+	ActCompanyManageSettings = "company.manage_settings"
+	// ActCompanyManageBranding is PATCH /companies/{id}/branding: board writers or the
+	// company's CEO agent.
+	ActCompanyManageBranding = "company.manage_branding"
 )
 
 // Target is what a decision is about: the company, and for agent-scoped rules the
@@ -153,6 +159,16 @@ func decide(ctx context.Context, q querier, a Actor, action string, t Target) (b
 		// The llms texts are instance-wide: an agent's own company decides.
 		ok, err := actorCan(ctx, q, a, a.CompanyID, PermAgentsCreate)
 		return ok, "Missing permission to read agent configuration reflection", err
+	case ActCompanyManageSettings, ActCompanyManageBranding:
+		if !agent {
+			return true, "", nil
+		}
+		deny := "Only CEO agents can manage company settings"
+		if action == ActCompanyManageBranding {
+			deny = "Only CEO agents can manage company branding"
+		}
+		ok, err := agentIsCEO(ctx, q, a, t.CompanyID)
+		return ok, deny, err
 	}
 	ok, err := actorCan(ctx, q, a, t.CompanyID, action)
 	return ok, "Missing permission: " + action, err

@@ -136,6 +136,13 @@ func TestAuthorizeDecisions(t *testing.T) {
 		{"foreign", store.PermAgentsCreate, store.Target{CompanyID: far.ID}, ""},
 		// The llms texts are instance-wide: the agent's own company decides.
 		{"foreign", store.ActAgentReadReflection, co, ""},
+
+		{"viewer", store.ActCompanyManageSettings, co, ""}, // the viewer scope is the server's C:write
+		{"ceo", store.ActCompanyManageSettings, co, ""},
+		{"ceo", store.ActCompanyManageBranding, co, ""},
+		{"eng", store.ActCompanyManageSettings, co, "Only CEO agents can manage company settings"},
+		{"granted", store.ActCompanyManageBranding, co, "Only CEO agents can manage company branding"},
+		{"foreign", store.ActCompanyManageBranding, co, "Only CEO agents can manage company branding"},
 	}
 	for _, tc := range cases {
 		a, ok := actors[tc.actor]
