@@ -63,18 +63,10 @@ func (s *Server) handleAgentPatch(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAgentPermissions(w http.ResponseWriter, r *http.Request) {
-	a, err := s.loadAgent(r)
-	if err == nil {
-		if actorOf(r).IsAgent() {
-			if actorOf(r).AgentRole != store.RoleCEO {
-				err = errorf(store.EFORBIDDEN, "Only CEO can manage permissions")
-			}
-		} else {
-			err = s.requireMgr(r, a.CompanyID)
-		}
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	a, ok := s.agentFor(w, r, func(r *http.Request, a store.Agent) error {
+		return s.authorize(r, whoCWrite, store.ActAgentManagePermissions, store.AgentTarget(a))
+	})
+	if !ok {
 		return
 	}
 	var in store.AgentPermissionsPatch
@@ -91,21 +83,8 @@ func (s *Server) handleAgentPermissions(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleAgentInstructionsPath(w http.ResponseWriter, r *http.Request) {
-	a, err := s.loadAgent(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	ok, err := s.canManageInstructionsPath(r, a)
-	if err == nil && !ok {
-		if actorOf(r).IsAgent() {
-			err = errorf(store.EFORBIDDEN, "Only the target agent or an ancestor manager can update instructions path")
-		} else {
-			err = s.requireMgr(r, a.CompanyID)
-		}
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	a, ok := s.agentFor(w, r, s.requireInstructionsPath)
+	if !ok {
 		return
 	}
 	var in store.InstructionsPathInput

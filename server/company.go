@@ -98,20 +98,9 @@ func (s *Server) handleCompanyGet(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
-// ceoAccess admits board writers and the company's CEO agent; other agents get denied.
-func (s *Server) ceoAccess(r *http.Request, companyID, denied string) error {
-	if err := s.companyAccess(r, companyID, whoCWrite); err != nil {
-		return err
-	}
-	if a := actorOf(r); a.IsAgent() && a.AgentRole != "ceo" {
-		return errorf(store.EFORBIDDEN, "%s", denied)
-	}
-	return nil
-}
-
 func (s *Server) handleCompanyPatch(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["companyId"]
-	if err := s.ceoAccess(r, id, "Only CEO agents can manage company settings"); err != nil {
+	if err := s.authorize(r, whoCWrite, store.ActCompanyManageSettings, store.Target{CompanyID: id}); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -137,7 +126,7 @@ func (s *Server) handleCompanyPatch(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleCompanyBranding(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["companyId"]
-	if err := s.ceoAccess(r, id, "Only CEO agents can manage company branding"); err != nil {
+	if err := s.authorize(r, whoCWrite, store.ActCompanyManageBranding, store.Target{CompanyID: id}); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

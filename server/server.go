@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"paperclip/server/heartbeat"
 	"paperclip/store"
 )
 
@@ -117,6 +118,8 @@ type Server struct {
 	logger *slog.Logger
 	ui     fs.FS
 	router *mux.Router
+	// adapters are the installed agent adapters (models, env checks, docs).
+	adapters *heartbeat.Registry
 }
 
 // New builds the server over an open store. ui may be nil (API only).
@@ -128,7 +131,7 @@ func New(cfg Config, st *store.Store, logger *slog.Logger, ui fs.FS) *Server {
 	if !cfg.ServeUI {
 		ui = nil
 	}
-	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui}
+	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui, adapters: builtinAdapters()}
 	s.router = s.buildRouter()
 	return s
 }
