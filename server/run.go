@@ -130,7 +130,7 @@ func (r Runner) backupLoop(logger *slog.Logger) *backupLoop {
 		now = time.Now
 	}
 	return &backupLoop{dbPath: r.Config.DatabasePath, dir: r.Config.BackupDir, prefix: BackupPrefix,
-		retentionDays: r.Config.BackupRetentionDays, interval: interval, now: now,
+		retentionDays: r.Config.BackupRetentionDays, interval: interval, now: now, commits: r.Store.CommitCount,
 		logger: logger.With("component", "backup")}
 }
 

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -35,10 +36,19 @@ type Store struct {
 	storageDir string
 	runLogDir  string
 	hookState  hookState
+	// commits counts committed write transactions; see CommitCount.
+	commits atomic.Uint64
 
 	// Applied is the number of migrations applied by Open (0 when the schema was current).
 	Applied int
 }
+
+// CommitCount is how many write transactions this store has committed since it opened.
+// It is bumped only after a commit is durable and visible to readers, so a snapshot
+// begun after reading N holds every one of those N commits: the backup loop's test for
+// "changed since the last backup", which file sizes and times cannot give while a
+// commit is half-written to the WAL.
+func (s *Store) CommitCount() uint64 { return s.commits.Load() }
 
 // Options configure a Store when it opens; they are fixed for its lifetime. The zero
 // value is a working store: the wall clock, no file storage (uploads are refused and a

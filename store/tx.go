@@ -45,6 +45,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return err
 	}
+	s.commits.Add(1)
 	tx.deliver(hooks)
 	return nil
 }
