@@ -203,6 +203,29 @@ func (e *uiEnv) assertClean() {
 // api calls the JSON API directly (fixtures go through the same routes the UI uses).
 func (e *uiEnv) api(method, path string, body any) map[string]any {
 	e.t.Helper()
+	var m map[string]any
+	json.Unmarshal(e.apiRaw(method, path, body), &m)
+	return m
+}
+
+// get reads one JSON object.
+func (e *uiEnv) get(path string) map[string]any { e.t.Helper(); return e.api("GET", path, nil) }
+
+// list reads a JSON array of objects.
+func (e *uiEnv) list(path string) []map[string]any {
+	e.t.Helper()
+	var l []map[string]any
+	if err := json.Unmarshal(e.apiRaw("GET", path, nil), &l); err != nil {
+		e.t.Fatalf("GET %s: %v", path, err)
+	}
+	return l
+}
+
+// listAt is list for routes outside a company.
+func (e *uiEnv) listAt(path string) []map[string]any { e.t.Helper(); return e.list(path) }
+
+func (e *uiEnv) apiRaw(method, path string, body any) []byte {
+	e.t.Helper()
 	var r io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -219,9 +242,7 @@ func (e *uiEnv) api(method, path string, body any) map[string]any {
 	if res.StatusCode >= 300 {
 		e.t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, raw)
 	}
-	var m map[string]any
-	json.Unmarshal(raw, &m)
-	return m
+	return raw
 }
 
 // do runs browser actions with a deadline, failing the test with a screenshot path on error.
