@@ -72,9 +72,7 @@ func TestKanbanDragAllowedAndRefused(t *testing.T) {
 	// Todo → In progress is allowed (and the card has an assignee, so no picker).
 	e.do(chromedp.DragAndDrop(chromedp.CSS(`[data-issue="`+prefix+`-1"]`), chromedp.CSS(`[data-status="in_progress"] .board-col-head`)))
 	e.waitJS(`document.querySelector('[data-status="in_progress"] [data-issue="` + prefix + `-1"]')`)
-	if got := e.get("/issues/" + prefix + "-1")["status"]; got != "in_progress" {
-		t.Errorf("%s-1 status = %v, want in_progress", prefix, got)
-	}
+	e.waitField("/issues/"+prefix+"-1", "status", "in_progress")
 	if got := e.get("/issues/" + prefix + "-2")["status"]; got != "backlog" {
 		t.Errorf("%s-2 status = %v after a refused drop, want backlog", prefix, got)
 	}

@@ -309,6 +309,21 @@ func (e *uiEnv) seedIssue(companyID string, body map[string]any) map[string]any 
 	return e.api("POST", "/companies/"+companyID+"/issues", body)
 }
 
+// waitField polls an API object until field equals want: the UI updates optimistically,
+// so the screen can be ahead of the server.
+func (e *uiEnv) waitField(path, field string, want any) {
+	e.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	var got any
+	for time.Now().Before(deadline) {
+		if got = e.get(path)[field]; got == want {
+			return
+		}
+		time.Sleep(25 * time.Millisecond) // a poll interval, not synchronisation: the deadline decides
+	}
+	e.t.Fatalf("%s: %s = %v, want %v", path, field, got, want)
+}
+
 // screenshot writes a PNG of the current page when PAPERCLIP_SCREENSHOTS names a folder.
 func (e *uiEnv) screenshot(name string) {
 	dir := os.Getenv("PAPERCLIP_SCREENSHOTS")
