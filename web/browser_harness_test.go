@@ -331,7 +331,7 @@ func (e *uiEnv) screenshot(name string) {
 		return
 	}
 	// Wait for loads to settle so the picture shows data, not skeletons.
-	e.waitJS(`!document.querySelector('[aria-busy="true"]')`)
+	e.waitJS(`document.documentElement.dataset.busy !== "1" && !document.querySelector('[aria-busy="true"], .skeleton')`)
 	ctx, cancel := context.WithTimeout(e.ctx, 10*time.Second)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())

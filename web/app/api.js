@@ -16,6 +16,15 @@ export class ApiError extends Error {
 const hooks = { onError: null, onOnline: null };
 let offline = false;
 let probe = null;
+let inflight = 0;
+
+// <html data-busy="1"> while any request is in flight: lets tests and screenshots wait
+// for the page to settle instead of guessing with timers.
+function busy(delta) {
+  inflight += delta;
+  if (inflight > 0) document.documentElement.dataset.busy = "1";
+  else delete document.documentElement.dataset.busy;
+}
 
 /** setApiHooks wires error toasts and the offline banner. */
 export function setApiHooks(h) { Object.assign(hooks, h); }
@@ -57,15 +66,18 @@ export async function request(method, path, body, opts = {}) {
       init.body = JSON.stringify(body);
     }
   }
-  let res;
+  let res, text;
+  busy(1);
   try {
     res = await fetch("/api" + path, init);
+    text = await res.text();
   } catch (e) {
     markOffline();
     throw new ApiError(0, "Cannot reach Paperclip", null, path);
+  } finally {
+    busy(-1);
   }
   markOnline();
-  const text = await res.text();
   let data = null;
   if (text) {
     try { data = JSON.parse(text); } catch { data = text; }
