@@ -140,26 +140,16 @@ func (tx *Tx) approveAgent(a Agent) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(tx.ctx, `UPDATE agents SET status = 'idle', updated_at = ? WHERE id = ?`, tx.Now(), a.ID); err != nil {
-		return err
-	}
-	if err := tx.ensureAgentMembership(a.CompanyID, a.ID); err != nil {
-		return err
-	}
 	var approvalID any
+	var payload map[string]any
 	if len(approvals) > 0 {
 		ap := approvals[0]
-		approvalID = ap.id
+		approvalID, payload = ap.id, ap.payload
 		if err := tx.decideHireApproval(a.CompanyID, ap, "approved"); err != nil {
 			return err
 		}
-		if n, ok := numberOf(ap.payload["budgetMonthlyCents"]); ok && n > 0 {
-			if err := tx.upsertMonthlyBudget(a.CompanyID, "agent", a.ID, int64(n)); err != nil {
-				return err
-			}
-		}
 	}
-	return tx.logActivity(a.CompanyID, "agent.approved", "agent", a.ID, map[string]any{"source": "agent_detail", "approvalId": approvalID})
+	return tx.activateHiredAgent(a, approvalID, payload, map[string]any{"source": "agent_detail"})
 }
 
 type openApproval struct {
