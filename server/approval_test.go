@@ -144,4 +144,16 @@ func TestHireRequiresPermission(t *testing.T) {
 	if got := e.do("GET", "/api/agents/"+agentID, nil).JSON(); got["status"] != "terminated" {
 		t.Fatalf("rejected hire is %v", got["status"])
 	}
+	// Approving from the agent's own page decides the hire approval too, and the CEO
+	// that asked is woken either way.
+	rec := &wakeRecorder{}
+	e.store.Waker = rec
+	second := e.do("POST", hires, map[string]any{"name": "Second"}, ceoKey...).JSON()
+	if r := e.do("POST", "/api/agents/"+second["agent"].(map[string]any)["id"].(string)+"/approve", nil); r.Status != 200 {
+		t.Fatalf("agent approve %d %s", r.Status, r.Body)
+	}
+	ap := e.do("GET", "/api/approvals/"+second["approval"].(map[string]any)["id"].(string), nil).JSON()
+	if ap["status"] != "approved" || strings.Join(rec.take(), ",") != ceo["id"].(string)+":approval_approved" {
+		t.Fatalf("agent-page approval %v", ap)
+	}
 }

@@ -194,16 +194,22 @@ func (tx *Tx) decideHireApproval(companyID string, ap openApproval, status strin
 		WHERE id = ? AND status IN ('pending', 'revision_requested')`, status, user, now, now, ap.id); err != nil {
 		return err
 	}
+	linked, err := tx.approvalIssueIDs(ap.id)
+	if err != nil {
+		return err
+	}
 	details := map[string]any{"type": "hire_agent"}
 	if status == "approved" {
-		linked, err := tx.approvalIssueIDs(ap.id)
-		if err != nil {
-			return err
-		}
 		details["requestedByAgentId"] = ap.requester
 		details["linkedIssueIds"] = linked
 	}
-	return tx.logActivity(companyID, "approval."+status, "approval", ap.id, details)
+	if err := tx.logActivity(companyID, "approval."+status, "approval", ap.id, details); err != nil {
+		return err
+	}
+	// A hire decided from the agent's page is still a decision on the requester's
+	// approval, so the requester hears about it as from the approvals route.
+	return tx.wakeRequester(Approval{ID: ap.id, CompanyID: companyID, Type: ApprovalHireAgent, RequestedByAgentID: ap.requester},
+		decisionRules[status], linked)
 }
 
 func (tx *Tx) approvalIssueIDs(approvalID string) ([]string, error) {
