@@ -12,8 +12,7 @@ import (
 // HTTP, comments, linked issues both ways, and tenancy.
 func TestApprovalRoutes(t *testing.T) {
 	e := newEnv(t)
-	rec := &wakeRecorder{}
-	e.store.Waker = rec
+	rec := e.wakes
 	cid := e.mustCompany("Gov")["id"].(string)
 	other := e.mustCompany("Elsewhere")["id"].(string)
 	base := "/api/companies/" + cid + "/approvals"
@@ -146,8 +145,8 @@ func TestHireRequiresPermission(t *testing.T) {
 	}
 	// Approving from the agent's own page decides the hire approval too, and the CEO
 	// that asked is woken either way.
-	rec := &wakeRecorder{}
-	e.store.Waker = rec
+	rec := e.wakes
+	rec.take()
 	second := e.do("POST", hires, map[string]any{"name": "Second"}, ceoKey...).JSON()
 	if r := e.do("POST", "/api/agents/"+second["agent"].(map[string]any)["id"].(string)+"/approve", nil); r.Status != 200 {
 		t.Fatalf("agent approve %d %s", r.Status, r.Body)

@@ -13,8 +13,7 @@ import (
 // in a project under a goal and checks it out.
 func TestGovernanceScenario(t *testing.T) {
 	e := newEnv(t)
-	rec := &wakeRecorder{}
-	e.store.Waker = rec
+	rec := e.wakes
 	cid := e.mustCompany("Acme")["id"].(string)
 	ceo := e.mustAgent(cid, map[string]any{"name": "Ceo", "role": "ceo"})
 	ceoID := ceo["id"].(string)

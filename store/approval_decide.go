@@ -149,9 +149,8 @@ func (s *Store) hireRejected(tx *Tx, ap Approval, payload map[string]any) error 
 	if err != nil || a == nil {
 		return err
 	}
-	runs, err := tx.terminateAgent(*a)
-	tx.stopped = append(tx.stopped, runs...)
-	return err
+	// terminateAgent records the agent's cancelled runs with tx.stopRun itself.
+	return tx.terminateAgent(*a)
 }
 
 // agentInputFromPayload reads a hire payload as the agent create body; a payload that

@@ -71,9 +71,8 @@ func countActions(tb testing.TB, s *store.Store, companyID, action string) int {
 // TestApprovalDecisionRules drives the decisions through the store: board only, one
 // conditional update, effects (activity, wake) only when a row moved.
 func TestApprovalDecisionRules(t *testing.T) {
-	s := MustOpen(t)
 	rec := &recorder{}
-	s.Waker = rec
+	s := MustOpen(t, store.Options{Waker: rec})
 	board := boardCtx()
 	c := mustCompany(t, s, "Decide")
 	ceo := insertAgent(t, s, c.ID, "Chief", "ceo", "idle")

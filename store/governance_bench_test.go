@@ -63,8 +63,7 @@ func BenchmarkGoalReparent1k(b *testing.B) {
 // BenchmarkApprovalCreateApprove files an agent's approval with a linked issue and
 // has the board approve it: two transactions, activity, the requester's wake.
 func BenchmarkApprovalCreateApprove(b *testing.B) {
-	s := MustOpen(b)
-	s.Waker = &recorder{}
+	s := MustOpen(b, store.Options{Waker: &recorder{}})
 	board := boardCtx()
 	c := mustCompany(b, s, "Approve Co")
 	ceo := insertAgent(b, s, c.ID, "Chief", "ceo", "idle")
