@@ -83,7 +83,7 @@ func (s *Server) handleApprovalDecision(target string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ap, err := s.approvalFor(r, whoCBoard)
 		if err == nil {
-			err = store.CheckApprovalDecider(actorOf(r))
+			err = s.store.Authorize(r.Context(), store.ActApprovalDecide, store.ApprovalTarget(ap))
 		}
 		if err != nil {
 			s.writeError(w, r, err)
@@ -102,7 +102,7 @@ func (s *Server) handleApprovalDecision(target string) http.HandlerFunc {
 func (s *Server) handleApprovalResubmit(w http.ResponseWriter, r *http.Request) {
 	ap, err := s.approvalFor(r, whoCWrite)
 	if err == nil {
-		err = store.CheckApprovalResubmitter(actorOf(r), ap)
+		err = s.store.Authorize(r.Context(), store.ActApprovalResubmit, store.ApprovalTarget(ap))
 	}
 	if err != nil {
 		s.writeError(w, r, err)

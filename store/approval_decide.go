@@ -24,11 +24,11 @@ func (s *Store) DecideApproval(ctx context.Context, id, target string, in Decisi
 	}
 	var approvalID string
 	err := s.write(ctx, func(tx *Tx) error {
-		if err := CheckApprovalDecider(tx.actor); err != nil {
-			return err
-		}
 		ap, err := findApproval(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := tx.authorize(ActApprovalDecide, ApprovalTarget(ap)); err != nil {
 			return err
 		}
 		approvalID = ap.ID
@@ -242,7 +242,7 @@ func (s *Store) ResubmitApproval(ctx context.Context, id string, in ResubmitInpu
 			return err
 		}
 		approvalID = ap.ID
-		if err := CheckApprovalResubmitter(tx.actor, ap); err != nil {
+		if err := tx.authorize(ActApprovalResubmit, ApprovalTarget(ap)); err != nil {
 			return err
 		}
 		var payload any

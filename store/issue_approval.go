@@ -36,21 +36,14 @@ func (s *Store) FindIssueApprovals(ctx context.Context, issueID string) ([]Appro
 	return findIssueApprovals(ctx, s.reader, issueID)
 }
 
-// requireApprovalLinker: board writers, or the CEO / agent creators of the company,
-// under the agent write rules.
+// requireApprovalLinker: the ActApprovalLink rule, then the agent write rules of the
+// issue.
 func (tx *Tx) requireApprovalLinker(is *Issue) error {
-	if !tx.actor.IsAgent() {
-		return nil
-	}
-	ok, err := actorCan(tx.ctx, tx, tx.actor, is.CompanyID, PermAgentsCreate)
-	if err != nil {
+	if err := tx.authorize(ActApprovalLink, Target{CompanyID: is.CompanyID}); err != nil {
 		return err
 	}
-	if !ok && tx.actor.AgentRole != "ceo" {
-		ag, err := findAgentRef(tx.ctx, tx, tx.actor.AgentID)
-		if err != nil || ag.Role != "ceo" {
-			return Errorf(EFORBIDDEN, "Missing permission to link approvals")
-		}
+	if !tx.actor.IsAgent() {
+		return nil
 	}
 	return tx.enforceAgentWrite(is, false)
 }

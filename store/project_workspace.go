@@ -297,7 +297,7 @@ func (s *Store) CreateProjectWorkspace(ctx context.Context, projectID string, in
 		if err != nil {
 			return err
 		}
-		if err := requireWorkspaceCommandWriter(tx.actor, in); err != nil {
+		if err := tx.authorize(ActWorkspaceSetCommands, Target{CompanyID: p.CompanyID, Fields: in.commandFields()}); err != nil {
 			return err
 		}
 		w = newWorkspace(p, in)
@@ -327,7 +327,7 @@ func (s *Store) UpdateProjectWorkspace(ctx context.Context, projectID, id string
 		if w, err = tx.loadWorkspace(p.ID, id); err != nil {
 			return err
 		}
-		if err := requireWorkspaceCommandWriter(tx.actor, in); err != nil {
+		if err := tx.authorize(ActWorkspaceSetCommands, Target{CompanyID: p.CompanyID, Fields: in.commandFields()}); err != nil {
 			return err
 		}
 		in.apply(&w)

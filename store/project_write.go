@@ -22,7 +22,7 @@ func (s *Store) CreateProject(ctx context.Context, companyID string, in ProjectI
 			return err
 		}
 		if seed != nil {
-			if err := requireWorkspaceCommandWriter(tx.actor, *seed); err != nil {
+			if err := tx.authorize(ActWorkspaceSetCommands, Target{CompanyID: companyID, Fields: seed.commandFields()}); err != nil {
 				return err
 			}
 		}
