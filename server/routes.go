@@ -28,6 +28,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.companyRoutes()...)
 	rs = append(rs, s.assetRoutes()...)
 	rs = append(rs, s.activityRoutes()...)
+	rs = append(rs, s.eventRoutes()...)
 	rs = append(rs, s.agentRoutes()...)
 	rs = append(rs, s.issueRoutes()...)
 	rs = append(rs, s.issueCheckoutRoutes()...)
