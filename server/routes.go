@@ -33,6 +33,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.issueRoutes()...)
 	rs = append(rs, s.issueCheckoutRoutes()...)
 	rs = append(rs, s.issueCommentRoutes()...)
+	rs = append(rs, s.issueHeartbeatContextRoutes()...)
 	rs = append(rs, s.issueAttachmentRoutes()...)
 	rs = append(rs, s.issueDocumentRoutes()...)
 	rs = append(rs, s.labelRoutes()...)
