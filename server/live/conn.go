@@ -33,8 +33,8 @@ func headerHas(h http.Header, name, token string) bool {
 // (the server applies one origin rule to every browser request), so no origin check is
 // repeated here. Client messages are read and ignored.
 func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, companyID string) {
-	// Subscribing before the upgrade means no event is lost between the handshake and
-	// the first read; a failed upgrade unsubscribes again.
+	// Subscribing before the upgrade means a client whose handshake has been answered
+	// misses nothing committed afterwards; a failed upgrade unsubscribes again.
 	sub, ok := h.subscribe(companyID)
 	if !ok {
 		w.Header().Set("Content-Type", "application/json")
