@@ -24,12 +24,17 @@ func newHeartbeatFixture(e *env) heartbeatFixture {
 	e.t.Helper()
 	var f heartbeatFixture
 	f.cid = e.mustCompany("Context")["id"].(string)
-	f.goal, f.project = store.NewID(), store.NewID()
-	now := "2026-01-01T00:00:00.000Z"
-	e.rawExec(`INSERT INTO goals (id, company_id, title, level, status, created_at, updated_at) VALUES (?, ?, 'Ship v1', 'team', 'active', ?, ?)`,
-		f.goal, f.cid, now, now)
-	e.rawExec(`INSERT INTO projects (id, company_id, goal_id, name, url_key, status, target_date, created_at, updated_at)
-		VALUES (?, ?, ?, 'Runtime', 'runtime', 'in_progress', '2026-06-30', ?, ?)`, f.project, f.cid, f.goal, now, now)
+	goal := e.do("POST", "/api/companies/"+f.cid+"/goals", map[string]any{"title": "Ship v1", "level": "team", "status": "active"})
+	if goal.Status != http.StatusCreated {
+		e.t.Fatalf("create goal: %d %s", goal.Status, goal.Body)
+	}
+	f.goal = goal.JSON()["id"].(string)
+	project := e.do("POST", "/api/companies/"+f.cid+"/projects", map[string]any{"name": "Runtime", "status": "in_progress",
+		"goalId": f.goal, "targetDate": "2026-06-30"})
+	if project.Status != http.StatusCreated {
+		e.t.Fatalf("create project: %d %s", project.Status, project.Body)
+	}
+	f.project = project.JSON()["id"].(string)
 	f.agent = e.mustAgent(f.cid, map[string]any{"name": "Worker", "role": "engineer"})
 	f.key = e.agentKey(f.agent["id"].(string))
 	f.root = e.mustIssue(f.cid, map[string]any{"title": "Root", "status": "todo"})

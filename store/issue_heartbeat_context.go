@@ -116,18 +116,14 @@ func (s *Store) findHeartbeatProject(ctx context.Context, id *string) (*Heartbea
 	if id == nil {
 		return nil, nil
 	}
-	var p HeartbeatProject
-	var target sql.NullString
-	err := s.reader.QueryRowContext(ctx, `SELECT id, name, status, target_date FROM projects WHERE id = ?`, *id).Scan(
-		&p.ID, &p.Name, &p.Status, &target)
-	if err == sql.ErrNoRows {
-		return nil, nil // the project was deleted under the issue: no summary
+	p, err := s.FindProjectByID(ctx, *id)
+	switch ErrorCode(err) {
+	case "":
+		return &HeartbeatProject{ID: p.ID, Name: p.Name, Status: p.Status, TargetDate: p.TargetDate}, nil
+	case ENOTFOUND:
+		return nil, nil // deleted under the issue: no summary rather than a failed heartbeat
 	}
-	if err != nil {
-		return nil, err
-	}
-	p.TargetDate = strPtr(target)
-	return &p, nil
+	return nil, err
 }
 
 // findCommentCursor counts an issue's comments and names the latest, in the same
