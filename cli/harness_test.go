@@ -111,7 +111,7 @@ func mustWrite(t *testing.T, path, content string) {
 // (secrets). It returns the company id.
 func seedDB(t *testing.T, path string, seed func(st *store.Store, companyID string), stmts ...string) string {
 	t.Helper()
-	st, err := store.Open(context.Background(), path)
+	st, err := store.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,14 +28,19 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.companyRoutes()...)
 	rs = append(rs, s.assetRoutes()...)
 	rs = append(rs, s.activityRoutes()...)
+	rs = append(rs, s.eventRoutes()...)
 	rs = append(rs, s.agentRoutes()...)
 	rs = append(rs, s.issueRoutes()...)
 	rs = append(rs, s.issueCheckoutRoutes()...)
 	rs = append(rs, s.issueCommentRoutes()...)
+	rs = append(rs, s.issueHeartbeatContextRoutes()...)
 	rs = append(rs, s.issueAttachmentRoutes()...)
 	rs = append(rs, s.issueDocumentRoutes()...)
 	rs = append(rs, s.labelRoutes()...)
 	rs = append(rs, s.issueExtraRoutes()...)
+	rs = append(rs, s.goalRoutes()...)
+	rs = append(rs, s.projectRoutes()...)
+	rs = append(rs, s.approvalRoutes()...)
 	return rs
 }
 

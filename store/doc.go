@@ -17,17 +17,29 @@
 //     (issue_checkout.go, agent_lifecycle.go, company_create.go), or one sub-resource of
 //     the domain with its own small finders and writes (issue_comment.go).
 //
-// Infrastructure: store.go (Store, Open, migrations), tx.go (the write transaction and
-// the effects it delivers after commit), sql.go (querier, scanner, queryAll, the conds
-// WHERE builder), dialect_sqlite.go (every SQLite-only statement), error.go (the one
-// Error type and driver-error translation), value.go (ids, timestamps, Optional),
-// actor.go (who acts, carried in the context), permission.go (permission decisions),
+// Infrastructure: store.go (Store, Open with its Options, migrations, CommitCount),
+// tx.go (the write transaction), effects.go (the Publisher, Waker and RunStopper hooks,
+// SetHooks, and the effects a Tx records and delivers after commit), sql.go (querier,
+// scanner, queryAll, the conds WHERE builder), dialect_sqlite.go (every SQLite-only
+// statement), error.go (the one Error type and driver-error translation), value.go
+// (UUIDv7 ids, timestamps, Optional), actor.go (who acts, carried in the context),
 // redact.go (secret redaction on read), inspect.go (read-only looks for doctor).
+//
+// # Authorization
+//
+// authorize.go is the one authorization home: every permission decision is a case of
+// its decide function, reached from inside a transaction by tx.authorize (before the
+// write) or from a handler that must refuse before reading a body by Store.Authorize
+// and Store.Can. permission.go holds the permission keys and actorCan, the
+// key-and-grant case decide falls back to. A new domain adds its rule as one case of decide (an Act* constant),
+// never as a check in its own file or in server.
 //
 // # Naming
 //
 // Exported methods are use cases: each opens one transaction (s.write) or reads through
-// the reader pool. Finders are Find<X>ByID(ctx, id) for one row ("<X> not found"
+// the reader pool. Lists end every ORDER BY with an id tie-break in the timestamp's
+// direction (created_at DESC, id DESC): ids are time-ordered UUIDv7, so rows stamped
+// in the same millisecond keep their creation order. Finders are Find<X>ByID(ctx, id) for one row ("<X> not found"
 // otherwise, never nil, nil), Find<X>s(ctx, <X>Filter) for lists that filter, and
 // Find<Parent><X>s(ctx, parentID) for a sub-resource listed whole (FindIssueAttachments).
 // Writes are Create<X>, Update<X>(ctx, id, <X>Patch), Delete<X>, or a verb
@@ -53,23 +65,29 @@
 //   - Issue sub-resources: issue_comment.go, issue_document.go, issue_attachment.go
 //     (with asset.go for stored files), issue_read.go (read states), issue_feedback.go
 //     (votes; feedback.go lists traces company-wide), issue_approval.go (links to
-//     approvals), issue_run.go (runs of an issue), label.go.
+//     approvals), issue_run.go (runs of an issue), issue_heartbeat_context.go (the
+//     compact view of an issue an agent's run starts from), label.go.
 //   - Heartbeat runs: heartbeat_run.go (types, scan, finders, live runs, events),
 //     heartbeat_run_create.go (CreateHeartbeatRun, what the runtime creates runs with),
-//     wake.go (Wake, the Waker and RunStopper seams).
+//     wake.go (Wake, its reasons, and tx.wake).
+//   - Approvals: approval.go (types, inputs, the decision rules table), approval_sql.go
+//     (scan, finders, create, comments), approval_decide.go (approve, reject, request
+//     revision, resubmit: the cross-domain transaction that activates or rejects a hired
+//     agent and wakes its requester). Hire approvals are filed in agent_create.go and
+//     settled by agent lifecycle changes in agent_lifecycle.go; issue_approval.go links
+//     approvals to issues.
+//   - Goals and projects: goal.go (types, inputs), goal_sql.go (scan, finders, writes),
+//     project.go (types, inputs), project_sql.go (scan, finders with goals and
+//     workspaces), project_write.go (create, update, delete), project_workspace.go
+//     (workspaces), governance_check.go (field checks their bodies share);
+//     issue_create.go (resolveProjectAndGoal) links issues to them.
 //   - Activity: activity.go (logActivity inside every mutation's transaction, the list,
-//     manual entries). The Publisher in store.go receives rows after commit.
+//     manual entries). The Publisher of effects.go receives rows after commit.
 //   - Backups: backup.go (files: naming, gzip, pruning, restore) over the snapshot and
 //     checks in dialect_sqlite.go.
 //
 // Where the coming domains go, following the same scheme:
 //
-//   - Approvals: approval.go (types, decision rules), approval_sql.go,
-//     approval_decide.go (approve, reject, revise: the cross-domain transaction that
-//     activates a hired agent). Hire approvals are created in agent_create.go and
-//     settled in agent_lifecycle.go today; issue_approval.go links them to issues.
-//   - Goals and projects: goal.go, goal_sql.go, project.go, project_sql.go;
-//     issue_create.go (resolveProjectAndGoal, defaultGoal) already reads them.
 //   - Costs and budgets: cost.go and cost_sql.go (cost events, summaries), budget.go
 //     (MonthWindow and the monthly policy upsert live there already),
 //     budget_enforce.go (the pause-on-overspend transaction).
@@ -78,14 +96,20 @@
 //   - Heartbeat runs for the runtime: run status changes as
 //     heartbeat_run_<usecase>.go (claim, finish), run events beside them.
 //
-// # How a wake travels
+// # How effects leave a transaction
 //
-// A comment that mentions an agent (issue_comment.go, commentWakes), an assignment
-// (issue_update.go, updateWakes) or a closed blocker (issue_relation.go, closeWakes)
-// calls tx.wake, which only records the Wake on the Tx. After the transaction commits,
-// tx.go delivers each recorded effect (activity to the Publisher, run stops, wakes to
-// the Waker); the scheduler in server/heartbeat is that Waker and turns the wake into a
-// run with CreateHeartbeatRun. Nothing is delivered for a transaction that rolls back.
+// There is one effect path. A comment that mentions an agent (issue_comment.go,
+// commentWakes), an assignment (issue_update.go, updateWakes) or a closed blocker
+// (issue_relation.go, closeWakes) calls tx.wake; every cascade that cancels runs (an
+// issue cancelled, an agent paused or terminated, a company archived or deleted) calls
+// tx.stopRun for each run; insertActivity keeps each activity row it wrote. These only
+// record on the Tx. After the transaction commits, deliver (effects.go) hands them to
+// the hooks given in Options (or once by SetHooks): activities to the Publisher (the
+// live-events hub in server/live), run stops to the RunStopper, wakes to the Waker;
+// the heartbeat scheduler, when server/heartbeat gains it, is the Waker and RunStopper
+// and turns wakes into runs with CreateHeartbeatRun. Nothing is delivered for a transaction that
+// rolls back, and no use case returns run ids for its caller to stop. Each commit also
+// bumps CommitCount, which the backup loop reads to skip an unchanged database.
 //
 // # SQL dialect
 //

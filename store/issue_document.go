@@ -141,7 +141,7 @@ func (s *Store) FindIssueDocumentByKey(ctx context.Context, issueID, key string)
 // FindIssueDocuments lists an issue's documents without bodies, newest update first.
 func (s *Store) FindIssueDocuments(ctx context.Context, issueID string) ([]DocumentSummary, error) {
 	scan := func(sc scanner) (DocumentSummary, error) { return scanDocumentSummary(sc) }
-	return queryAll(ctx, s.reader, scan, documentSummarySelect+documentFrom+` WHERE x.issue_id = ? ORDER BY d.updated_at DESC, d.id`, issueID)
+	return queryAll(ctx, s.reader, scan, documentSummarySelect+documentFrom+` WHERE x.issue_id = ? ORDER BY d.updated_at DESC, d.id DESC`, issueID)
 }
 
 // actorColumns are the (agent id, user id) author columns of the context's actor.

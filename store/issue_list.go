@@ -52,6 +52,8 @@ type IssueFilter struct {
 	ProjectID       string
 	GoalID          string
 	LabelID         string
+	// ApprovalID lists the issues linked to an approval.
+	ApprovalID string
 	// ParentID lists direct children; ParentNull lists root issues.
 	ParentID      string
 	ParentNull    bool
@@ -116,6 +118,9 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 	if f.LabelID != "" {
 		add("EXISTS (SELECT 1 FROM issue_labels il WHERE il.issue_id = i.id AND il.label_id = ?)", strings.ToLower(f.LabelID))
 	}
+	if f.ApprovalID != "" {
+		add("EXISTS (SELECT 1 FROM issue_approvals ia WHERE ia.issue_id = i.id AND ia.approval_id = ?)", strings.ToLower(f.ApprovalID))
+	}
 	if f.ParentNull {
 		add("i.parent_id IS NULL")
 	} else if f.ParentID != "" {
@@ -171,12 +176,16 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 		if f.SortField == "created" {
 			col = "i.created_at"
 		}
-		order = col + " " + dir + ", i.id"
+		// Ids are UUIDv7, so the id tie-break runs in the timestamp's direction: rows
+		// stamped in the same millisecond still come newest first under desc.
+		order = col + " " + dir + ", i.id " + dir
 	default:
 		if dir == "" {
 			dir = "ASC"
 		}
-		order = priorityRankSQL("i.priority") + " " + dir + ", i.updated_at DESC, i.id"
+		// The index issues_company_rank_updated_idx keeps id ascending; SQLite still reads
+		// in its order and sorts only rows that tie on rank and updated_at.
+		order = priorityRankSQL("i.priority") + " " + dir + ", i.updated_at DESC, i.id DESC"
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		lq := likeEscaper.Replace(strings.ToLower(q))

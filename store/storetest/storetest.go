@@ -73,21 +73,21 @@ func Open(t testing.TB, opts ...Option) (*store.Store, *Clock) {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.wallClock {
+		cfg.clock = nil
+	} else if cfg.clock == nil {
+		cfg.clock = NewClock(Start())
+	}
 	dir := t.TempDir()
-	st, err := store.Open(context.Background(), filepath.Join(dir, "db", "paperclip.db"))
+	o := store.Options{StorageDir: filepath.Join(dir, "storage"), RunLogDir: filepath.Join(dir, "run-logs")}
+	if cfg.clock != nil {
+		o.Now = cfg.clock.Now
+	}
+	st, err := store.Open(context.Background(), filepath.Join(dir, "db", "paperclip.db"), o)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
-	st.StorageDir = filepath.Join(dir, "storage")
-	st.RunLogDir = filepath.Join(dir, "run-logs")
-	if cfg.wallClock {
-		return st, nil
-	}
-	if cfg.clock == nil {
-		cfg.clock = NewClock(Start())
-	}
-	st.Now = cfg.clock.Now
 	return st, cfg.clock
 }
 
