@@ -148,12 +148,12 @@ func (s *Store) RecordRunSpawn(ctx context.Context, runID string, pid, pgid int,
 	})
 }
 
-// TouchRunOutput stamps lastOutputAt (the runner throttles it) and the log size so far.
-func (s *Store) TouchRunOutput(ctx context.Context, runID string, logBytes int64) error {
+// TouchRunOutput stamps lastOutputAt (the runner throttles it to once per 5 s); the
+// updatedAt it moves also tells the reaper the run is alive.
+func (s *Store) TouchRunOutput(ctx context.Context, runID string) error {
 	return s.write(ctx, func(tx *Tx) error {
 		now := tx.Now()
-		_, err := tx.ExecContext(tx.ctx, `UPDATE heartbeat_runs SET last_output_at = ?, log_bytes = ?, updated_at = ? WHERE id = ?`,
-			now, logBytes, now, runID)
+		_, err := tx.ExecContext(tx.ctx, `UPDATE heartbeat_runs SET last_output_at = ?, updated_at = ? WHERE id = ?`, now, now, runID)
 		return err
 	})
 }

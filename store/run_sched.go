@@ -227,3 +227,17 @@ func (s *Store) FindWakeApproval(ctx context.Context, companyID, approvalID stri
 	}
 	return &w, err
 }
+
+// FindIssueProjectEnv is the env object of an issue's project, or nil.
+func (s *Store) FindIssueProjectEnv(ctx context.Context, issueID string) (map[string]any, error) {
+	var env sql.NullString
+	err := s.reader.QueryRowContext(ctx, `SELECT p.env FROM issues i JOIN projects p ON p.id = i.project_id WHERE i.id = ?`,
+		issueID).Scan(&env)
+	if err == sql.ErrNoRows || !env.Valid {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeObject(env.String), nil
+}
