@@ -392,7 +392,7 @@ func (tx *Tx) promoteDeferred(s *Store, companyID, issueID string) ([]HeartbeatR
 	}
 	type deferred struct {
 		id, agentID, source, trigger, reason, actorType, actorID string
-		payload                                                 map[string]any
+		payload                                                  map[string]any
 	}
 	rows, err := tx.QueryContext(tx.ctx, `SELECT id, agent_id, source, COALESCE(trigger_detail, ''), COALESCE(payload, ''),
 		COALESCE(requested_by_actor_type, ''), COALESCE(requested_by_actor_id, '')

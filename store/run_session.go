@@ -89,4 +89,3 @@ func (s *Store) FindTaskSessionParams(ctx context.Context, a Agent, taskKey stri
 	p := TaskSessionParams{SessionID: firstString(m["sessionId"]), Cwd: firstString(m["cwd"])}
 	return p, p.SessionID != "", nil
 }
-

@@ -171,5 +171,3 @@ func processStart(t *testing.T, pid int) time.Time {
 	}
 	return started
 }
-
-
