@@ -26,9 +26,8 @@ func (Adapter) Execute(ctx context.Context, inv heartbeat.Invocation) (heartbeat
 	}
 	inv.Meta(map[string]any{"command": command, "commandArgs": args, "cwd": inv.Cwd, "commandNotes": []string{},
 		"prompt": string(stdin)})
-	stdout, stderr := &tail{}, &tail{}
-	spec := inv.Proc(command, args, stdin, tee(stdout, heartbeat.StreamWriter(inv.Log, "stdout")),
-		tee(stderr, heartbeat.StreamWriter(inv.Log, "stderr")))
+	stdout, stderr := &heartbeat.Tail{}, &heartbeat.Tail{}
+	spec := inv.Proc(command, args, stdin, heartbeat.Tee(inv.Log, "stdout", stdout), heartbeat.Tee(inv.Log, "stderr", stderr))
 	res, err := heartbeat.RunProcess(ctx, spec)
 	if errors.Is(err, heartbeat.ErrCommandNotFound) {
 		return heartbeat.Result{}, fmt.Errorf("Command not found: %s", command)
