@@ -3,6 +3,7 @@ package heartbeat_test
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	pcembed "paperclip/embed"
 	"paperclip/server/adapter/process"
 	"paperclip/server/heartbeat"
 	"paperclip/server/runjwt"
@@ -44,6 +46,7 @@ func newRuntime(t *testing.T, mutate func(*heartbeat.Config), adapters ...heartb
 	cfg := heartbeat.Config{RunLogDir: filepath.Join(dir, "run-logs"), InstanceDir: dir, TickInterval: time.Hour,
 		JWT: runjwt.Config{Secret: strings.Repeat("k", 32)}, ServerEnv: os.Environ(), APIURL: "http://127.0.0.1:9",
 		ShutdownGrace: 5 * time.Second}
+	cfg.SkillMD, _ = fs.ReadFile(pcembed.Skills(), "paperclip/SKILL.md")
 	if mutate != nil {
 		mutate(&cfg)
 	}
