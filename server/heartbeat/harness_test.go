@@ -20,7 +20,7 @@ import (
 
 // rt is a running runtime over a real store in a temp dir.
 type rt struct {
-	t       *testing.T
+	t       testing.TB
 	st      *store.Store
 	sch     *heartbeat.Scheduler
 	dir     string
@@ -37,6 +37,10 @@ func boardCtx() context.Context {
 // newRuntime opens a store, builds a scheduler with the given adapters (the process
 // adapter by default), hooks it into the store and runs it until the test ends.
 func newRuntime(t *testing.T, mutate func(*heartbeat.Config), adapters ...heartbeat.Adapter) *rt {
+	return newRuntimeTB(t, mutate, adapters...)
+}
+
+func newRuntimeTB(t testing.TB, mutate func(*heartbeat.Config), adapters ...heartbeat.Adapter) *rt {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(context.Background(), filepath.Join(dir, "db", "paperclip.db"), store.Options{RunLogDir: filepath.Join(dir, "run-logs")})
@@ -157,7 +161,7 @@ func (r *rt) waitDone(runID string) store.HeartbeatRun {
 
 func terminal(run store.HeartbeatRun) bool { return store.IsTerminalRunStatus(run.Status) }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {

@@ -222,9 +222,10 @@ func (s *Scheduler) Cancel(ctx context.Context, runID, reason string) (store.Hea
 	}
 	s.publishSettled(settled)
 	if settled.WasRunning && !s.signal(runID, false) {
-		// No handle (the process outlived a restart): stop it by its recorded group.
+		// No handle: a process this server did not start (boot recovery stops those, so
+		// this is rare); stop it by its recorded group.
 		if ex, err := s.store.FindRunExecution(ctx, runID); err == nil && ex.ProcessGroupID != nil {
-			go StopGroup(int(*ex.ProcessGroupID), 15*time.Second)
+			StopGroup(int(*ex.ProcessGroupID), 2*time.Second)
 		}
 	}
 	s.Kick(settled.Run.AgentID)
