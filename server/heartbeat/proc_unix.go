@@ -57,6 +57,9 @@ func sigName(s syscall.Signal) string {
 // it reads /proc, because a zombie nobody reaps (PID 1 of a container may not) still
 // answers kill(-pgid, 0).
 func GroupAlive(pgid int) bool {
+	if syscall.Kill(-pgid, 0) != nil {
+		return false // no member at all, not even a zombie
+	}
 	if entries, err := os.ReadDir("/proc"); err == nil {
 		found := false
 		for _, e := range entries {
