@@ -215,7 +215,7 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 	}
 	// The heartbeat runtime: hooked into the store before its first write, its lost runs
 	// recovered before the listener is served.
-	sched := a.newScheduler(set, inst, url, st, logger)
+	sched := a.newScheduler(set, inst, url, st, hub, logger)
 	st.SetHooks(store.Hooks{Publisher: hub, Waker: sched, RunStopper: sched})
 	sched.Recover(ctx)
 	stopForce := a.exitOnSecondSignal(ctx)

@@ -11,13 +11,15 @@ import (
 	pcembed "paperclip/embed"
 	"paperclip/server"
 	"paperclip/server/heartbeat"
+	"paperclip/server/live"
 	"paperclip/store"
 )
 
-// newScheduler builds the heartbeat runtime from the resolved settings. listenURL is
+// newScheduler builds the heartbeat runtime from the resolved settings, publishing to
+// the live hub. listenURL is
 // where this server listens; agents call it back unless PAPERCLIP_API_URL says
 // otherwise.
-func (a *app) newScheduler(set *settings, inst *instance, listenURL string, st *store.Store, logger *slog.Logger) *heartbeat.Scheduler {
+func (a *app) newScheduler(set *settings, inst *instance, listenURL string, st *store.Store, hub *live.Hub, logger *slog.Logger) *heartbeat.Scheduler {
 	sc := set.Server
 	cfg := heartbeat.Config{
 		RunLogDir: sc.RunLogDir, InstanceDir: inst.Root,
@@ -27,7 +29,7 @@ func (a *app) newScheduler(set *settings, inst *instance, listenURL string, st *
 		APIURL: agentAPIURL(a.getenv("PAPERCLIP_API_URL"), listenURL), JWT: sc.RunJWT(),
 		ServerEnv: os.Environ(), ChildEnv: sc.ChildEnv, SkillMD: agentSkill(sc.Version),
 	}
-	return heartbeat.New(cfg, st, server.BuiltinAdapters(), nil, nil, logger.With("component", "heartbeat"))
+	return heartbeat.New(cfg, st, server.BuiltinAdapters(), server.LiveEvents(hub), nil, logger.With("component", "heartbeat"))
 }
 
 // agentAPIURL is PAPERCLIP_API_URL for agent children (runtime.md §16.1): the

@@ -10,8 +10,8 @@ import (
 	"net/http"
 	"time"
 
-	"paperclip/server/live"
 	"paperclip/server/heartbeat"
+	"paperclip/server/live"
 	"paperclip/store"
 )
 
