@@ -56,6 +56,9 @@ func (tx *Tx) wake(w Wake) {
 	if w.AgentID == "" {
 		return
 	}
+	if tx.skipBlockedWake(w) {
+		return
+	}
 	if w.Payload == nil {
 		w.Payload = map[string]any{}
 	}

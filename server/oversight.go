@@ -1,0 +1,10 @@
+package server
+
+// oversightRoutes gathers the board's oversight surface: instance settings, the
+// dashboard and sidebar badges, evaluations, costs and budgets, and secrets. One entry
+// in routes.go keeps that shared table stable while these domains grow.
+func (s *Server) oversightRoutes() []route {
+	var rs []route
+	rs = append(rs, s.instanceSettingsRoutes()...)
+	return rs
+}
