@@ -10,13 +10,13 @@ import (
 // Dashboard is the company overview of the board's home page: a handful of aggregate
 // queries, never a loop over rows.
 type Dashboard struct {
-	CompanyID        string            `json:"companyId"`
-	Agents           DashboardAgents   `json:"agents"`
-	Tasks            DashboardTasks    `json:"tasks"`
-	Costs            DashboardCosts    `json:"costs"`
-	PendingApprovals int64             `json:"pendingApprovals"`
-	Budgets          DashboardBudgets  `json:"budgets"`
-	RunActivity      []RunActivityDay  `json:"runActivity"`
+	CompanyID        string           `json:"companyId"`
+	Agents           DashboardAgents  `json:"agents"`
+	Tasks            DashboardTasks   `json:"tasks"`
+	Costs            DashboardCosts   `json:"costs"`
+	PendingApprovals int64            `json:"pendingApprovals"`
+	Budgets          DashboardBudgets `json:"budgets"`
+	RunActivity      []RunActivityDay `json:"runActivity"`
 }
 
 // DashboardAgents counts agents by status; active covers idle and active.
