@@ -6,5 +6,9 @@ package server
 func (s *Server) oversightRoutes() []route {
 	var rs []route
 	rs = append(rs, s.instanceSettingsRoutes()...)
+	rs = append(rs, s.dashboardRoutes()...)
+	rs = append(rs, s.costRoutes()...)
+	rs = append(rs, s.budgetRoutes()...)
+	rs = append(rs, s.secretRoutes()...)
 	return rs
 }
