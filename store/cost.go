@@ -227,6 +227,9 @@ func (tx *Tx) insertCostEvent(ev *CostEvent) error {
 		ev.InputTokens, ev.CachedInputTokens, ev.OutputTokens, ev.CostCents, ev.OccurredAt, ev.CreatedAt); err != nil {
 		return err
 	}
+	if err := tx.addToRollups(*ev); err != nil {
+		return err
+	}
 	if err := tx.refreshSpendCaches(ev.CompanyID, ev.AgentID); err != nil {
 		return err
 	}
@@ -255,8 +258,19 @@ func (tx *Tx) refreshSpendCaches(companyID, agentID string) error {
 }
 
 // sumCosts is the spend of a company, or of one agent or project of it (scopeCol
-// agent_id / project_id), with occurredAt in [from, to); empty bounds are open.
+// agent_id / project_id), with occurredAt in [from, to); empty bounds are open. A whole
+// month or the lifetime window is read from the rollups, anything else is summed.
 func sumCosts(ctx context.Context, q querier, companyID, scopeCol, scopeID, from, to string) (int64, error) {
+	if period, ok := rollupPeriod(from, to); ok {
+		switch scopeCol {
+		case "":
+			return rollupSpend(ctx, q, companyID, BudgetScopeCompany, companyID, period)
+		case "agent_id":
+			return rollupSpend(ctx, q, companyID, BudgetScopeAgent, scopeID, period)
+		case "project_id":
+			return rollupSpend(ctx, q, companyID, BudgetScopeProject, scopeID, period)
+		}
+	}
 	var c conds
 	c.add("company_id = ?", companyID)
 	if scopeCol != "" {
