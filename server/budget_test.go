@@ -76,6 +76,13 @@ func TestBudgetHardStopEndToEnd(t *testing.T) {
 		t.Fatalf("dashboard: %v", dash)
 	}
 
+	// Automatic wakes of the stopped agent are refused too: assigning it work wakes no one.
+	e.wakes.take()
+	e.mustIssue(cid, map[string]any{"title": "More work", "status": "todo", "assigneeAgentId": aid})
+	if w := e.wakes.take(); len(w) != 0 {
+		t.Fatalf("a budget-stopped agent was woken: %v", w)
+	}
+
 	run2 := e.insertRun(cid, aid, "running", -1)
 	as2 := append(bearer(key), "X-Paperclip-Run-Id", run2)
 	checkout := map[string]any{"agentId": aid, "expectedStatuses": []string{"todo"}}
@@ -91,6 +98,11 @@ func TestBudgetHardStopEndToEnd(t *testing.T) {
 		{"resolving twice", "POST", incidentPath, map[string]any{"action": "keep_paused"}, nil, 409, []string{"Budget incident is not open"}},
 		{"agent works again", "POST", "/api/issues/" + iid + "/checkout", checkout, as2, 200, []string{`"status":"in_progress"`}},
 	})
+	e.wakes.take()
+	e.mustIssue(cid, map[string]any{"title": "Even more work", "status": "todo", "assigneeAgentId": aid})
+	if w := e.wakes.take(); len(w) != 1 {
+		t.Fatalf("the resumed agent is not woken by an assignment: %v", w)
+	}
 	got = e.do("GET", "/api/agents/"+aid, nil).JSON()
 	if got["status"] != "idle" || got["pauseReason"] != nil || got["budgetMonthlyCents"] != float64(5000) {
 		t.Fatalf("agent after raise: %v", got)

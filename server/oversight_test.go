@@ -129,7 +129,7 @@ func TestActivityFeedIsAppendOnlyAndFilters(t *testing.T) {
 		}
 	}
 	all := e.do("GET", "/api/companies/"+cid+"/activity?action=deploy.*", nil).List()
-	if len(all) != 5 || strings.Contains(string(e.do("GET", "/api/companies/"+cid+"/activity", nil).Body), "sk-live-123") {
+	if len(all) != 5 || all[0]["entityId"] != "d4" || all[4]["entityId"] != "d0" || strings.Contains(string(e.do("GET", "/api/companies/"+cid+"/activity", nil).Body), "sk-live-123") {
 		t.Fatalf("feed %v", all)
 	}
 	page := e.do("GET", "/api/companies/"+cid+"/activity?action=deploy.finished&limit=2&offset=2", nil).List()

@@ -42,7 +42,7 @@ func (b *syncBuffer) String() string {
 func newLoggedEnv(t *testing.T) (*env, *syncBuffer) {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := store.Open(context.Background(), filepath.Join(dir, "db", "paperclip.db"))
+	st, err := store.Open(context.Background(), filepath.Join(dir, "db", "paperclip.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

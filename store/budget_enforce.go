@@ -201,7 +201,7 @@ func (tx *Tx) cancelBudgetWork(companyID, scopeType, scopeID string) error {
 		}
 	}
 	for _, id := range runs {
-		tx.recordRunStop(id)
+		tx.stopRun(id)
 	}
 	return nil
 }
@@ -255,6 +255,3 @@ func (tx *Tx) releasePolicy(p BudgetPolicy, windowStart string, note *string) er
 	}
 	return tx.resumeFromBudget(p.ScopeType, p.ScopeID)
 }
-
-// recordRunStop records a run the transaction cancelled, to be stopped after commit.
-func (tx *Tx) recordRunStop(id string) { tx.stopped = append(tx.stopped, id) }

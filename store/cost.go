@@ -156,8 +156,8 @@ func (s *Store) CreateCostEvent(ctx context.Context, companyID string, in CostEv
 func (tx *Tx) prepareCostEvent(companyID string, in CostEventInput) (CostEvent, error) {
 	a := tx.actor
 	agentID := in.AgentID.Value
-	if a.IsAgent() && agentID != a.AgentID {
-		return CostEvent{}, Errorf(EFORBIDDEN, "Agent can only report its own costs")
+	if err := tx.authorize(ActCostReport, Target{CompanyID: companyID, AgentID: agentID}); err != nil {
+		return CostEvent{}, err
 	}
 	agentCompany, err := tx.companyOf("agents", agentID)
 	if err == sql.ErrNoRows {

@@ -43,9 +43,8 @@ func mustCost(tb testing.TB, s *store.Store, companyID, agentID string, cents in
 // February: each month sees only its own events, and spentMonthlyCents always equals
 // the sum of the current month's events.
 func TestMonthBoundaryRollups(t *testing.T) {
-	s := MustOpen(t)
 	clock := &fixedClock{t: time.Date(2026, 1, 31, 23, 0, 0, 0, time.UTC)}
-	s.Now = clock.now
+	s := MustOpen(t, store.Options{Now: clock.now})
 	c := mustCompany(t, s, "Boundary")
 	a := insertAgent(t, s, c.ID, "Clocky", "engineer", "idle")
 	midnight := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
@@ -108,9 +107,9 @@ func TestMonthBoundaryRollups(t *testing.T) {
 // TestBudgetWindowRollsOverButPauseStays stops an agent in January; in February its
 // spend starts from zero, yet it stays paused (and unwakeable) until the board acts.
 func TestBudgetWindowRollsOverButPauseStays(t *testing.T) {
-	s := MustOpen(t)
 	clock := &fixedClock{t: time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC)}
-	s.Now = clock.now
+	waker := &wakeCatcher{}
+	s := MustOpen(t, store.Options{Now: clock.now, Waker: waker})
 	c := mustCompany(t, s, "Rollover")
 	a := insertAgent(t, s, c.ID, "Heavy", "engineer", "idle")
 	if _, err := s.SetAgentBudget(boardCtx(), a, store.BudgetInput{BudgetMonthlyCents: store.Some[int64](100)}); err != nil {
@@ -132,13 +131,11 @@ func TestBudgetWindowRollsOverButPauseStays(t *testing.T) {
 		t.Fatalf("gate in February: %v", err)
 	}
 	// An assignment wake of the stopped agent is skipped with reason budget.blocked.
-	waker := &wakeCatcher{}
-	s.Waker = waker
 	if _, err := s.CreateIssue(boardCtx(), c.ID, store.IssueInput{Title: store.Some("More work"), Status: store.Some("todo"),
 		AssigneeAgentID: store.Some(a)}); err != nil {
 		t.Fatal(err)
 	}
-	if len(waker.wakes) != 0 {
+	if len(waker.wakes) != 0 { // nothing else in this test wakes anyone
 		t.Fatalf("a budget-stopped agent was woken: %v", waker.wakes)
 	}
 	var n int

@@ -212,7 +212,7 @@ func (s *Store) FindSidebarBadges(ctx context.Context, companyID string) (Sideba
 		Scan(&b.Approvals, &b.FailedRuns, &agentsInError); err != nil {
 		return b, err
 	}
-	may, err := actorCan(ctx, q, ActorFromContext(ctx), companyID, PermJoinsApprove)
+	may, err := s.Can(ctx, PermJoinsApprove, Target{CompanyID: companyID})
 	if err != nil {
 		return b, err
 	}

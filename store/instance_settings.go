@@ -274,24 +274,6 @@ func mergeSettings(cur any, patch map[string]any, section string, changed map[st
 	return string(out), err
 }
 
-// queryStrings reads a one-column result.
-func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
 // HasActiveMembership reports whether a board user belongs to at least one company,
 // the condition for reading instance settings without being an instance admin.
 func (s *Store) HasActiveMembership(ctx context.Context, userID string) (bool, error) {
