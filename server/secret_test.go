@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"log/slog"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -234,5 +235,29 @@ func TestSecretRotationKeepsOldVersions(t *testing.T) {
 	e.do("PATCH", "/api/secrets/"+sid, map[string]any{"status": "disabled"})
 	if _, err := e.store.ResolveRunEnv(context.Background(), key, aid, ""); err == nil {
 		t.Error("a disabled secret resolved")
+	}
+}
+
+// TestRunnerRefusesABadMasterKey: a key file that holds no usable key stops start-up
+// before the listener serves anything.
+func TestRunnerRefusesABadMasterKey(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "secrets", "master.key")
+	os.MkdirAll(filepath.Dir(keyFile), 0o700)
+	if err := os.WriteFile(keyFile, []byte("too short"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), filepath.Join(dir, "paperclip.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := server.Runner{Config: server.Config{DeploymentMode: server.ModeAuthenticated, InstanceDir: dir}, Store: st}
+	if err := r.Run(context.Background(), ln); err == nil || !strings.Contains(err.Error(), "master key") {
+		t.Fatalf("Run with a bad key file: %v", err)
 	}
 }

@@ -3,9 +3,11 @@
 package server
 
 import (
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -181,3 +183,24 @@ func (c Config) secretKeyFile() string {
 // SecretKey is the instance master key of local_encrypted secrets, for the runtime to
 // resolve env bindings with at run start.
 func (s *Server) SecretKey() (*store.SecretKey, error) { return s.secretKey() }
+
+// checkSecretKey fails start-up on a configured master key that cannot be used, so a
+// bad key is found before any secret is written or resolved. A key file that does not
+// exist yet is created at first use instead.
+func (c Config) checkSecretKey() error {
+	if c.SecretsMasterKey != "" {
+		if _, err := store.ParseSecretKey(c.SecretsMasterKey); err != nil {
+			return fmt.Errorf("PAPERCLIP_SECRETS_MASTER_KEY: %w", err)
+		}
+		return nil
+	}
+	path := c.secretKeyFile()
+	if path == "" {
+		return nil
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	_, err := store.LoadSecretKey("", path)
+	return err
+}
