@@ -227,6 +227,20 @@ func TestSecretRotationKeepsOldVersions(t *testing.T) {
 	if s := e.do("GET", "/api/secrets/"+sid, nil).JSON(); s["lastResolvedAt"] == nil {
 		t.Errorf("lastResolvedAt not stamped: %v", s)
 	}
+	// A project's env is merged over the agent's for a run on one of its issues.
+	pr := e.do("POST", "/api/companies/"+cid+"/projects", map[string]any{"name": "Launch", "env": map[string]any{
+		"LATEST": map[string]any{"type": "secret_ref", "secretId": sid, "version": 2}, "REGION": "eu"}})
+	if pr.Status != 201 {
+		t.Fatalf("project: %d %s", pr.Status, pr.Body)
+	}
+	is := e.mustIssue(cid, map[string]any{"title": "In the project", "projectId": pr.JSON()["id"]})
+	env, err = e.store.ResolveRunEnv(context.Background(), key, aid, is["id"].(string))
+	if err != nil || env["LATEST"] != "v2-value" || env["REGION"] != "eu" || env["FIRST"] != "v1-value" {
+		t.Fatalf("project env over agent env: %v %v", env, err)
+	}
+	if u := e.do("GET", "/api/secrets/"+sid+"/usage", nil).JSON(); len(u["bindings"].([]any)) != 4 {
+		t.Fatalf("usage with the project binding: %v", u)
+	}
 	wrong, _ := store.ParseSecretKey(strings.Repeat("cd", 32))
 	if _, err := e.store.ResolveRunEnv(context.Background(), wrong, aid, ""); err == nil || !strings.Contains(err.Error(), "could not be resolved") ||
 		strings.Contains(err.Error(), "value") {

@@ -1,26 +1,16 @@
 package store
 
-import "encoding/json"
-
 // The budget engine's two touches of approvals: opening the override request when a
-// hard stop fires, and deciding it when the board resolves the incident.
-//
-// REPLACE when governance lands on main: openBudgetOverride becomes a call to its
-// tx.insertApproval(companyID, ApprovalBudgetOverride, nil, nil, payload, nil), and
-// decideBudgetOverride should reuse its decision writer. Until then both write the
-// approvals table directly, in these two small functions only.
+// hard stop fires (through governance's insertApproval, like every approval), and
+// deciding it when the board resolves the incident. The decision is written here
+// rather than through DecideApproval because it is a consequence of the incident
+// resolution inside that transaction, and a budget override has no decision effects
+// of its own (approvals.md: decision recorded only).
 
 // openBudgetOverride inserts a pending budget_override_required approval with no
 // requester and returns its id.
 func (tx *Tx) openBudgetOverride(companyID string, payload map[string]any) (string, error) {
-	text, err := json.Marshal(payload)
-	if err != nil {
-		return "", err
-	}
-	id, now := NewID(), tx.Now()
-	_, err = tx.ExecContext(tx.ctx, `INSERT INTO approvals (id, company_id, type, status, payload, created_at, updated_at)
-		VALUES (?, ?, 'budget_override_required', 'pending', ?, ?, ?)`, id, companyID, string(text), now, now)
-	return id, err
+	return tx.insertApproval(companyID, ApprovalBudgetOverride, nil, nil, payload, nil)
 }
 
 // decideBudgetOverride approves or rejects a still-pending override approval as the
