@@ -135,7 +135,7 @@ type BudgetOverview struct {
 const policyColumns = `id, company_id, scope_type, scope_id, metric, window_kind, amount, warn_percent,
 	hard_stop_enabled, notify_enabled, is_active`
 
-func scanPolicy(sc interface{ Scan(...any) error }) (BudgetPolicy, error) {
+func scanPolicy(sc scanner) (BudgetPolicy, error) {
 	var p BudgetPolicy
 	var hard, notify, active int
 	err := sc.Scan(&p.ID, &p.CompanyID, &p.ScopeType, &p.ScopeID, &p.Metric, &p.WindowKind, &p.Amount, &p.WarnPercent,
@@ -145,26 +145,13 @@ func scanPolicy(sc interface{ Scan(...any) error }) (BudgetPolicy, error) {
 }
 
 func queryPolicies(ctx context.Context, q querier, query string, args ...any) ([]BudgetPolicy, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+policyColumns+` FROM budget_policies WHERE `+query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []BudgetPolicy
-	for rows.Next() {
-		p, err := scanPolicy(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, scanPolicy, `SELECT `+policyColumns+` FROM budget_policies WHERE `+query, args...)
 }
 
 const incidentColumns = `id, company_id, policy_id, scope_type, scope_id, metric, window_kind, window_start, window_end,
 	threshold_type, amount_limit, amount_observed, status, approval_id, resolved_at, created_at, updated_at`
 
-func scanIncident(sc interface{ Scan(...any) error }) (BudgetIncident, error) {
+func scanIncident(sc scanner) (BudgetIncident, error) {
 	var i BudgetIncident
 	var approval, resolved sql.NullString
 	err := sc.Scan(&i.ID, &i.CompanyID, &i.PolicyID, &i.ScopeType, &i.ScopeID, &i.Metric, &i.WindowKind, &i.WindowStart,
@@ -174,20 +161,8 @@ func scanIncident(sc interface{ Scan(...any) error }) (BudgetIncident, error) {
 }
 
 func queryIncidents(ctx context.Context, q querier, query string, args ...any) ([]BudgetIncident, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+incidentColumns+` FROM budget_incidents WHERE `+query, args...)
+	out, err := queryAll(ctx, q, scanIncident, `SELECT `+incidentColumns+` FROM budget_incidents WHERE `+query, args...)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []BudgetIncident{}
-	for rows.Next() {
-		i, err := scanIncident(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for k := range out {

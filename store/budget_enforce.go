@@ -184,7 +184,7 @@ func (tx *Tx) cancelBudgetWork(companyID, scopeType, scopeID string) error {
 		runWhere, wakeWhere, args = `company_id = ?`, `company_id = ?`, []any{companyID}
 	}
 	live := ` AND status IN ('queued', 'running', 'scheduled_retry')`
-	runs, err := queryStrings(tx.ctx, tx, `SELECT id FROM heartbeat_runs WHERE `+runWhere+live+` ORDER BY created_at, id`, args...)
+	runs, err := queryAll(tx.ctx, tx, scanString, `SELECT id FROM heartbeat_runs WHERE `+runWhere+live+` ORDER BY created_at, id`, args...)
 	if err != nil {
 		return err
 	}

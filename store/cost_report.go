@@ -150,27 +150,17 @@ func (r *RunSplit) dest() []any {
 	return []any{&r.APIRunCount, &r.SubscriptionRunCount, &r.SubscriptionInputTokens, &r.SubscriptionCachedInputTokens, &r.SubscriptionOutputTokens}
 }
 
-// costQuery runs one grouped report over a company's events in range and scans each
-// row through scan.
-func (s *Store) costQuery(ctx context.Context, companyID string, rg CostRange, selectSQL, joins, groupOrder string, scan func(*sql.Rows) error) error {
+// costRows runs one grouped report over a company's events in range, scanning each
+// row with scan.
+func costRows[T any](ctx context.Context, s *Store, companyID string, rg CostRange, selectSQL, joins, groupOrder string, scan func(scanner) (T, error)) ([]T, error) {
 	if err := s.requireCompanyRead(ctx, companyID); err != nil {
-		return err
+		return nil, err
 	}
 	rg, _, _ = rg.resolve(s.Now())
 	var c conds
 	c.add("e.company_id = ?", companyID)
 	rg.where(&c)
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+selectSQL+` FROM cost_events e `+joins+` WHERE `+c.sql()+` `+groupOrder, c.args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return queryAll(ctx, s.reader, scan, `SELECT `+selectSQL+` FROM cost_events e `+joins+` WHERE `+c.sql()+` `+groupOrder, c.args...)
 }
 
 func (s *Store) requireCompanyRead(ctx context.Context, companyID string) error {
@@ -196,86 +186,71 @@ func (s *Store) FindCostSummary(ctx context.Context, companyID string, rg CostRa
 
 // FindCostsByAgent groups spend by agent, most expensive first.
 func (s *Store) FindCostsByAgent(ctx context.Context, companyID string, rg CostRange) ([]AgentCost, error) {
-	out := []AgentCost{}
-	err := s.costQuery(ctx, companyID, rg, `e.agent_id, a.name, a.status, `+tokenSums+`, `+runSplitSums,
+	return costRows(ctx, s, companyID, rg, `e.agent_id, a.name, a.status, `+tokenSums+`, `+runSplitSums,
 		`JOIN agents a ON a.id = e.agent_id`, `GROUP BY e.agent_id, a.name, a.status ORDER BY 4 DESC, e.agent_id`,
-		func(rows *sql.Rows) error {
+		func(sc scanner) (AgentCost, error) {
 			var r AgentCost
-			if err := rows.Scan(append(append([]any{&r.AgentID, &r.AgentName, &r.AgentStatus}, r.CostTokens.dest()...), r.RunSplit.dest()...)...); err != nil {
-				return err
+			if err := sc.Scan(append(append([]any{&r.AgentID, &r.AgentName, &r.AgentStatus}, r.CostTokens.dest()...), r.RunSplit.dest()...)...); err != nil {
+				return r, err
 			}
-			out = append(out, r)
-			return nil
+			return r, nil
 		})
-	return out, err
 }
 
 // FindCostsByAgentModel groups spend by agent and (provider, biller, billing type, model).
 func (s *Store) FindCostsByAgentModel(ctx context.Context, companyID string, rg CostRange) ([]AgentModelCost, error) {
-	out := []AgentModelCost{}
-	err := s.costQuery(ctx, companyID, rg, `e.agent_id, a.name, e.provider, e.biller, e.billing_type, e.model, `+tokenSums,
+	return costRows(ctx, s, companyID, rg, `e.agent_id, a.name, e.provider, e.biller, e.billing_type, e.model, `+tokenSums,
 		`JOIN agents a ON a.id = e.agent_id`,
 		`GROUP BY e.agent_id, a.name, e.provider, e.biller, e.billing_type, e.model ORDER BY 7 DESC, e.agent_id, e.provider, e.biller, e.billing_type, e.model`,
-		func(rows *sql.Rows) error {
+		func(sc scanner) (AgentModelCost, error) {
 			var r AgentModelCost
-			if err := rows.Scan(append([]any{&r.AgentID, &r.AgentName, &r.Provider, &r.Biller, &r.BillingType, &r.Model}, r.CostTokens.dest()...)...); err != nil {
-				return err
+			if err := sc.Scan(append([]any{&r.AgentID, &r.AgentName, &r.Provider, &r.Biller, &r.BillingType, &r.Model}, r.CostTokens.dest()...)...); err != nil {
+				return r, err
 			}
-			out = append(out, r)
-			return nil
+			return r, nil
 		})
-	return out, err
 }
 
 // FindCostsByProject groups spend by project; the no-project row comes last.
 func (s *Store) FindCostsByProject(ctx context.Context, companyID string, rg CostRange) ([]ProjectCost, error) {
-	out := []ProjectCost{}
-	err := s.costQuery(ctx, companyID, rg, `e.project_id, p.name, `+tokenSums, `LEFT JOIN projects p ON p.id = e.project_id`,
+	return costRows(ctx, s, companyID, rg, `e.project_id, p.name, `+tokenSums, `LEFT JOIN projects p ON p.id = e.project_id`,
 		`GROUP BY e.project_id, p.name ORDER BY CASE WHEN e.project_id IS NULL THEN 1 ELSE 0 END, 3 DESC, e.project_id`,
-		func(rows *sql.Rows) error {
+		func(sc scanner) (ProjectCost, error) {
 			var r ProjectCost
 			var id, name sql.NullString
-			if err := rows.Scan(append([]any{&id, &name}, r.CostTokens.dest()...)...); err != nil {
-				return err
+			if err := sc.Scan(append([]any{&id, &name}, r.CostTokens.dest()...)...); err != nil {
+				return r, err
 			}
 			r.ProjectID, r.ProjectName = strPtr(id), strPtr(name)
-			out = append(out, r)
-			return nil
+			return r, nil
 		})
-	return out, err
 }
 
 // FindCostsByProvider groups spend by (provider, biller, billing type, model).
 func (s *Store) FindCostsByProvider(ctx context.Context, companyID string, rg CostRange) ([]ProviderCost, error) {
-	out := []ProviderCost{}
-	err := s.costQuery(ctx, companyID, rg, `e.provider, e.biller, e.billing_type, e.model, `+tokenSums+`, `+runSplitSums, ``,
+	return costRows(ctx, s, companyID, rg, `e.provider, e.biller, e.billing_type, e.model, `+tokenSums+`, `+runSplitSums, ``,
 		`GROUP BY e.provider, e.biller, e.billing_type, e.model ORDER BY 5 DESC, e.provider, e.biller, e.billing_type, e.model`,
-		func(rows *sql.Rows) error {
+		func(sc scanner) (ProviderCost, error) {
 			var r ProviderCost
-			if err := rows.Scan(append(append([]any{&r.Provider, &r.Biller, &r.BillingType, &r.Model}, r.CostTokens.dest()...), r.RunSplit.dest()...)...); err != nil {
-				return err
+			if err := sc.Scan(append(append([]any{&r.Provider, &r.Biller, &r.BillingType, &r.Model}, r.CostTokens.dest()...), r.RunSplit.dest()...)...); err != nil {
+				return r, err
 			}
-			out = append(out, r)
-			return nil
+			return r, nil
 		})
-	return out, err
 }
 
 // FindCostsByDay groups spend by UTC day of occurredAt and agent, oldest day first.
 // Timestamps are stored as UTC ISO text, so the day is the first ten characters.
 func (s *Store) FindCostsByDay(ctx context.Context, companyID string, rg CostRange) ([]DayCost, error) {
-	out := []DayCost{}
-	err := s.costQuery(ctx, companyID, rg, `substr(e.occurred_at, 1, 10), e.agent_id, `+tokenSums, ``,
+	return costRows(ctx, s, companyID, rg, `substr(e.occurred_at, 1, 10), e.agent_id, `+tokenSums, ``,
 		`GROUP BY substr(e.occurred_at, 1, 10), e.agent_id ORDER BY 1, 3 DESC, e.agent_id`,
-		func(rows *sql.Rows) error {
+		func(sc scanner) (DayCost, error) {
 			var r DayCost
-			if err := rows.Scan(append([]any{&r.Date, &r.AgentID}, r.CostTokens.dest()...)...); err != nil {
-				return err
+			if err := sc.Scan(append([]any{&r.Date, &r.AgentID}, r.CostTokens.dest()...)...); err != nil {
+				return r, err
 			}
-			out = append(out, r)
-			return nil
+			return r, nil
 		})
-	return out, err
 }
 
 // rollingWindows are the windows of FindWindowSpend, shortest first.
@@ -290,19 +265,17 @@ func (s *Store) FindWindowSpend(ctx context.Context, companyID string) ([]Window
 	out := []WindowSpend{}
 	for _, w := range rollingWindows {
 		start, end := FormatTime(now.Add(-w.span)), FormatTime(now)
-		err := s.costQuery(ctx, companyID, CostRange{From: start, To: end}, `e.provider, `+tokenSums, ``,
+		rows, err := costRows(ctx, s, companyID, CostRange{From: start, To: end}, `e.provider, `+tokenSums, ``,
 			`GROUP BY e.provider ORDER BY 2 DESC, e.provider`,
-			func(rows *sql.Rows) error {
+			func(sc scanner) (WindowSpend, error) {
 				r := WindowSpend{Window: w.name, WindowStart: start, WindowEnd: end}
-				if err := rows.Scan(append([]any{&r.Provider}, r.CostTokens.dest()...)...); err != nil {
-					return err
-				}
-				out = append(out, r)
-				return nil
+				err := sc.Scan(append([]any{&r.Provider}, r.CostTokens.dest()...)...)
+				return r, err
 			})
 		if err != nil {
 			return nil, err
 		}
+		out = append(out, rows...)
 	}
 	return out, nil
 }
@@ -325,26 +298,24 @@ func (s *Store) FindIssueCostSummary(ctx context.Context, issueID string, exclud
 	}
 	// Run durations are summed here rather than in SQL: date arithmetic differs between
 	// SQLite and PostgreSQL, and an issue tree has few runs.
-	rows, err := s.reader.QueryContext(ctx, subtree+`SELECT started_at, finished_at FROM heartbeat_runs
-		WHERE issue_id IN (SELECT id FROM scope)`, args...)
+	runs, err := queryAll(ctx, s.reader, func(sc scanner) ([2]sql.NullString, error) {
+		var r [2]sql.NullString
+		err := sc.Scan(&r[0], &r[1])
+		return r, err
+	}, subtree+`SELECT started_at, finished_at FROM heartbeat_runs WHERE issue_id IN (SELECT id FROM scope)`, args...)
 	if err != nil {
 		return out, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var started, finished sql.NullString
-		if err := rows.Scan(&started, &finished); err != nil {
-			return out, err
-		}
+	for _, r := range runs {
 		out.RunCount++
-		if !started.Valid || !finished.Valid {
+		if !r[0].Valid || !r[1].Valid {
 			continue
 		}
-		a, err1 := ParseTime(started.String)
-		b, err2 := ParseTime(finished.String)
+		a, err1 := ParseTime(r[0].String)
+		b, err2 := ParseTime(r[1].String)
 		if err1 == nil && err2 == nil && b.After(a) {
 			out.RuntimeMs += b.Sub(a).Milliseconds()
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -144,7 +144,16 @@ func runActivity(ctx context.Context, q querier, companyID string, now time.Time
 		days[i] = RunActivityDay{Date: date, FailedByErrorCode: map[string]int64{}}
 		index[date] = i
 	}
-	rows, err := q.QueryContext(ctx, `WITH RECURSIVE ancestors(id, parent) AS (
+	type cell struct {
+		date, status string
+		code         sql.NullString
+		recovered, n int64
+	}
+	cells, err := queryAll(ctx, q, func(sc scanner) (cell, error) {
+		var c cell
+		err := sc.Scan(&c.date, &c.status, &c.code, &c.recovered, &c.n)
+		return c, err
+	}, `WITH RECURSIVE ancestors(id, parent) AS (
 			SELECT id, retry_of_run_id FROM heartbeat_runs
 			WHERE company_id = ? AND status = 'succeeded' AND retry_of_run_id IS NOT NULL
 			UNION
@@ -158,14 +167,8 @@ func runActivity(ctx context.Context, q querier, companyID string, now time.Time
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var date, status string
-		var code sql.NullString
-		var recovered, n int64
-		if err := rows.Scan(&date, &status, &code, &recovered, &n); err != nil {
-			return nil, err
-		}
+	for _, c := range cells {
+		date, status, code, recovered, n := c.date, c.status, c.code, c.recovered, c.n
 		i, ok := index[date]
 		if !ok {
 			continue
@@ -190,7 +193,7 @@ func runActivity(ctx context.Context, q querier, companyID string, now time.Time
 			d.Other += n
 		}
 	}
-	return days, rows.Err()
+	return days, nil
 }
 
 // FindSidebarBadges computes the navigation badges. Join requests count only for an

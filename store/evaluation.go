@@ -7,11 +7,10 @@ import (
 
 // The evaluation queries read issue status moves out of the issue.updated activity
 // rows, whose details carry the new value under "status" and the old one under
-// "_previous.status". Reading JSON inside SQL is SQLite's json_extract; PostgreSQL
-// would write details::jsonb->>'status'.
-const (
-	detailStatus         = `json_extract(details, '$.status')`
-	detailPreviousStatus = `json_extract(details, '$._previous.status')`
+// "_previous.status" (jsonField is the dialect's JSON reader).
+var (
+	detailStatus         = jsonField("details", "status")
+	detailPreviousStatus = jsonField("details", "_previous.status")
 )
 
 // ReviewItem is an issue waiting in review, with when it started waiting.
@@ -50,9 +49,9 @@ type FeedbackSummary struct {
 // waitingSinceSQL is the moment an issue entered in_review: its latest status move into
 // in_review, or its update time when no such row exists (issues imported or moved
 // before activity was kept).
-const waitingSinceSQL = `COALESCE((SELECT MAX(l.created_at) FROM activity_log l WHERE l.entity_type = 'issue'
-	AND l.entity_id = i.id AND l.action IN ('issue.updated', 'issue.created') AND json_extract(l.details, '$.status') = 'in_review'
-	AND COALESCE(json_extract(l.details, '$._previous.status'), '') <> 'in_review'), i.updated_at)`
+var waitingSinceSQL = `COALESCE((SELECT MAX(l.created_at) FROM activity_log l WHERE l.entity_type = 'issue'
+	AND l.entity_id = i.id AND l.action IN ('issue.updated', 'issue.created') AND ` + jsonField("l.details", "status") + ` = 'in_review'
+	AND COALESCE(` + jsonField("l.details", "_previous.status") + `, '') <> 'in_review'), i.updated_at)`
 
 // FindReviewQueue lists visible in_review issues, longest waiting first.
 func (s *Store) FindReviewQueue(ctx context.Context, f ReviewFilter) ([]ReviewItem, error) {
@@ -66,23 +65,17 @@ func (s *Store) FindReviewQueue(ctx context.Context, f ReviewFilter) ([]ReviewIt
 	c.eq("i.assignee_agent_id", f.AssigneeAgentID)
 	c.eq("i.project_id", f.ProjectID)
 	paging, pagingArgs := limitOffset(f.Limit, f.Offset)
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+issueColumns+`, `+waitingSinceSQL+` AS waiting FROM issues i WHERE `+
-		c.sql()+` ORDER BY waiting, i.id`+paging, append(c.args, pagingArgs...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []ReviewItem{}
-	for rows.Next() {
+	out, err := queryAll(ctx, s.reader, func(sc scanner) (ReviewItem, error) {
 		var item ReviewItem
 		dest, finish := issueScanTargets(&item.Issue)
-		if err := rows.Scan(append(dest, &item.WaitingSince)...); err != nil {
-			return nil, err
+		if err := sc.Scan(append(dest, &item.WaitingSince)...); err != nil {
+			return item, err
 		}
 		finish()
-		out = append(out, item)
-	}
-	if err := rows.Err(); err != nil {
+		return item, nil
+	}, `SELECT `+issueColumns+`, `+waitingSinceSQL+` AS waiting FROM issues i WHERE `+c.sql()+` ORDER BY waiting, i.id`+paging,
+		append(c.args, pagingArgs...)...)
+	if err != nil {
 		return nil, err
 	}
 	list := make([]*Issue, len(out))

@@ -227,7 +227,7 @@ func (s *Store) UpdateInstanceSettings(ctx context.Context, action string, p Set
 		if len(changed) == 0 {
 			return nil
 		}
-		ids, err := queryStrings(tx.ctx, tx, `SELECT id FROM companies ORDER BY created_at, id`)
+		ids, err := queryAll(tx.ctx, tx, scanString, `SELECT id FROM companies ORDER BY created_at, id`)
 		if err != nil {
 			return err
 		}

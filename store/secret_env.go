@@ -15,23 +15,14 @@ import (
 func companyBindings(ctx context.Context, q querier, companyID string) (map[string][]SecretBinding, error) {
 	out := map[string][]SecretBinding{}
 	type target struct{ kind, id, name, env string }
-	var targets []target
-	rows, err := q.QueryContext(ctx, `SELECT 'agent', id, name, adapter_config FROM agents WHERE company_id = ? AND status <> 'terminated'
+	targets, err := queryAll(ctx, q, func(sc scanner) (target, error) {
+		var t target
+		err := sc.Scan(&t.kind, &t.id, &t.name, &t.env)
+		return t, err
+	}, `SELECT 'agent', id, name, adapter_config FROM agents WHERE company_id = ? AND status <> 'terminated'
 		UNION ALL SELECT 'project', id, name, COALESCE(env, '') FROM projects WHERE company_id = ?
 		ORDER BY 1, 3, 2`, companyID, companyID)
 	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var t target
-		if err := rows.Scan(&t.kind, &t.id, &t.name, &t.env); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		targets = append(targets, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for _, t := range targets {

@@ -40,22 +40,14 @@ func (s *Store) FindSecrets(ctx context.Context, f SecretFilter) ([]SecretListIt
 	c.add("deleted_at IS NULL")
 	c.eq("status", f.Status)
 	paging, pagingArgs := limitOffset(f.Limit, f.Offset)
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+secretColumns+` FROM company_secrets WHERE `+c.sql()+
+	secrets, err := queryAll(ctx, s.reader, scanSecret, `SELECT `+secretColumns+` FROM company_secrets WHERE `+c.sql()+
 		` ORDER BY created_at DESC, id DESC`+paging, append(c.args, pagingArgs...)...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []SecretListItem{}
-	for rows.Next() {
-		sec, err := scanSecret(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, SecretListItem{Secret: sec})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	out := make([]SecretListItem, len(secrets))
+	for i, sec := range secrets {
+		out[i] = SecretListItem{Secret: sec}
 	}
 	bindings, err := companyBindings(ctx, s.reader, f.CompanyID)
 	if err != nil {
