@@ -76,11 +76,9 @@ func TestBudgetHardStopEndToEnd(t *testing.T) {
 		t.Fatalf("dashboard: %v", dash)
 	}
 
-	// Automatic wakes of the stopped agent are refused too: assigning it work wakes no one.
-	e.wakes.take()
-	e.mustIssue(cid, map[string]any{"title": "More work", "status": "todo", "assigneeAgentId": aid})
-	if w := e.wakes.take(); len(w) != 0 {
-		t.Fatalf("a budget-stopped agent was woken: %v", w)
+	// Wakes of the stopped agent are refused too.
+	if r := e.do("POST", "/api/agents/"+aid+"/wakeup", map[string]any{"source": "on_demand"}); r.Status != 409 {
+		t.Fatalf("wake of a budget-stopped agent: %d %s", r.Status, r.Body)
 	}
 
 	run2 := e.insertRun(cid, aid, "running", -1)
@@ -98,10 +96,8 @@ func TestBudgetHardStopEndToEnd(t *testing.T) {
 		{"resolving twice", "POST", incidentPath, map[string]any{"action": "keep_paused"}, nil, 409, []string{"Budget incident is not open"}},
 		{"agent works again", "POST", "/api/issues/" + iid + "/checkout", checkout, as2, 200, []string{`"status":"in_progress"`}},
 	})
-	e.wakes.take()
-	e.mustIssue(cid, map[string]any{"title": "Even more work", "status": "todo", "assigneeAgentId": aid})
-	if w := e.wakes.take(); len(w) != 1 {
-		t.Fatalf("the resumed agent is not woken by an assignment: %v", w)
+	if r := e.do("POST", "/api/agents/"+aid+"/wakeup", map[string]any{"source": "on_demand"}); r.Status != 202 {
+		t.Fatalf("wake of the resumed agent: %d %s", r.Status, r.Body)
 	}
 	got = e.do("GET", "/api/agents/"+aid, nil).JSON()
 	if got["status"] != "idle" || got["pauseReason"] != nil || got["budgetMonthlyCents"] != float64(5000) {

@@ -224,6 +224,15 @@ func TestSecretRotationKeepsOldVersions(t *testing.T) {
 			t.Errorf("%s = %q, want %q (env %v)", k, env[k], v, env)
 		}
 	}
+	// The runtime's resolver, as the cli wires it, finds the same key file.
+	agent, err := e.store.FindAgentByID(context.Background(), aid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaRuntime, err := server.SecretEnv(e.cfg, e.store).ResolveRunEnv(context.Background(), agent, "")
+	if err != nil || viaRuntime["LATEST"] != "v3-value" {
+		t.Fatalf("runtime resolver: %v %v", viaRuntime, err)
+	}
 	if s := e.do("GET", "/api/secrets/"+sid, nil).JSON(); s["lastResolvedAt"] == nil {
 		t.Errorf("lastResolvedAt not stamped: %v", s)
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 )
 
@@ -107,31 +106,4 @@ func overHardStop(ctx context.Context, q querier, now time.Time, companyID, scop
 		}
 	}
 	return false, nil
-}
-
-// skipBlockedWake applies the gate to an automatic wake inside the transaction that
-// caused it: a blocked agent is not woken, and a skipped wakeup row (reason
-// budget.blocked) records what was refused and why. A failing gate query lets the wake
-// through; the runtime checks the gate again when it claims the run.
-func (tx *Tx) skipBlockedWake(w Wake) bool {
-	err := tx.invocationGate(w.AgentID, w.IssueID)
-	var blocked *Error
-	if !errors.As(err, &blocked) || blocked.Tag != ErrTagBudgetBlocked {
-		return false
-	}
-	payload, _ := RedactJSON(w.Payload)
-	kind, id, _ := tx.actor.activityActor()
-	now := tx.Now()
-	_, err = tx.ExecContext(tx.ctx, `INSERT INTO agent_wakeup_requests (id, company_id, agent_id, source, trigger_detail, reason,
-		payload, status, requested_by_actor_type, requested_by_actor_id, requested_at, finished_at, error, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, 'budget.blocked', ?, 'skipped', ?, ?, ?, ?, ?, ?, ?)`,
-		NewID(), w.CompanyID, w.AgentID, w.Source, w.Reason, nullBytes(payload), kind, id, now, now, blocked.Message, now, now)
-	return err == nil
-}
-
-func nullBytes(b []byte) any {
-	if b == nil {
-		return nil
-	}
-	return string(b)
 }

@@ -108,8 +108,7 @@ func TestMonthBoundaryRollups(t *testing.T) {
 // spend starts from zero, yet it stays paused (and unwakeable) until the board acts.
 func TestBudgetWindowRollsOverButPauseStays(t *testing.T) {
 	clock := &fixedClock{t: time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC)}
-	waker := &wakeCatcher{}
-	s := MustOpen(t, store.Options{Now: clock.now, Waker: waker})
+	s := MustOpen(t, store.Options{Now: clock.now})
 	c := mustCompany(t, s, "Rollover")
 	a := insertAgent(t, s, c.ID, "Heavy", "engineer", "idle")
 	if _, err := s.SetAgentBudget(boardCtx(), a, store.BudgetInput{BudgetMonthlyCents: store.Some[int64](100)}); err != nil {
@@ -130,18 +129,10 @@ func TestBudgetWindowRollsOverButPauseStays(t *testing.T) {
 	if err := s.CheckInvocationGate(ctx, a, ""); err == nil || err.Error() != "conflict: Agent is paused because its budget hard-stop was reached." {
 		t.Fatalf("gate in February: %v", err)
 	}
-	// An assignment wake of the stopped agent is skipped with reason budget.blocked.
-	if _, err := s.CreateIssue(boardCtx(), c.ID, store.IssueInput{Title: store.Some("More work"), Status: store.Some("todo"),
-		AssigneeAgentID: store.Some(a)}); err != nil {
-		t.Fatal(err)
-	}
-	if len(waker.wakes) != 0 { // nothing else in this test wakes anyone
-		t.Fatalf("a budget-stopped agent was woken: %v", waker.wakes)
-	}
-	var n int
-	rawDB(t, s).QueryRow(`SELECT COUNT(*) FROM agent_wakeup_requests WHERE agent_id = ? AND status = 'skipped' AND reason = 'budget.blocked'`, a).Scan(&n)
-	if n != 1 {
-		t.Fatalf("skipped wakeups %d", n)
+	// The runtime's wake path runs the same gate and records the refusal.
+	out, err := s.EnqueueWake(boardCtx(), store.WakeRequest{AgentID: a, Source: "on_demand"})
+	if err != nil || out.Skip == nil {
+		t.Fatalf("wake of a budget-stopped agent: %+v %v", out, err)
 	}
 	mustCost(t, s, c.ID, a, 10, clock.now())
 	ov, err := s.FindBudgetOverview(ctx, c.ID)
@@ -151,15 +142,4 @@ func TestBudgetWindowRollsOverButPauseStays(t *testing.T) {
 	if len(ov.ActiveIncidents) != 1 || ov.ActiveIncidents[0].WindowStart != "2026-01-01T00:00:00.000Z" || ov.Policies[0].ObservedAmount != 10 {
 		t.Fatalf("overview in February: %+v", ov)
 	}
-}
-
-type wakeCatcher struct {
-	mu    sync.Mutex
-	wakes []store.Wake
-}
-
-func (w *wakeCatcher) Wake(x store.Wake) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.wakes = append(w.wakes, x)
 }

@@ -56,9 +56,6 @@ func (tx *Tx) wake(w Wake) {
 	if w.AgentID == "" {
 		return
 	}
-	if tx.skipBlockedWake(w) {
-		return
-	}
 	if w.Payload == nil {
 		w.Payload = map[string]any{}
 	}
