@@ -192,11 +192,33 @@ export const listActivity = (cid, params) => get(`/companies/${enc(cid)}/activit
 export const dashboard = (cid) => get(`/companies/${enc(cid)}/dashboard`, { quiet: [404] });
 export const sidebarBadges = (cid) => get(`/companies/${enc(cid)}/sidebar-badges`, { quiet: [404] });
 
-// Governance (goals, projects, approvals) and costs, built against their spec shapes.
-export const listGoals = (cid) => get(`/companies/${enc(cid)}/goals`, { quiet: [404] });
-export const createGoal = (cid, body) => post(`/companies/${enc(cid)}/goals`, body, { quiet: [404] });
-export const listProjects = (cid) => get(`/companies/${enc(cid)}/projects`, { quiet: [404] });
-export const listApprovals = (cid, params) => get(`/companies/${enc(cid)}/approvals${qs(params)}`, { quiet: [404] });
+// Goals
+export const listGoals = (cid) => get(`/companies/${enc(cid)}/goals`);
+export const getGoal = (id) => get(`/goals/${enc(id)}`);
+export const createGoal = (cid, body) => post(`/companies/${enc(cid)}/goals`, body);
+export const updateGoal = (id, body) => patch(`/goals/${enc(id)}`, body);
+export const deleteGoal = (id) => del(`/goals/${enc(id)}`);
+
+// Projects (a url key needs the company to resolve it)
+export const listProjects = (cid, params) => get(`/companies/${enc(cid)}/projects${qs(params)}`);
+export const getProject = (cid, ref) => get(`/projects/${enc(ref)}${qs({ companyId: cid })}`);
+export const createProject = (cid, body) => post(`/companies/${enc(cid)}/projects`, body);
+export const updateProject = (id, body) => patch(`/projects/${enc(id)}`, body);
+export const deleteProject = (id) => del(`/projects/${enc(id)}`);
+export const createWorkspace = (pid, body) => post(`/projects/${enc(pid)}/workspaces`, body);
+export const updateWorkspace = (pid, wid, body) => patch(`/projects/${enc(pid)}/workspaces/${enc(wid)}`, body);
+export const deleteWorkspace = (pid, wid) => del(`/projects/${enc(pid)}/workspaces/${enc(wid)}`);
+
+// Approvals
+export const listApprovals = (cid, params) => get(`/companies/${enc(cid)}/approvals${qs(params)}`);
+export const getApproval = (id) => get(`/approvals/${enc(id)}`);
+export const approvalIssues = (id) => get(`/approvals/${enc(id)}/issues`);
+export const approvalComments = (id) => get(`/approvals/${enc(id)}/comments`);
+export const addApprovalComment = (id, body) => post(`/approvals/${enc(id)}/comments`, { body });
+/** decideApproval posts approve | reject | request-revision with an optional note. */
+export const decideApproval = (id, decision, note) => post(`/approvals/${enc(id)}/${decision}`, { decisionNote: note || null });
+
+// Costs (oversight API; may be missing on older servers)
 export const costSummary = (cid, params) => get(`/companies/${enc(cid)}/costs/summary${qs(params)}`, { quiet: [404] });
 
 /**

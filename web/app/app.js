@@ -29,6 +29,8 @@ import { ActivityPage } from "./pages/activity.js";
 import { CompanySettingsPage } from "./pages/company-settings.js";
 import { InstanceSettingsPage } from "./pages/instance-settings.js";
 import { PendingApiPage } from "./pages/pending.js";
+import { GoalsPage } from "./pages/goals.js";
+import { GoalPage } from "./pages/goal.js";
 import { NotFoundPage } from "./pages/not-found.js";
 
 const LAST = "paperclip.lastCompany";
@@ -52,8 +54,8 @@ const COMPANY_ROUTES = [
   ["/:prefix/agents/:agentKey/runs/:runId", "agents", RunPage],
   ["/:prefix/agents/:agentKey/:tab", "agents", AgentPage],
   ["/:prefix/org", "org", OrgPage],
-  ["/:prefix/goals", "goals", PendingApiPage],
-  ["/:prefix/goals/:id", "goals", PendingApiPage],
+  ["/:prefix/goals", "goals", GoalsPage],
+  ["/:prefix/goals/:id", "goals", GoalPage],
   ["/:prefix/projects", "projects", PendingApiPage],
   ["/:prefix/projects/:id", "projects", PendingApiPage],
   ["/:prefix/approvals", "approvals", PendingApiPage],
@@ -273,7 +275,7 @@ function App() {
     if (r) {
       section = r.section;
       const Comp = r.Comp;
-      body = html`<${Comp} key=${company.id + ":" + (r.params.identifier || r.params.agentKey || "") + ":" + (r.params.runId || "")} params=${r.params} query=${loc.query} section=${section} />`;
+      body = html`<${Comp} key=${company.id + ":" + (r.params.identifier || r.params.agentKey || r.params.id || "") + ":" + (r.params.runId || "")} params=${r.params} query=${loc.query} section=${section} />`;
     } else {
       section = null;
       body = html`<${NotFoundPage} />`;
