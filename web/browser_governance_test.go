@@ -8,7 +8,7 @@ import (
 
 // governance holds the ids seedGovernance created.
 type governance struct {
-	goalID, subGoalID string
+	goalID, subGoalID, projectKey string
 }
 
 // seedGovernance adds a goal tree to a seeded company so the governance pages show
@@ -21,8 +21,13 @@ func seedGovernance(e *uiEnv, company, ceo map[string]any) governance {
 		"parentId": root["id"], "ownerAgentId": ceo["id"]})
 	e.api("POST", "/companies/"+cid+"/goals", map[string]any{"title": "Hire a design team", "level": "team", "parentId": root["id"]})
 	e.api("POST", "/companies/"+cid+"/goals", map[string]any{"title": "Keep costs under control", "level": "company", "status": "achieved"})
-	e.seedIssue(cid, map[string]any{"title": "Draft the homepage copy", "goalId": sub["id"]})
-	return governance{goalID: root["id"].(string), subGoalID: sub["id"].(string)}
+	site := e.api("POST", "/companies/"+cid+"/projects", map[string]any{"name": "Website", "status": "in_progress", "color": "#14b8a6",
+		"goalIds": []any{sub["id"]}, "leadAgentId": ceo["id"], "targetDate": "2026-03-01", "description": "The public site.",
+		"workspace": map[string]any{"cwd": "/srv/site"}, "env": map[string]any{"SITE_URL": "https://example.com"}})
+	e.api("POST", "/companies/"+cid+"/projects", map[string]any{"name": "Hiring", "status": "planned", "color": "#f97316"})
+	e.seedIssue(cid, map[string]any{"title": "Draft the homepage copy", "goalId": sub["id"], "projectId": site["id"], "status": "todo"})
+	e.seedIssue(cid, map[string]any{"title": "Pick a domain", "projectId": site["id"], "status": "done"})
+	return governance{goalID: root["id"].(string), subGoalID: sub["id"].(string), projectKey: site["urlKey"].(string)}
 }
 
 // Goals: create a goal from the dialog, re-parent it, see the server refuse a cycle
@@ -81,5 +86,58 @@ func TestGoalsCreateReparentDelete(t *testing.T) {
 			t.Error("goal still listed after delete")
 		}
 	}
+	e.assertClean()
+}
+
+// Projects: create one with its first workspace from the dialog, then on its
+// configuration tab add an environment variable and a second workspace, make that one
+// primary, and delete the project.
+func TestProjectsCreateConfigureDelete(t *testing.T) {
+	e := newUIEnv(t)
+	company, ceo := seedDemo(e)
+	seedGovernance(e, company, ceo)
+	cid := company["id"].(string)
+	p := "/" + company["issuePrefix"].(string)
+	e.open(p + "/projects")
+	e.waitJS(`document.querySelector('[data-project="Website"]')`)
+	e.do(chromedp.Click(chromedp.CSS(`header.topbar .btn.primary`)))
+	e.waitJS(`document.activeElement && document.activeElement.id === "project-name"`)
+	e.do(chromedp.SendKeys(chromedp.CSS("#project-name"), "Mobile app"), chromedp.SendKeys(chromedp.CSS("#project-cwd"), "/srv/mobile"))
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".dialog-foot .btn.primary")].find(b => b.textContent.includes("Create project")).click()`))
+	e.waitJS(`location.pathname === "` + p + `/projects/mobile-app" && document.querySelector("h1.issue-title")`)
+	proj := e.get("/projects/mobile-app?companyId=" + cid)
+	if ws, _ := proj["primaryWorkspace"].(map[string]any); ws == nil || ws["cwd"] != "/srv/mobile" {
+		t.Fatalf("created project workspace = %v", proj["primaryWorkspace"])
+	}
+	pid := proj["id"].(string)
+	// Configuration: an env variable, saved.
+	e.open(p + "/projects/mobile-app/configuration")
+	e.do(chromedp.SendKeys(chromedp.CSS(`input[aria-label="New Environment variables name"]`), "API_BASE"))
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".env-editor .btn")].find(b => b.textContent.includes("Add variable")).click()`))
+	e.waitJS(`document.querySelector('[data-env="API_BASE"] input')`)
+	e.do(chromedp.SendKeys(chromedp.CSS(`[data-env="API_BASE"] input`), "https://api.example.com"))
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".btn.primary")].find(b => b.textContent.includes("Save environment")).click()`))
+	e.waitJS(`[...document.querySelectorAll(".toast")].some(t => t.textContent.includes("Environment saved"))`)
+	env, _ := e.get("/projects/" + pid)["env"].(map[string]any)
+	if b, _ := env["API_BASE"].(map[string]any); b == nil || b["value"] != "https://api.example.com" {
+		t.Errorf("project env = %v", env)
+	}
+	// A second workspace, then made primary.
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".btn")].find(b => b.textContent.includes("Add workspace")).click()`))
+	e.waitJS(`document.querySelector("#ws-cwd")`)
+	e.do(chromedp.SendKeys(chromedp.CSS("#ws-cwd"), "/srv/mobile-next"))
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".dialog-foot .btn.primary")].find(b => b.textContent.includes("Add workspace")).click()`))
+	e.waitJS(`document.querySelector('[data-workspace="mobile-next"]')`)
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('[data-workspace="mobile-next"] .btn')].find(b => b.textContent.includes("Set primary")).click()`))
+	e.waitJS(`document.querySelector('[data-workspace="mobile-next"] .badge.blue')`)
+	if ws, _ := e.get("/projects/" + pid)["primaryWorkspace"].(map[string]any); ws == nil || ws["cwd"] != "/srv/mobile-next" {
+		t.Errorf("primary workspace = %v", ws)
+	}
+	e.screenshot("project-configuration")
+	// Delete.
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".btn.danger")].find(b => b.textContent.includes("Delete project")).click()`))
+	e.waitJS(`document.querySelector('[role="dialog"] .btn.danger.solid')`)
+	e.do(chromedp.Click(chromedp.CSS(`[role="dialog"] .btn.danger.solid`)))
+	e.waitJS(`location.pathname === "` + p + `/projects" && document.querySelector('[data-project="Website"]') && !document.querySelector('[data-project="Mobile app"]')`)
 	e.assertClean()
 }

@@ -25,6 +25,8 @@ func TestScreenshots(t *testing.T) {
 		"issue": p + "/issues/" + pfx + "-2", "agents": p + "/agents", "agent": p + "/agents/" + ceo["urlKey"].(string),
 		"agent-new": p + "/agents/new", "org": p + "/org", "inbox": p + "/inbox/mine",
 		"goals": p + "/goals", "goal": p + "/goals/" + gov.goalID,
+		"projects": p + "/projects", "project": p + "/projects/" + gov.projectKey, "project-issues": p + "/projects/" + gov.projectKey + "/issues",
+		"project-config": p + "/projects/" + gov.projectKey + "/configuration",
 	}
 	// PAPERCLIP_SCREENSHOTS_ONLY=goals,goal narrows the run to the pages being worked on.
 	if only := os.Getenv("PAPERCLIP_SCREENSHOTS_ONLY"); only != "" {

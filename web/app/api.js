@@ -218,6 +218,10 @@ export const addApprovalComment = (id, body) => post(`/approvals/${enc(id)}/comm
 /** decideApproval posts approve | reject | request-revision with an optional note. */
 export const decideApproval = (id, decision, note) => post(`/approvals/${enc(id)}/${decision}`, { decisionNote: note || null });
 
+// Secrets (values are write-only: no route returns one)
+export const listSecrets = (cid) => get(`/companies/${enc(cid)}/secrets`, { quiet: [404] });
+export const createSecret = (cid, body) => post(`/companies/${enc(cid)}/secrets`, body);
+
 // Costs (oversight API; may be missing on older servers)
 export const costSummary = (cid, params) => get(`/companies/${enc(cid)}/costs/summary${qs(params)}`, { quiet: [404] });
 

@@ -31,6 +31,8 @@ import { InstanceSettingsPage } from "./pages/instance-settings.js";
 import { PendingApiPage } from "./pages/pending.js";
 import { GoalsPage } from "./pages/goals.js";
 import { GoalPage } from "./pages/goal.js";
+import { ProjectsPage } from "./pages/projects.js";
+import { ProjectPage } from "./pages/project.js";
 import { NotFoundPage } from "./pages/not-found.js";
 
 const LAST = "paperclip.lastCompany";
@@ -56,8 +58,9 @@ const COMPANY_ROUTES = [
   ["/:prefix/org", "org", OrgPage],
   ["/:prefix/goals", "goals", GoalsPage],
   ["/:prefix/goals/:id", "goals", GoalPage],
-  ["/:prefix/projects", "projects", PendingApiPage],
-  ["/:prefix/projects/:id", "projects", PendingApiPage],
+  ["/:prefix/projects", "projects", ProjectsPage],
+  ["/:prefix/projects/:id", "projects", ProjectPage],
+  ["/:prefix/projects/:id/:tab", "projects", ProjectPage],
   ["/:prefix/approvals", "approvals", PendingApiPage],
   ["/:prefix/approvals/:tab", "approvals", PendingApiPage],
   ["/:prefix/costs", "costs", PendingApiPage],

@@ -18,7 +18,7 @@ import { GOAL_LEVELS, GOAL_STATUSES, goalStatus, levelLabel, plural } from "../f
 export function useGoalData(cid) {
   const goals = useQuery(["goals", cid], () => api.listGoals(cid));
   const projects = useQuery(["projects", cid], () => api.listProjects(cid));
-  const issues = useQuery(["issues", cid, { goals: 1 }], () => api.listIssues(cid, { limit: 1000 }));
+  const issues = useQuery(["issues", cid, { all: 1 }], () => api.listIssues(cid, { limit: 1000 }));
   return { goals, projects, issues };
 }
 
