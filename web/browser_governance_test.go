@@ -2,8 +2,10 @@ package web_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // governance holds the ids seedGovernance created.
@@ -139,5 +141,81 @@ func TestProjectsCreateConfigureDelete(t *testing.T) {
 	e.waitJS(`document.querySelector('[role="dialog"] .btn.danger.solid')`)
 	e.do(chromedp.Click(chromedp.CSS(`[role="dialog"] .btn.danger.solid`)))
 	e.waitJS(`location.pathname === "` + p + `/projects" && document.querySelector('[data-project="Website"]') && !document.querySelector('[data-project="Mobile app"]')`)
+	e.assertClean()
+}
+
+// seedApprovals turns on hire approvals and files two requests: a hire for a designer
+// (linked to HOR-1) and a CEO strategy whose markdown carries an XSS attempt.
+func seedApprovals(e *uiEnv, company, ceo map[string]any) (hire, strategy map[string]any) {
+	cid := company["id"].(string)
+	issue := e.list("/companies/" + cid + "/issues?limit=1")[0]
+	e.api("PATCH", "/companies/"+cid, map[string]any{"requireBoardApprovalForNewAgents": true})
+	res := e.api("POST", "/companies/"+cid+"/agent-hires", map[string]any{
+		"name": "Dana", "role": "designer", "title": "Product designer", "reportsTo": ceo["id"], "adapterType": "process",
+		"adapterConfig":      map[string]any{"command": "/bin/true", "env": map[string]any{"FIGMA_API_KEY": "abc123secret", "THEME": "light"}},
+		"budgetMonthlyCents": 5000, "sourceIssueIds": []any{issue["id"]},
+	})
+	hire = res["approval"].(map[string]any)
+	strategy = e.api("POST", "/companies/"+cid+"/approvals", map[string]any{
+		"type": "approve_ceo_strategy", "requestedByAgentId": ceo["id"], "issueIds": []any{issue["id"]},
+		"payload": map[string]any{"title": "Grow through partnerships", "summary": "Partner first, build later.",
+			"plan": "## Plan\n\n1. Sign **two** partners\n2. <script>window.__xss=1</script><img src=x onerror=\"window.__xss=1\">\n\n[click](javascript:window.__xss=1)"},
+	})
+	return hire, strategy
+}
+
+// The approval flow end to end: the sidebar badge counts open requests; a strategy's
+// markdown renders sanitised; a comment is posted; the board requests a revision with a
+// note, approves the hire from the list (the agent goes idle), and the badge follows a
+// request filed elsewhere without a reload.
+func TestApprovalFlowEndToEnd(t *testing.T) {
+	e := newUIEnv(t)
+	company, ceo := seedDemo(e)
+	hire, strategy := seedApprovals(e, company, ceo)
+	p := "/" + company["issuePrefix"].(string)
+	badge := `(document.querySelector('nav.sidebar a[href="` + p + `/approvals"] .nav-badge') || {}).textContent`
+	e.open(p + "/approvals")
+	e.waitJS(`location.pathname === "` + p + `/approvals/pending" && document.querySelectorAll(".approval-card").length === 2`)
+	e.waitJS(badge + ` === "2"`)
+	// Strategy detail: markdown rendered, nothing executed.
+	e.open(p + "/approvals/" + strategy["id"].(string))
+	e.waitJS(`document.querySelector(".md h2") && document.querySelector(".md h2").textContent === "Plan"`)
+	if eval[bool](e, `!!window.__xss || !!document.querySelector(".md script, .md img[onerror], .md a[href^='javascript']")`) {
+		t.Fatal("strategy markdown was not sanitised")
+	}
+	e.waitJS(`document.querySelector('section[aria-labelledby="ap-issues"] .list-row .ident')`)
+	// Comment.
+	e.do(chromedp.Click(chromedp.CSS("#approval-comment")), chromedp.SendKeys(chromedp.CSS("#approval-comment"), "Which partners?"))
+	e.do(chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	e.waitJS(`[...document.querySelectorAll("article.comment")].some(c => c.textContent.includes("Which partners?"))`)
+	// Request revision with a note.
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".approval-actions .btn")].find(b => b.textContent.includes("Request revision")).click()`))
+	e.waitJS(`document.activeElement && document.activeElement.id === "decision-note"`)
+	e.do(chromedp.SendKeys(chromedp.CSS("#decision-note"), "Name the partners first."))
+	e.do(chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	e.waitJS(`document.querySelector(".decision blockquote.note") && document.querySelector(".decision").textContent.includes("Revision requested")`)
+	e.waitField("/approvals/"+strategy["id"].(string), "status", "revision_requested")
+	if got := e.get("/approvals/" + strategy["id"].(string))["decisionNote"]; got != "Name the partners first." {
+		t.Errorf("decision note = %v", got)
+	}
+	e.screenshot("approval-strategy")
+	// The hire, from the pending list: its config is shown redacted, then approved inline.
+	e.open(p + "/approvals/" + hire["id"].(string))
+	e.waitJS(`document.querySelector('table[aria-label="Adapter configuration"]')`)
+	if eval[bool](e, `document.body.innerText.includes("abc123secret")`) {
+		t.Error("hire page shows a secret value")
+	}
+	e.open(p + "/approvals/pending")
+	e.do(chromedp.Click(chromedp.CSS(`[data-approval="` + hire["id"].(string) + `"] .btn.approve`)))
+	e.waitJS(`document.querySelector('[data-confirm="approve"]')`)
+	e.do(chromedp.Click(chromedp.CSS(`[data-confirm="approve"]`)))
+	e.waitJS(`!document.querySelector('[data-approval="` + hire["id"].(string) + `"]') && document.querySelectorAll(".approval-card").length === 1`)
+	e.waitField("/approvals/"+hire["id"].(string), "status", "approved")
+	agentID := hire["payload"].(map[string]any)["agentId"].(string)
+	e.waitField("/agents/"+agentID, "status", "idle")
+	e.waitJS(badge + ` === "1"`)
+	// A request filed elsewhere reaches the badge without a reload (live events, else polling).
+	e.api("POST", "/companies/"+company["id"].(string)+"/approvals", map[string]any{"type": "request_board_approval", "payload": map[string]any{"title": "Buy a 3D printer"}})
+	e.waitJSFor(badge+` === "2" && document.querySelectorAll(".approval-card").length === 2`, 30*time.Second)
 	e.assertClean()
 }

@@ -275,9 +275,12 @@ func eval[T any](e *uiEnv, expr string) T {
 }
 
 // waitJS polls a JS condition until it is truthy (a deadline, never a sleep).
-func (e *uiEnv) waitJS(cond string) {
+func (e *uiEnv) waitJS(cond string) { e.t.Helper(); e.waitJSFor(cond, 15*time.Second) }
+
+// waitJSFor is waitJS with its own deadline, for conditions that wait on a poll cycle.
+func (e *uiEnv) waitJSFor(cond string, d time.Duration) {
 	e.t.Helper()
-	ctx, cancel := context.WithTimeout(e.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(e.ctx, d)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+cond+")", chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
 		e.t.Fatalf("waiting for %s: %v\npage text: %s", cond, err, e.text())

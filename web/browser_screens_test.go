@@ -18,6 +18,7 @@ func TestScreenshots(t *testing.T) {
 	e := newUIEnv(t)
 	company, ceo := seedDemo(e)
 	gov := seedGovernance(e, company, ceo)
+	hire, strategy := seedApprovals(e, company, ceo)
 	pfx := company["issuePrefix"].(string)
 	p := "/" + pfx
 	pages := map[string]string{
@@ -27,6 +28,7 @@ func TestScreenshots(t *testing.T) {
 		"goals": p + "/goals", "goal": p + "/goals/" + gov.goalID,
 		"projects": p + "/projects", "project": p + "/projects/" + gov.projectKey, "project-issues": p + "/projects/" + gov.projectKey + "/issues",
 		"project-config": p + "/projects/" + gov.projectKey + "/configuration",
+		"approvals": p + "/approvals/pending", "approval-hire": p + "/approvals/" + hire["id"].(string), "approval-strategy": p + "/approvals/" + strategy["id"].(string),
 	}
 	// PAPERCLIP_SCREENSHOTS_ONLY=goals,goal narrows the run to the pages being worked on.
 	if only := os.Getenv("PAPERCLIP_SCREENSHOTS_ONLY"); only != "" {
