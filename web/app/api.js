@@ -121,6 +121,13 @@ export const getCompany = (id) => get(`/companies/${enc(id)}`);
 export const createCompany = (body) => post("/companies", body);
 export const updateCompany = (id, body) => patch(`/companies/${enc(id)}`, body);
 export const archiveCompany = (id) => post(`/companies/${enc(id)}/archive`);
+export const deleteCompany = (id) => del(`/companies/${enc(id)}`);
+/** uploadLogo stores an image as a company asset; PATCH logoAssetId then shows it. */
+export const uploadLogo = (cid, file) => {
+  const fd = new FormData();
+  fd.append("file", file, file.name);
+  return request("POST", `/companies/${enc(cid)}/logo`, fd, { raw: true });
+};
 
 // Agents
 export const listAgents = (cid) => get(`/companies/${enc(cid)}/agents`);
