@@ -55,3 +55,35 @@ func TestCompanyLogoUploadAndDisplay(t *testing.T) {
 	e.screenshot("company-settings-logo")
 	e.assertClean()
 }
+
+// Activity: entity and agent filters go to the server and into the URL, the text
+// filter narrows the rows, rows link to their entity, and Load more fetches the next page.
+func TestActivityFiltersAndPaging(t *testing.T) {
+	e := newUIEnv(t)
+	company, ceo := seedDemo(e)
+	seedGovernance(e, company, ceo)
+	cid := company["id"].(string)
+	p := "/" + company["issuePrefix"].(string)
+	for i := 0; i < 105; i++ {
+		e.api("POST", "/companies/"+cid+"/activity", map[string]any{"actorType": "system", "actorId": "audit", "action": "audit.note", "entityType": "company", "entityId": cid, "details": map[string]any{"n": i}})
+	}
+	e.open(p + "/activity")
+	e.waitJS(`document.querySelectorAll("article.feed-row").length === 100`)
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".btn")].find(b => b.textContent.includes("Load more")).click()`))
+	e.waitJS(`document.querySelectorAll("article.feed-row").length > 100 && ![...document.querySelectorAll(".btn")].some(b => b.textContent.includes("Load more"))`)
+	// Entity filter: only goals, each linking to its goal page.
+	e.do(chromedp.SetValue(chromedp.CSS("#act-entity"), "goal"))
+	e.waitJS(`location.search.includes("entityType=goal") && document.querySelectorAll("article.feed-row").length === 4 && [...document.querySelectorAll("article.feed-row")].every(r => r.dataset.action.startsWith("goal."))`)
+	href := eval[string](e, `document.querySelector("article.feed-row a.link").getAttribute("href")`)
+	if len(href) < len(p+"/goals/") || href[:len(p+"/goals/")] != p+"/goals/" {
+		t.Errorf("goal row links to %q", href)
+	}
+	// Text filter on top: "Launch" matches one goal's sentence.
+	e.do(chromedp.SendKeys(chromedp.CSS("#act-text"), "Launch"))
+	e.waitJS(`location.search.includes("q=Launch") && document.querySelectorAll("article.feed-row").length === 1`)
+	// The filters survive a reload (they are the URL).
+	e.do(chromedp.Reload())
+	e.waitJS(`document.querySelectorAll("article.feed-row").length === 1 && document.querySelector("#act-entity").value === "goal"`)
+	e.screenshot("activity-filtered")
+	e.assertClean()
+}
