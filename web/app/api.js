@@ -229,8 +229,15 @@ export const decideApproval = (id, decision, note) => post(`/approvals/${enc(id)
 export const listSecrets = (cid) => get(`/companies/${enc(cid)}/secrets`, { quiet: [404] });
 export const createSecret = (cid, body) => post(`/companies/${enc(cid)}/secrets`, body);
 
-// Costs (oversight API; may be missing on older servers)
+// Costs and budgets
 export const costSummary = (cid, params) => get(`/companies/${enc(cid)}/costs/summary${qs(params)}`, { quiet: [404] });
+/** costReport reads one of summary, by-agent, by-project, by-provider, by-day for a range. */
+export const costReport = (cid, kind, range) => get(`/companies/${enc(cid)}/costs/${kind}${qs(range)}`, { quiet: [404] });
+export const budgetOverview = (cid) => get(`/companies/${enc(cid)}/budgets/overview`, { quiet: [404] });
+export const setCompanyBudget = (cid, cents) => patch(`/companies/${enc(cid)}/budgets`, { budgetMonthlyCents: cents });
+export const setAgentBudget = (id, cents) => patch(`/agents/${enc(id)}/budgets`, { budgetMonthlyCents: cents });
+export const resolveIncident = (cid, id, body) => post(`/companies/${enc(cid)}/budget-incidents/${enc(id)}/resolve`, body);
+export const recordCost = (cid, body) => post(`/companies/${enc(cid)}/cost-events`, body);
 
 /**
  * openEvents opens the company's live-events WebSocket on the same origin (cookies carry

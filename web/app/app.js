@@ -28,13 +28,13 @@ import { CompaniesPage } from "./pages/companies.js";
 import { ActivityPage } from "./pages/activity.js";
 import { CompanySettingsPage } from "./pages/company-settings.js";
 import { InstanceSettingsPage } from "./pages/instance-settings.js";
-import { PendingApiPage } from "./pages/pending.js";
 import { GoalsPage } from "./pages/goals.js";
 import { GoalPage } from "./pages/goal.js";
 import { ProjectsPage } from "./pages/projects.js";
 import { ProjectPage } from "./pages/project.js";
 import { ApprovalsPage } from "./pages/approvals.js";
 import { ApprovalPage } from "./pages/approval.js";
+import { CostsPage } from "./pages/costs.js";
 import { NotFoundPage } from "./pages/not-found.js";
 
 const LAST = "paperclip.lastCompany";
@@ -64,7 +64,7 @@ const COMPANY_ROUTES = [
   ["/:prefix/projects/:id", "projects", ProjectPage],
   ["/:prefix/projects/:id/:tab", "projects", ProjectPage],
   ["/:prefix/approvals/:tab", "approvals", null], // a tab (pending, all) or an approval id, resolved below
-  ["/:prefix/costs", "costs", PendingApiPage],
+  ["/:prefix/costs", "costs", CostsPage],
   ["/:prefix/activity", "activity", ActivityPage],
   ["/:prefix/company/settings", "company-settings", CompanySettingsPage],
 ];
