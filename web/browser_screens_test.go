@@ -19,6 +19,7 @@ func TestScreenshots(t *testing.T) {
 	company, ceo := seedDemo(e)
 	gov := seedGovernance(e, company, ceo)
 	hire, strategy := seedApprovals(e, company, ceo)
+	seedCosts(e, company)
 	pfx := company["issuePrefix"].(string)
 	p := "/" + pfx
 	pages := map[string]string{
@@ -27,8 +28,8 @@ func TestScreenshots(t *testing.T) {
 		"agent-new": p + "/agents/new", "org": p + "/org", "inbox": p + "/inbox/mine",
 		"goals": p + "/goals", "goal": p + "/goals/" + gov.goalID,
 		"projects": p + "/projects", "project": p + "/projects/" + gov.projectKey, "project-issues": p + "/projects/" + gov.projectKey + "/issues",
-		"project-config":   p + "/projects/" + gov.projectKey + "/configuration",
-		"company-settings": p + "/company/settings", "activity": p + "/activity",
+		"project-config": p + "/projects/" + gov.projectKey + "/configuration",
+		"costs":          p + "/costs", "company-settings": p + "/company/settings", "activity": p + "/activity",
 		"approvals": p + "/approvals/pending", "approval-hire": p + "/approvals/" + hire["id"].(string), "approval-strategy": p + "/approvals/" + strategy["id"].(string),
 	}
 	// PAPERCLIP_SCREENSHOTS_ONLY=goals,goal narrows the run to the pages being worked on.

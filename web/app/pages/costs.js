@@ -72,14 +72,17 @@ function DayChart({ days, agents }) {
   if (dates.length) for (let t = Date.parse(dates[0]); t <= Date.parse(dates[dates.length - 1]); t += DAY) all.push(new Date(t).toISOString().slice(0, 10));
   const keys = [...top, "other"];
   const max = Math.max(1, ...all.map((d) => keys.reduce((a, k) => a + ((byDate.get(d) || {})[k] || 0), 0)));
-  const step = Math.max(4, Math.min(24, 560 / Math.max(1, all.length))), h = 110, bw = Math.max(2, step - 4);
+  // A fixed 600-unit canvas scaled uniformly: bars stay bars and labels stay legible
+  // whether the range holds one day or a year.
+  const W = 600, h = 110, step = Math.min(28, W / Math.max(1, all.length)), bw = Math.max(1.5, step * 0.7);
   const name = (k) => (k === "other" ? "Other" : agentName(agents, k) || "Agent");
-  const chart = html`<svg viewBox=${`0 0 ${all.length * step + 8} ${h + 16}`} width="100%" height="150" preserveAspectRatio="none" role="img" aria-label="Spend by day">
+  const chart = html`<svg viewBox=${`0 0 ${W} ${h + 16}`} width="100%" style="max-height:170px" role="img" aria-label="Spend by day">
       ${all.map((d, i) => { let y = h; return html`<g>${keys.map((k, ki) => { const v = (byDate.get(d) || {})[k] || 0; const bh = (v / max) * h; y -= bh;
-        return v ? html`<rect x=${i * step + 4} y=${y} width=${bw} height=${bh} fill=${SERIES[ki]}><title>${d} · ${name(k)} · ${money(v)}</title></rect>` : null; })}</g>`; })}
-      <rect x="0" y=${h} width=${all.length * step + 8} height="1" fill="var(--border)" />
-      <text x="4" y=${h + 13} font-size="9" fill="var(--text-3)">${all[0] || ""}</text>
-      <text x=${all.length * step + 4} y=${h + 13} font-size="9" fill="var(--text-3)" text-anchor="end">${all[all.length - 1] || ""}</text></svg>
+        return v ? html`<rect x=${i * step + (step - bw) / 2} y=${y} width=${bw} height=${bh} rx="1.5" fill=${SERIES[ki]}><title>${d} · ${name(k)} · ${money(v)}</title></rect>` : null; })}</g>`; })}
+      <rect x="0" y=${h} width=${W} height="1" fill="var(--border)" />
+      <text x="0" y=${h + 13} font-size="10" fill="var(--text-3)">${all[0] || ""}</text>
+      ${all.length > 1 ? html`<text x=${all.length * step} y=${h + 13} font-size="10" fill="var(--text-3)" text-anchor="end">${all[all.length - 1]}</text>` : null}
+      <text x=${W} y="10" font-size="10" fill="var(--text-3)" text-anchor="end">max ${money(max)}</text></svg>
     <div class="chart-legend">${keys.filter((k) => k !== "other" || days.some((d) => !top.includes(d.agentId))).map((k) => html`<span><span class="dot" style=${"background:" + SERIES[keys.indexOf(k)]} />${name(k)}</span>`)}</div>`;
   const table = html`<table class="table small"><caption class="sr-only">Spend by day</caption><thead><tr><th scope="col">Day</th><th scope="col">Agent</th><th scope="col">Cost</th><th scope="col">Tokens in / cached / out</th></tr></thead>
     <tbody>${days.map((d) => html`<tr><td>${d.date}</td><td>${agentName(agents, d.agentId) || "—"}</td><td>${money(d.costCents)}</td><td class="mono">${tokens(d)}</td></tr>`)}</tbody></table>`;
