@@ -76,7 +76,7 @@ function DayChart({ days, agents }) {
   // whether the range holds one day or a year.
   const W = 600, h = 110, step = Math.min(28, W / Math.max(1, all.length)), bw = Math.max(1.5, step * 0.7);
   const name = (k) => (k === "other" ? "Other" : agentName(agents, k) || "Agent");
-  const chart = html`<svg viewBox=${`0 0 ${W} ${h + 16}`} width="100%" style="max-height:170px" role="img" aria-label="Spend by day">
+  const chart = html`<svg viewBox=${`0 0 ${W} ${h + 16}`} width="100%" style="max-height:170px" preserveAspectRatio="xMinYMid meet" role="img" aria-label="Spend by day">
       ${all.map((d, i) => { let y = h; return html`<g>${keys.map((k, ki) => { const v = (byDate.get(d) || {})[k] || 0; const bh = (v / max) * h; y -= bh;
         return v ? html`<rect x=${i * step + (step - bw) / 2} y=${y} width=${bw} height=${bh} rx="1.5" fill=${SERIES[ki]}><title>${d} · ${name(k)} · ${money(v)}</title></rect>` : null; })}</g>`; })}
       <rect x="0" y=${h} width=${W} height="1" fill="var(--border)" />
