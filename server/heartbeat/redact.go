@@ -106,7 +106,9 @@ func (r *Redactor) Value(v any) any {
 }
 
 // streamRedactor redacts a stream delivered in chunks: it holds back the end of each
-// chunk that could be the start of a secret completed by the next chunk.
+// chunk that could be the start of a secret completed by the next chunk — only that
+// end, so a short line with no secret's beginning in it is shown at once rather than
+// waiting for a run JWT's length of further output.
 type streamRedactor struct {
 	r    *Redactor
 	held string
@@ -115,16 +117,30 @@ type streamRedactor struct {
 // write returns the text that is safe to emit now.
 func (s *streamRedactor) write(chunk []byte) string {
 	data := s.r.String(s.held + string(chunk))
-	keep := 0
-	if s.r != nil && s.r.maxLen > 1 {
-		keep = min(len(data), s.r.maxLen-1)
-	}
-	cut := len(data) - keep
+	cut := len(data) - s.r.pendingPrefix(data)
 	for cut > 0 && cut < len(data) && !utf8.RuneStart(data[cut]) {
 		cut--
 	}
 	s.held = data[cut:]
 	return data[:cut]
+}
+
+// pendingPrefix is the length of the longest end of data that is a proper beginning of
+// a secret value: the part a later chunk could complete into a secret.
+func (r *Redactor) pendingPrefix(data string) int {
+	if r == nil {
+		return 0
+	}
+	keep := 0
+	for _, v := range r.values {
+		for k := min(len(v)-1, len(data)); k > keep; k-- {
+			if strings.HasSuffix(data, v[:k]) {
+				keep = k
+				break
+			}
+		}
+	}
+	return keep
 }
 
 // flush returns whatever is held back.
