@@ -293,7 +293,7 @@ func TestDBRestoreList(t *testing.T) {
 		}
 	}
 	r = e.run("", "db:restore", "--list", "x.db.gz")
-	if r.code != 1 {
+	if r.code != exitUsage {
 		t.Fatalf("--list with a file: exit %d", r.code)
 	}
 }

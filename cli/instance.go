@@ -45,17 +45,9 @@ func (a *app) resolveInstance(instanceFlag string) (*instance, error) {
 	}
 	inst.ID = id
 
-	home := a.dataDir
-	if home == "" {
-		home = a.getenv("PAPERCLIP_HOME")
+	if inst.Home, err = a.resolveHome(); err != nil {
+		return nil, err
 	}
-	if home == "" {
-		if userHome == "" {
-			return nil, errors.New("cannot determine the user home directory; set PAPERCLIP_HOME or pass --data-dir")
-		}
-		home = filepath.Join(userHome, ".paperclip")
-	}
-	inst.Home = expandPath(home, userHome, cwd)
 
 	cfg := a.configFlag
 	if cfg == "" {
@@ -68,6 +60,26 @@ func (a *app) resolveInstance(instanceFlag string) (*instance, error) {
 	}
 	inst.Root = filepath.Dir(inst.ConfigPath)
 	return inst, nil
+}
+
+// resolveHome is $PAPERCLIP_HOME: --data-dir, then PAPERCLIP_HOME, then ~/.paperclip.
+func (a *app) resolveHome() (string, error) {
+	userHome, _ := a.userHome()
+	cwd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("determine working directory: %w", err)
+	}
+	home := a.dataDir
+	if home == "" {
+		home = a.getenv("PAPERCLIP_HOME")
+	}
+	if home == "" {
+		if userHome == "" {
+			return "", errors.New("cannot determine the user home directory; set PAPERCLIP_HOME or pass --data-dir")
+		}
+		home = filepath.Join(userHome, ".paperclip")
+	}
+	return expandPath(home, userHome, cwd), nil
 }
 
 // expandPath makes p absolute: "~" is the user home, a relative path is relative to base.
