@@ -62,6 +62,14 @@ func newAgentLocalCLICommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// The skill is fetched before a key exists, so a failed download leaves no
+			// orphan key behind.
+			var skill []byte
+			if !noSkills {
+				if skill, err = s.api.getText(ctx, "/api/skills/paperclip"); err != nil {
+					return err
+				}
+			}
 			var key struct {
 				ID    string `json:"id"`
 				Token string `json:"token"`
@@ -75,7 +83,7 @@ func newAgentLocalCLICommand(a *app) *cobra.Command {
 			}
 			installed := []string{}
 			if !noSkills {
-				if installed, err = a.installSkills(ctx, s); err != nil {
+				if installed, err = a.installSkills(skill); err != nil {
 					return err
 				}
 			}
@@ -102,13 +110,8 @@ func newAgentLocalCLICommand(a *app) *cobra.Command {
 	return cmd
 }
 
-// installSkills downloads the server's skill document and writes it for Claude Code
-// and Codex; a SKILL.md without the managed marker is the user's own and is kept.
-func (a *app) installSkills(ctx context.Context, s *session) ([]string, error) {
-	doc, err := s.api.getText(ctx, "/api/skills/paperclip")
-	if err != nil {
-		return nil, err
-	}
+// installSkills writes the server's skill document for Claude Code and Codex; a SKILL.md without the managed marker is the user's own and is kept.
+func (a *app) installSkills(doc []byte) ([]string, error) {
 	if !bytes.Contains(doc, []byte(skillMarker)) {
 		doc = append([]byte(skillMarker+"\n"), doc...)
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"flag"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"paperclip/server"
 	"paperclip/store"
@@ -136,6 +138,23 @@ func (e *apiEnv) agentKey(agentID string) string {
 		e.t.Fatalf("agent key: %v %+v", err, k)
 	}
 	return k.Token
+}
+
+// insertRun adds a running heartbeat run row for an agent, the way the runtime does
+// before it starts the agent process, and returns its id.
+func (e *apiEnv) insertRun(companyID, agentID string) string {
+	e.t.Helper()
+	db, err := sql.Open("sqlite", "file:"+e.store.Path()+"?_pragma=busy_timeout(5000)&_pragma=foreign_keys(on)")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer db.Close()
+	id, now := store.NewID(), store.FormatTime(time.Now())
+	if _, err := db.Exec(`INSERT INTO heartbeat_runs (id, company_id, agent_id, invocation_source, status, created_at, updated_at)
+		VALUES (?, ?, ?, 'on_demand', 'running', ?, ?)`, id, companyID, agentID, now, now); err != nil {
+		e.t.Fatal(err)
+	}
+	return id
 }
 
 var (

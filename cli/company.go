@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -257,7 +258,8 @@ func (s *session) resolveCompany(ctx context.Context, selector, by string) (stri
 		ID          string `json:"id"`
 		IssuePrefix string `json:"issuePrefix"`
 	}
-	if err := s.api.getInto(ctx, "/api/companies", nil, &list); err != nil {
+	// Archived companies are deletable too, and the default list hides them.
+	if err := s.api.getInto(ctx, "/api/companies", url.Values{"includeArchived": {"true"}}, &list); err != nil {
 		return "", err
 	}
 	for _, co := range list {
