@@ -247,6 +247,9 @@ func (c *Config) Validate() error {
 		}
 	}
 	for _, h := range c.Server.AllowedHostnames {
+		if net.ParseIP(h) != nil && !strings.ContainsAny(h, "[]") {
+			continue // an IP address, IPv6 included
+		}
 		if h != strings.ToLower(strings.TrimSpace(h)) || h == "" || strings.ContainsAny(h, "/: ") {
 			return configError(fmt.Sprintf("server.allowedHostnames: %q must be a lower-case host name without port", h))
 		}

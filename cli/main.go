@@ -185,10 +185,13 @@ func (a *app) paintErr(code, s string) string {
 	return "\x1b[" + code + "m" + s + "\x1b[0m"
 }
 
+// isUsageError recognises the argument and flag errors of cobra and pflag (and the
+// commands' own "accepts"/"requires" argument checks) by how they begin.
 func isUsageError(msg string) bool {
 	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires ",
-		"invalid argument", "flag needs an argument", "required flag(s)", "if any flags in the group", "none of the others can be"} {
-		if strings.Contains(msg, p) {
+		"invalid argument", "flag needs an argument", "required flag(s)", "if any flags in the group",
+		"bad flag syntax"} {
+		if strings.HasPrefix(msg, p) {
 			return true
 		}
 	}
