@@ -82,6 +82,7 @@ func newDBBackupCommand(a *app) *cobra.Command {
 	var opts dbBackupOptions
 	cmd := &cobra.Command{
 		Use:          "db:backup",
+		Example:      "  paperclip db:backup\n  paperclip db:backup --dir /mnt/backups --retention-days 7 --json",
 		Short:        "Back up the database now (works while the server runs)",
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
@@ -158,6 +159,7 @@ func newDBRestoreCommand(a *app) *cobra.Command {
 	var opts dbRestoreOptions
 	cmd := &cobra.Command{
 		Use:          "db:restore <backupFile>",
+		Example:      "  paperclip db:restore --list\n  paperclip db:restore paperclip-20261122-100000.db.gz --yes",
 		Short:        "Replace the database with a backup (the server must be stopped)",
 		Args:         cobra.MaximumNArgs(1),
 		SilenceUsage: true,

@@ -231,7 +231,7 @@ func TestDBRestoreRoundTrip(t *testing.T) {
 		t.Fatalf("missing file: exit %d %s", r.code, r.stderr)
 	}
 	r = e.run("", "db:restore")
-	if r.code != 1 || !strings.Contains(r.stderr, "requires a backup file") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "requires a backup file") {
 		t.Fatalf("no argument: exit %d %s", r.code, r.stderr)
 	}
 }

@@ -51,6 +51,7 @@ func newDoctorCommand(a *app) *cobra.Command {
 	var fix bool
 	cmd := &cobra.Command{
 		Use:          "doctor",
+		Example:      "  paperclip doctor\n  paperclip doctor --repair --yes\n  paperclip doctor --json",
 		Short:        "Check this instance and optionally repair it",
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,

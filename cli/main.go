@@ -299,14 +299,20 @@ func newRootCommand(a *app) *cobra.Command {
 	pf.StringVarP(&a.configFlag, "config", "c", "", "config file; its directory is the instance root")
 	addRunFlags(root, &opts)
 
+	run := newRunCommand(a)
+	// run.go is being reshaped on another branch; its example lives here until then.
+	run.Example = "  paperclip run\n  paperclip run -i staging --no-open\n  PORT=3200 paperclip run"
 	root.AddCommand(
-		newRunCommand(a),
+		run,
 		newOnboardCommand(a),
 		newDoctorCommand(a),
 		newDBBackupCommand(a),
 		newDBRestoreCommand(a),
 	)
 	a.addClientCommands(root)
+	// The completion command captures the output stream when it is built.
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
 	addCompletionCommand(root)
 	return root
 }

@@ -24,6 +24,7 @@ func newOnboardCommand(a *app) *cobra.Command {
 	var opts onboardOptions
 	cmd := &cobra.Command{
 		Use:          "onboard",
+		Example:      "  paperclip onboard\n  paperclip onboard --yes\n  paperclip onboard --yes --bind lan",
 		Short:        "Create this instance's configuration (quickstart or advanced)",
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
