@@ -53,7 +53,7 @@ func newAuthBootstrapCEOCommand(a *app) *cobra.Command {
 			if err := mkdirPrivate(filepath.Dir(cfg.Database.Path)); err != nil {
 				return err
 			}
-			st, err := store.Open(cmd.Context(), cfg.Database.Path)
+			st, err := store.Open(cmd.Context(), cfg.Database.Path, store.Options{})
 			if err != nil {
 				return fmt.Errorf("open database %s: %w", cfg.Database.Path, err)
 			}

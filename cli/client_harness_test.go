@@ -43,18 +43,17 @@ func newAPIEnv(t *testing.T) *apiEnv {
 	t.Helper()
 	e := &apiEnv{cliEnv: newCLIEnv(t)}
 	dir := t.TempDir()
-	st, err := store.Open(context.Background(), filepath.Join(dir, "db", "paperclip.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := server.Config{
 		Version: "test", DeploymentMode: server.ModeLocalTrusted, Exposure: server.ExposurePrivate,
-		Host: "127.0.0.1", InstanceDir: dir, DatabasePath: st.Path(),
+		Host: "127.0.0.1", InstanceDir: dir, DatabasePath: filepath.Join(dir, "db", "paperclip.db"),
 		StorageDir: filepath.Join(dir, "data", "storage"), BackupDir: filepath.Join(dir, "data", "backups"),
 		RunLogDir: filepath.Join(dir, "data", "run-logs"), CompanyDeletionEnabled: true,
 		AgentJWTSecret: strings.Repeat("ab", 32),
 	}
-	st.StorageDir, st.RunLogDir = cfg.StorageDir, cfg.RunLogDir
+	st, err := store.Open(context.Background(), cfg.DatabasePath, store.Options{StorageDir: cfg.StorageDir, RunLogDir: cfg.RunLogDir})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := st.EnsureLocalBoard(context.Background()); err != nil {
 		t.Fatal(err)
 	}
