@@ -134,7 +134,7 @@ func TestClientResolution(t *testing.T) {
 func TestClientAPIBaseFromLocalConfig(t *testing.T) {
 	e := newAPIEnv(t)
 	delete(e.env, "PAPERCLIP_API_URL")
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	cfgPath := e.configPath()
 	// The instance's port, then PAPERCLIP_SERVER_HOST/PORT, decide where the CLI goes.
 	e.mustRun("", "configure", "--set", "server.port=1")

@@ -19,7 +19,7 @@ import (
 func dbInstance(t *testing.T) (e *cliEnv, root, dbPath, backupDir string) {
 	t.Helper()
 	e = newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	root = e.instDir("default")
 	dbPath = filepath.Join(root, "db", "paperclip.db")
 	seedDB(t, dbPath)
@@ -154,7 +154,7 @@ func TestDBBackupJSONPrunes(t *testing.T) {
 
 func TestDBBackupWithoutDatabase(t *testing.T) {
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	r := e.run("", "db:backup")
 	want := "No database at " + filepath.Join(e.instDir("default"), "db", "paperclip.db") + " yet. Start Paperclip once first.\n"
 	if r.code != 1 || r.stderr != want || r.stdout != "" {

@@ -41,8 +41,9 @@ type doctorOptions struct {
 	repair     bool
 	yes        bool
 	json       bool
-	// forRun leaves database creation to the server start, which migrates after taking
-	// the instance lock.
+	// forRun is the doctor inside run: database creation is left to the server start
+	// (which backs up before migrating), and the instance lock is run's own, so the port
+	// check does not report this very process as "running".
 	forRun bool
 }
 

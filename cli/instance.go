@@ -118,3 +118,52 @@ func mkdirPrivate(dir string) error {
 	}
 	return nil
 }
+
+// ensureInstanceDir creates the instance root (0700) and proves it writable. The usual
+// first-run failure is a read-only or foreign home, so the error says how to pick
+// another one instead of only naming the failed mkdir.
+func (a *app) ensureInstanceDir(inst *instance) error {
+	err := mkdirPrivate(inst.Root)
+	if err == nil {
+		err = dirWritable(inst.Root)
+	}
+	if err != nil {
+		return a.homeError(inst.Root, err)
+	}
+	return nil
+}
+
+// checkCreatable reports whether dir exists writable or could be created, without
+// creating anything: interactive onboarding checks this before its first question so a
+// read-only home fails at once and an aborted prompt leaves no directory behind.
+func (a *app) checkCreatable(dir string) error {
+	for p := dir; ; p = filepath.Dir(p) {
+		info, err := os.Stat(p)
+		if err == nil {
+			if !info.IsDir() {
+				return a.homeError(dir, fmt.Errorf("%s is not a directory", p))
+			}
+			if err := dirWritable(p); err != nil {
+				return a.homeError(dir, err)
+			}
+			return nil
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return a.homeError(dir, err)
+		}
+		if filepath.Dir(p) == p {
+			return a.homeError(dir, err)
+		}
+	}
+}
+
+// homeError is a failure to write the instance directory, naming the settings that
+// move it.
+func (a *app) homeError(dir string, err error) error {
+	hint := "Choose a writable Paperclip home: set PAPERCLIP_HOME=<dir> or pass -d <dir>."
+	if a.configFlag != "" || a.getenv("PAPERCLIP_CONFIG") != "" {
+		hint = "Choose a writable config location (-c / PAPERCLIP_CONFIG), or a writable home: PAPERCLIP_HOME=<dir> or -d <dir>."
+	}
+	return &cliError{msg: fmt.Sprintf("Cannot write the Paperclip instance directory %s (%s). Set PAPERCLIP_HOME or pass -d to use another home.", dir, shortErr(err)),
+		hint: hint}
+}

@@ -291,7 +291,7 @@ func newRootCommand(a *app) *cobra.Command {
 			return a.runServer(cmd.Context(), opts)
 		},
 	}
-	root.Example = "  paperclip                  # start the server and open the board\n  paperclip onboard --yes    # write a quickstart config\n  paperclip issue list -C <companyId>"
+	root.Example = "  paperclip                  # start the server and open the board\n  paperclip onboard --yes    # write a quickstart config and start\n  paperclip issue list -C <companyId>"
 	root.SetVersionTemplate("paperclip {{.Version}}\n")
 	root.Flags().BoolP("version", "V", false, "print the version")
 	pf := root.PersistentFlags()
@@ -299,11 +299,8 @@ func newRootCommand(a *app) *cobra.Command {
 	pf.StringVarP(&a.configFlag, "config", "c", "", "config file; its directory is the instance root")
 	addRunFlags(root, &opts)
 
-	run := newRunCommand(a)
-	// run.go is being reshaped on another branch; its example lives here until then.
-	run.Example = "  paperclip run\n  paperclip run -i staging --no-open\n  PORT=3200 paperclip run"
 	root.AddCommand(
-		run,
+		newRunCommand(a),
 		newOnboardCommand(a),
 		newDoctorCommand(a),
 		newDBBackupCommand(a),

@@ -14,7 +14,7 @@ import (
 func settingsFor(t *testing.T, env map[string]string, dotenv string) (*settings, error) {
 	t.Helper()
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	if dotenv != "" {
 		mustWrite(t, filepath.Join(e.instDir("default"), ".env"), dotenv)
 	}
@@ -219,7 +219,7 @@ func TestEditDistanceAndSuggest(t *testing.T) {
 // "~" (user home) or be relative to the instance root.
 func TestConfigPathsAcceptTildeAndRelative(t *testing.T) {
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	root := e.instDir("default")
 	text := strings.Replace(mustRead(t, e.configPath()), filepath.Join(root, "db", "paperclip.db"), "store/p.db", 1)
 	text = strings.Replace(text, filepath.Join(root, "logs"), "~/pc-logs", 1)

@@ -19,7 +19,7 @@ func TestConfigureSet(t *testing.T) {
 		strings.TrimSpace(r.stderr) != "No config found at "+e.configPath()+". Run: paperclip onboard" {
 		t.Fatalf("missing config: %d %q", r.code, r.stderr)
 	}
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	r := e.mustRun("", "configure", "--set", "server.port=3200", "--set", "database.backup.retentionDays=14",
 		"--set", "server.allowedHostnames=nas.local, box", "--set", "logging.logDir=other-logs")
 	if r.stdout != "Updated server, database, logging configuration in "+e.configPath()+"\n" {
@@ -80,7 +80,7 @@ func TestConfigureSet(t *testing.T) {
 
 func TestConfigureInteractiveSection(t *testing.T) {
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	e.tty = true
 	// Without --section the section is asked first; only its prompts follow.
 	r := e.mustRun(strings.Join([]string{"2", "db/other.db", "n"}, "\n")+"\n", "configure")
@@ -109,7 +109,7 @@ func TestEnvCommand(t *testing.T) {
 	r.has(t, "No config found at "+e.configPath()+"; showing defaults",
 		"PAPERCLIP_AGENT_JWT_SECRET  missing  -",
 		"export PAPERCLIP_AGENT_JWT_SECRET='<set-this-value>'")
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	e.mustRun("", "configure", "--set", "server.port=3200")
 	e.env["PAPERCLIP_DEPLOYMENT_EXPOSURE"] = "private"
 	e.env["PAPERCLIP_INSTANCE_ID"] = "default"
@@ -146,7 +146,7 @@ func TestAllowedHostname(t *testing.T) {
 	if r := e.run("", "allowed-hostname", "box"); r.code != 1 || !strings.Contains(r.stderr, "No config found") {
 		t.Fatalf("missing config: %d %q", r.code, r.stderr)
 	}
-	e.mustRun("", "onboard", "--yes", "--bind", "lan")
+	e.mustRun("", "onboard", "--yes", "--no-run", "--bind", "lan")
 	r := e.mustRun("", "allowed-hostname", "HTTPS://User@My-Laptop.Local.:8443/board?x=1")
 	if r.stdout != "Allowed hostname added: my-laptop.local\n" {
 		t.Fatalf("stdout %q", r.stdout)
@@ -170,13 +170,13 @@ func TestAllowedHostname(t *testing.T) {
 	}
 	// local_trusted: added, with a note that it does not apply there.
 	e2 := newCLIEnv(t)
-	e2.mustRun("", "onboard", "--yes")
+	e2.mustRun("", "onboard", "--yes", "--no-run")
 	e2.mustRun("", "allowed-hostname", "box").has(t, "Allowed hostname added: box\nNote: allowed hostnames only apply in authenticated/private mode.\n")
 }
 
 func TestAuthBootstrapCEO(t *testing.T) {
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	r := e.mustRun("", "auth", "bootstrap-ceo")
 	if r.stdout != "Deployment mode is local_trusted: no login, no bootstrap invite needed.\n" {
 		t.Fatalf("local_trusted: %q", r.stdout)
