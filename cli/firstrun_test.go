@@ -160,3 +160,62 @@ func TestUnwritableHomeNamesTheFix(t *testing.T) {
 		}
 	}
 }
+
+// Ctrl-C at any question ends the command at once with 130 and leaves the files as
+// they were: before, the read ignored the cancelled context and waited for Enter.
+func TestCtrlCAbortsPrompts(t *testing.T) {
+	abort := func(t *testing.T, e *cliEnv, question string, args ...string) {
+		t.Helper()
+		b := e.start(args...)
+		b.waitFor(regexp.MustCompile(regexp.QuoteMeta(question)))
+		if code := b.interrupt(); code != exitInterrupted {
+			t.Fatalf("%v: exit %d after Ctrl-C, want 130\nstderr:\n%s", args, code, b.errb.String())
+		}
+		if !strings.Contains(b.errb.String(), "Aborted") {
+			t.Errorf("%v: stderr %q", args, b.errb.String())
+		}
+	}
+	t.Run("onboard", func(t *testing.T) {
+		e := newCLIEnv(t)
+		e.tty = true
+		abort(t, e, "Choose setup path", "onboard")
+		if _, err := os.Stat(e.pcHome); !os.IsNotExist(err) {
+			t.Fatalf("aborted onboard created %s (%v)", e.pcHome, err)
+		}
+	})
+	t.Run("onboard invalid config", func(t *testing.T) {
+		e := newCLIEnv(t)
+		mustWrite(t, e.configPath(), "{")
+		e.tty = true
+		abort(t, e, "Replace it with defaults?", "onboard")
+		if entries, _ := os.ReadDir(e.instDir("default")); len(entries) != 1 {
+			t.Fatalf("aborted onboard wrote files: %v", entries)
+		}
+	})
+	t.Run("configure", func(t *testing.T) {
+		e := newCLIEnv(t)
+		e.mustRun("", "onboard", "--yes", "--no-run")
+		before := mustRead(t, e.configPath())
+		e.tty = true
+		abort(t, e, "Deployment mode", "configure", "--section", "server")
+		if mustRead(t, e.configPath()) != before {
+			t.Fatal("aborted configure rewrote the config")
+		}
+		if _, err := os.Stat(e.configPath() + ".backup"); !os.IsNotExist(err) {
+			t.Fatal("aborted configure wrote a config backup")
+		}
+	})
+	t.Run("doctor repair", func(t *testing.T) {
+		e := newCLIEnv(t)
+		e.mustRun("", "onboard", "--yes", "--no-run")
+		storage := filepath.Join(e.instDir("default"), "data", "storage")
+		if err := os.RemoveAll(storage); err != nil {
+			t.Fatal(err)
+		}
+		e.tty = true
+		abort(t, e, `Repair "Storage"?`, "doctor", "--repair")
+		if _, err := os.Stat(storage); !os.IsNotExist(err) {
+			t.Fatal("aborted doctor repaired anyway")
+		}
+	})
+}

@@ -129,10 +129,12 @@ const (
 	exitOK    = 0
 	exitError = 1
 	exitUsage = 2
+	// exitInterrupted is 128+SIGINT, what shells report for a command stopped by Ctrl-C.
+	exitInterrupted = 130
 )
 
 func (a *app) main(ctx context.Context, args []string) int {
-	a.prompt = newPrompter(a.stdin, a.stdout, a.stdinTTY)
+	a.prompt = newPrompter(ctx, a.stdin, a.stdout, a.stdinTTY)
 	root := newRootCommand(a)
 	root.SetArgs(args)
 	root.SetIn(a.stdin)
@@ -144,6 +146,10 @@ func (a *app) main(ctx context.Context, args []string) int {
 	}
 	if errors.Is(err, errSilent) {
 		return exitError
+	}
+	if errors.Is(err, errInterrupted) {
+		fmt.Fprintln(a.stderr, "Aborted; nothing was written.")
+		return exitInterrupted
 	}
 	if cmd == nil {
 		cmd = root
