@@ -36,6 +36,9 @@ func (e *configLoadError) Error() string { return e.Msg }
 type loadedConfig struct {
 	*Config
 	Unknown []string // unknown key paths with a "did you mean" suggestion when one is close
+	// MovedFrom is the instance directory the file's absolute paths pointed into when
+	// they were rebased onto this one (a copied or moved instance); empty otherwise.
+	MovedFrom string
 }
 
 // readConfig reads and validates inst.ConfigPath. Upstream (Node) instances are refused
@@ -63,7 +66,7 @@ func readConfig(inst *instance) (*loadedConfig, error) {
 			Hint: "Fix the value, or run: paperclip configure"}
 	}
 	cfg.raw = raw
-	cfg.resolvePaths(inst)
+	movedFrom := cfg.resolvePaths(inst)
 	if cfg.Server.AllowedHostnames == nil {
 		cfg.Server.AllowedHostnames = []string{}
 	}
@@ -71,7 +74,7 @@ func readConfig(inst *instance) (*loadedConfig, error) {
 		return nil, &configLoadError{Kind: configInvalid, Msg: fmt.Sprintf("Invalid config at %s: %v", inst.ConfigPath, err),
 			Hint: "Fix the value, or run: paperclip configure"}
 	}
-	return &loadedConfig{Config: cfg, Unknown: unknownKeys(raw, configSchema(), "")}, nil
+	return &loadedConfig{Config: cfg, Unknown: unknownKeys(raw, configSchema(), ""), MovedFrom: movedFrom}, nil
 }
 
 func decodeRaw(data []byte) (map[string]any, error) {
@@ -215,7 +218,8 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // writeConfig writes c atomically (temp file + rename, mode 0600), copying the previous
-// file to config.json.backup and keeping unknown keys read from it.
+// file to config.json.backup and keeping unknown keys read from it. Paths inside the
+// instance directory are written relative to it.
 func writeConfig(inst *instance, c *Config, source string, now time.Time) error {
 	if err := mkdirPrivate(inst.Root); err != nil {
 		return err
@@ -226,7 +230,7 @@ func writeConfig(inst *instance, c *Config, source string, now time.Time) error 
 	if c.Server.AllowedHostnames == nil {
 		c.Server.AllowedHostnames = []string{}
 	}
-	data, err := encodeConfig(c)
+	data, err := encodeConfig(c.relativePaths(inst.Root))
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -218,4 +219,70 @@ func TestCtrlCAbortsPrompts(t *testing.T) {
 			t.Fatal("aborted doctor repaired anyway")
 		}
 	})
+}
+
+// copyDir copies a directory tree the way a user's cp -r does.
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o700)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, info.Mode().Perm())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A copied instance uses its own files: config.json paths are relative to the instance
+// directory, and a config with absolute paths into another instance is rebased.
+func TestCopiedInstanceUsesItsOwnFiles(t *testing.T) {
+	e := newCLIEnv(t)
+	e.mustRun("", "onboard", "--yes", "--no-run")
+	orig, copied := e.instDir("default"), e.instDir("copy")
+	seedDB(t, filepath.Join(orig, "db", "paperclip.db"))
+	copyDir(t, orig, copied)
+	// The original's database is gone: a copy still pointing at it cannot back up.
+	if err := os.RemoveAll(filepath.Join(orig, "db")); err != nil {
+		t.Fatal(err)
+	}
+	var res dbBackupResult
+	r := e.mustRun("", "db:backup", "-i", "copy", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(res.BackupFile, filepath.Join(copied, "data", "backups")+string(filepath.Separator)) {
+		t.Fatalf("copy backed up into %s", res.BackupFile)
+	}
+
+	// An older build wrote absolute paths; the copy of such a config is rebased too.
+	abs := mustRead(t, filepath.Join(copied, "config.json"))
+	for _, p := range defaultLayout() {
+		rel := filepath.ToSlash(p)
+		abs = strings.Replace(abs, `"`+rel+`"`, `"`+filepath.ToSlash(filepath.Join(orig, p))+`"`, 1)
+	}
+	mustWrite(t, filepath.Join(copied, "config.json"), abs)
+	mustWrite(t, filepath.Join(orig, "config.json"), abs) // the original is still there
+	r = e.run("", "doctor", "-i", "copy")
+	r.has(t, "! Config file: Valid config at "+filepath.Join(copied, "config.json")+"; its paths pointed into "+orig)
+	r = e.mustRun("", "db:backup", "-i", "copy", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || !strings.HasPrefix(res.BackupFile, copied) {
+		t.Fatalf("rebased copy backed up into %s (%v)", res.BackupFile, err)
+	}
+	if _, err := os.Stat(filepath.Join(orig, "db")); !os.IsNotExist(err) {
+		t.Fatal("the copy touched the original's database directory")
+	}
+	e.mustRun("", "doctor", "-i", "copy", "--repair", "--yes")
+	if got := dig(readJSON(t, filepath.Join(copied, "config.json")), "database.path"); got != "db/paperclip.db" {
+		t.Fatalf("repaired database.path %v", got)
+	}
 }

@@ -75,11 +75,11 @@ func TestOnboardYesWritesInstance(t *testing.T) {
 	cfg := readJSON(t, e.configPath())
 	for path, want := range map[string]any{
 		"$meta.version": 1.0, "$meta.source": "onboard", "$meta.updatedAt": "2026-11-22T10:00:00.000Z",
-		"database.mode": "sqlite", "database.path": filepath.Join(root, "db", "paperclip.db"),
-		"database.backup.dir": filepath.Join(root, "data", "backups"), "server.port": 3100.0,
+		"database.mode": "sqlite", "database.path": "db/paperclip.db",
+		"database.backup.dir": "data/backups", "server.port": 3100.0,
 		"server.deploymentMode": "local_trusted", "server.bind": "loopback", "server.host": "127.0.0.1",
 		"auth.publicBaseUrl": nil, "heartbeat.schedulerIntervalMs": 30000.0,
-		"secrets.localEncrypted.keyFilePath": filepath.Join(root, "secrets", "master.key"),
+		"secrets.localEncrypted.keyFilePath": "secrets/master.key",
 	} {
 		if got := dig(cfg, path); got != want {
 			t.Errorf("%s = %#v, want %#v", path, got, want)
@@ -163,13 +163,12 @@ func TestOnboardAdvancedInteractive(t *testing.T) {
 		"Server: authenticated/private @ 0.0.0.0:3911", "Allowed hosts: nas.local, box",
 		"Secrets: local_encrypted (strict mode on)", "Backups: every 120m, keep 14d", "Start Paperclip now?")
 	cfg := readJSON(t, e.configPath())
-	root := e.instDir("default")
 	for path, want := range map[string]any{
-		"database.path": filepath.Join(root, "store", "pc.db"), "database.backup.intervalMinutes": 120.0,
+		"database.path": "store/pc.db", "database.backup.intervalMinutes": 120.0,
 		"database.backup.retentionDays": 14.0, "llm.provider": "claude", "llm.apiKey": "sk-ant-test",
 		"logging.logDir": filepath.Join(e.home, "paperclip-logs"), "server.deploymentMode": "authenticated",
 		"server.exposure": "private", "server.bind": "lan", "server.port": 3911.0, "secrets.strictMode": true,
-		"storage.localDisk.baseDir": filepath.Join(root, "data", "storage"),
+		"storage.localDisk.baseDir": "data/storage",
 	} {
 		if got := dig(cfg, path); got != want {
 			t.Errorf("%s = %#v, want %#v", path, got, want)

@@ -28,7 +28,7 @@ func TestConfigureSet(t *testing.T) {
 	cfg := readJSON(t, e.configPath())
 	for path, want := range map[string]any{
 		"server.port": 3200.0, "database.backup.retentionDays": 14.0, "$meta.source": "configure",
-		"logging.logDir": filepath.Join(e.instDir("default"), "other-logs"),
+		"logging.logDir": "other-logs",
 	} {
 		if got := dig(cfg, path); got != want {
 			t.Errorf("%s = %#v, want %#v", path, got, want)
@@ -90,7 +90,7 @@ func TestConfigureInteractiveSection(t *testing.T) {
 		t.Fatal("another section was asked")
 	}
 	cfg := readJSON(t, e.configPath())
-	if dig(cfg, "database.path") != filepath.Join(e.instDir("default"), "db", "other.db") || dig(cfg, "database.backup.enabled") != false {
+	if dig(cfg, "database.path") != "db/other.db" || dig(cfg, "database.backup.enabled") != false {
 		t.Fatalf("config %v", cfg["database"])
 	}
 	// Restart hint while the instance lock is held.
