@@ -286,3 +286,20 @@ func TestCopiedInstanceUsesItsOwnFiles(t *testing.T) {
 		t.Fatalf("repaired database.path %v", got)
 	}
 }
+
+// A hand-edited config.json that does not parse says where the mistake is.
+func TestConfigParseErrorPosition(t *testing.T) {
+	e := newCLIEnv(t)
+	for _, tt := range []struct{ text, want string }{
+		{"{\n  \"server\": {\n    \"port\": 3100,\n  }\n}\n", "line 4, column 3: invalid character '}'"},
+		{"{\n  \"server\": {\n    \"port\": \"x\"\n  }\n}\n", "line 3, column 13: server.port must be a number"},
+		{"{\n  \"server\": {\n", "line 3, column 1: unexpected EOF"},
+		{"{\"database\": {\"backup\": {\"enabled\": 12}}}", "line 1, column 37: database.backup.enabled must be a boolean"},
+	} {
+		mustWrite(t, e.configPath(), tt.text)
+		r := e.run("", "doctor")
+		if r.code != 1 || !strings.Contains(r.stdout, tt.want) {
+			t.Errorf("%q: exit %d, want %q in\n%s", tt.text, r.code, tt.want, r.stdout)
+		}
+	}
+}
