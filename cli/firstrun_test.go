@@ -249,7 +249,7 @@ func TestCopiedInstanceUsesItsOwnFiles(t *testing.T) {
 	e := newCLIEnv(t)
 	e.mustRun("", "onboard", "--yes", "--no-run")
 	orig, copied := e.instDir("default"), e.instDir("copy")
-	seedDB(t, filepath.Join(orig, "db", "paperclip.db"))
+	seedDB(t, filepath.Join(orig, "db", "paperclip.db"), nil)
 	copyDir(t, orig, copied)
 	// The original's database is gone: a copy still pointing at it cannot back up.
 	if err := os.RemoveAll(filepath.Join(orig, "db")); err != nil {
