@@ -109,24 +109,33 @@ func TestAgentLocalCLI(t *testing.T) {
 	}
 }
 
-// TestAgentRuntimeRequests checks the requests of the commands whose routes the runtime
-// adds (wakeup, heartbeat/invoke, the skill document): method, path and body as the
-// spec says. Until the routes land the server answers 404, which the CLI reports.
+// TestAgentRuntimeRequests runs the commands of the runtime routes (wakeup,
+// heartbeat/invoke, the skill document) against the real server: the exact request
+// per the spec, and the run the server queued. No scheduler runs here, so the run
+// stays queued and invoke merges into it; heartbeat_run_e2e_test.go runs agents.
 func TestAgentRuntimeRequests(t *testing.T) {
 	e := newAPIEnv(t)
 	co := e.company("Acme")
 	ceo := e.agent("Ceo")
-	e.run("", "agent", "wake", "ceo", "-C", co, "--source", "automation", "--trigger", "ping", "--reason", "new goal",
-		"--payload", `{"issueId":"ACM-1"}`, "--idempotency-key", "k1", "--force-fresh-session")
+	var run struct{ ID, Status, InvocationSource, AgentID string }
+	e.mustJSON(&run, "agent", "wake", "ceo", "-C", co, "--source", "automation", "--trigger", "ping", "--reason", "new goal",
+		"--payload", `{"hint":"ACM-1"}`, "--idempotency-key", "k1", "--force-fresh-session")
+	if run.ID == "" || run.Status != "queued" || run.InvocationSource != "automation" || run.AgentID != ceo.ID {
+		t.Fatalf("wake answered %+v\n%s", run, e.lastRequest(t, "POST", "/api/agents/").body)
+	}
 	req := e.lastRequest(t, "POST", "/api/agents/")
 	var body map[string]any
 	json.Unmarshal([]byte(req.body), &body)
 	if req.URL.Path != "/api/agents/"+ceo.ID+"/wakeup" || body["source"] != "automation" || body["triggerDetail"] != "ping" ||
 		body["reason"] != "new goal" || body["idempotencyKey"] != "k1" || body["forceFreshSession"] != true ||
-		body["payload"].(map[string]any)["issueId"] != "ACM-1" {
+		body["payload"].(map[string]any)["hint"] != "ACM-1" {
 		t.Fatalf("wake request %s %s", req.URL.Path, req.body)
 	}
-	e.run("", "agent", "wake", ceo.ID)
+	var again struct{ ID string }
+	e.mustJSON(&again, "agent", "wake", ceo.ID)
+	if again.ID != run.ID {
+		t.Errorf("second wake %s, want it merged into %s", again.ID, run.ID)
+	}
 	json.Unmarshal([]byte(e.lastRequest(t, "POST", "/api/agents/").body), &body)
 	if body["source"] != "on_demand" || body["triggerDetail"] != "manual" || body["forceFreshSession"] != false {
 		t.Fatalf("wake defaults %v", body)
@@ -134,9 +143,16 @@ func TestAgentRuntimeRequests(t *testing.T) {
 	if r := e.run("", "agent", "wake", ceo.ID, "--source", "cron"); r.code != 1 || !strings.Contains(r.stderr, `Invalid --source "cron"`) {
 		t.Fatalf("bad source: %d %q", r.code, r.stderr)
 	}
-	e.run("", "agent", "heartbeat:invoke", ceo.ID)
+	var invoked struct{ ID string }
+	e.mustJSON(&invoked, "agent", "heartbeat:invoke", ceo.ID)
 	if p := e.lastRequest(t, "POST", "/api/agents/").URL.Path; p != "/api/agents/"+ceo.ID+"/heartbeat/invoke" {
 		t.Fatalf("invoke path %s", p)
+	}
+	if invoked.ID != run.ID {
+		t.Errorf("invoke answered run %s, want the queued %s", invoked.ID, run.ID)
+	}
+	if r := e.run("", "agent", "wake", "nobody", "-C", co); r.code != 1 || r.stderr == "" {
+		t.Errorf("unknown agent: %d %q", r.code, r.stderr)
 	}
 	e.run("", "agent", "local-cli", "ceo")
 	if p := e.lastRequest(t, "GET", "/api/skills/").URL.Path; p != "/api/skills/paperclip" {

@@ -11,9 +11,10 @@ import (
 	"testing"
 )
 
-// stubRuntime stands in for the runtime routes (wakeup, run, events, log) until the
-// runtime branch lands; every other request goes to the real server. It plays one run
-// whose status advances one step per poll.
+// stubRuntime plays a scripted run in front of the real server (every other request
+// goes there): a claude_local run with stream-json output and a failed run with Claude
+// result details, which this package cannot produce without the Claude CLI. Real runs
+// of the process adapter are in heartbeat_run_e2e_test.go at the repository root.
 type stubRuntime struct {
 	next     http.Handler
 	wakeBody string // answer of POST /wakeup; empty = a run
@@ -183,19 +184,30 @@ func TestHeartbeatRunFailure(t *testing.T) {
 	}
 }
 
+// TestHeartbeatRunSkippedTimeoutAndErrors runs against the real runtime routes. No
+// scheduler executes runs in this harness, so a woken run stays queued: that is the
+// timeout case. A policy skip and an unknown agent come from the real server too.
 func TestHeartbeatRunSkippedTimeoutAndErrors(t *testing.T) {
-	rt := &stubRuntime{statuses: []string{"running"}, wakeBody: `{"status":"skipped","reason":"budget.blocked"}`}
-	e, ag := newHeartbeatEnv(t, rt)
-	if r := e.mustRun("", "heartbeat", "run", "-a", ag.ID); r.stdout != "Heartbeat invocation was skipped (budget.blocked)\n" {
+	e := newAPIEnv(t)
+	e.company("Acme")
+	ag := e.agent("Ceo")
+	r := e.run("", "heartbeat", "run", "-a", ag.ID, "--timeout-ms", "300")
+	if r.code != 1 || !strings.Contains(r.stderr, "CLI timed out after 300ms") ||
+		!strings.Contains(r.stdout, "Invoked heartbeat run ") || !strings.Contains(r.stdout, "for agent Ceo ("+ag.ID+")") {
+		t.Fatalf("timeout: exit %d\nstdout %q\nstderr %q", r.code, r.stdout, r.stderr)
+	}
+	if req := e.lastRequest(t, "POST", "/api/agents/"); !sameJSON(req.body, `{"source":"on_demand","triggerDetail":"manual"}`) {
+		t.Errorf("wake body %s", req.body)
+	}
+
+	e.mustRun("", "agent", "update", ag.ID, "--payload-json", `{"runtimeConfig":{"heartbeat":{"wakeOnDemand":false}}}`)
+	if r := e.mustRun("", "heartbeat", "run", "-a", ag.ID); r.stdout != "Heartbeat invocation was skipped (heartbeat.wakeOnDemand.disabled)\n" {
 		t.Fatalf("skipped: %q", r.stdout)
 	}
-	if r := e.mustRun("", "heartbeat", "run", "-a", ag.ID, "--json"); r.stdout != "{\n  \"status\": \"skipped\",\n  \"reason\": \"budget.blocked\"\n}\n" {
+	var skip map[string]any
+	if r := e.mustRun("", "heartbeat", "run", "-a", ag.ID, "--json"); json.Unmarshal([]byte(r.stdout), &skip) != nil ||
+		skip["status"] != "skipped" || skip["reason"] != "heartbeat.wakeOnDemand.disabled" {
 		t.Fatalf("skipped json: %q", r.stdout)
-	}
-	rt.wakeBody = ""
-	r := e.run("", "heartbeat", "run", "-a", ag.ID, "--timeout-ms", "300")
-	if r.code != 1 || !strings.Contains(r.stderr, "CLI timed out after 300ms") {
-		t.Fatalf("timeout: exit %d %q", r.code, r.stderr)
 	}
 	if r := e.run("", "heartbeat", "run", "-a", "00000000-0000-4000-8000-000000000000"); r.code != 1 ||
 		strings.TrimSpace(r.stderr) != "Agent not found: 00000000-0000-4000-8000-000000000000" {
