@@ -107,12 +107,13 @@ func TestBootRecoveryFailsLostRunsAndStopsSurvivors(t *testing.T) {
 	r := newRuntime(t, nil)
 	a := r.shAgent("Ghost", "true", nil)
 	is := r.issue("Locked by the dead", "")
-	// A run a crashed server left behind: running, its process still alive.
+	// A run a crashed server left behind: running, its process still alive. The live
+	// scheduler stops first, or its worker may claim and run the queued run itself.
+	r.stop()
 	out, err := r.st.EnqueueWake(boardCtx(), store.WakeRequest{AgentID: a.ID, Source: "on_demand", Payload: map[string]any{"issueId": is.ID}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.stop()
 	if _, err := r.st.ClaimRun(context.Background(), out.Run.ID); err != nil {
 		t.Fatal(err)
 	}
