@@ -7,11 +7,10 @@ import (
 	"testing"
 )
 
-// TestOversightRequests pins the requests of the commands whose routes the oversight
-// branch adds (costs, dashboard): method, path, query and body per cli.md §8.5, §8.7.
-// Until those routes land the server answers 404 and the command exits 1 with that API
-// error. Goals, projects and approvals run against their real routes in
-// governance_real_test.go.
+// TestOversightRequests pins the exact requests of the cost and dashboard commands
+// (method, path, query, body per cli.md §8.5, §8.7) against the real server; an API
+// error answer is fine here. Their results are checked in oversight_real_test.go, and
+// goals, projects and approvals in governance_real_test.go.
 func TestOversightRequests(t *testing.T) {
 	e := newAPIEnv(t)
 	co := e.company("Acme")
