@@ -348,7 +348,7 @@ func TestNoArgumentsLaunch(t *testing.T) {
 func TestOnboardThenDoctorJSON(t *testing.T) {
 	home := t.TempDir()
 	env := instanceEnv(home)
-	if code, out, errs := runOnce(t, env, "onboard", "--yes"); code != 0 || !strings.Contains(out, "Configuration saved") {
+	if code, out, errs := runOnce(t, env, "onboard", "--yes", "--no-run"); code != 0 || !strings.Contains(out, "Configuration saved") {
 		t.Fatalf("onboard: %d\n%s\n%s", code, out, errs)
 	}
 	code, out, _ := runOnce(t, env, "doctor", "--json")

@@ -1,14 +1,17 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 )
 
-// Config is the typed content of config.json (cli.md §3). Paths are absolute once read.
+// Config is the typed content of config.json (cli.md §3). Paths are absolute once read;
+// on disk those inside the instance directory are relative to it.
 type Config struct {
 	Meta      ConfigMeta      `json:"$meta"`
 	LLM       *LLMConfig      `json:"llm,omitempty"`
@@ -152,15 +155,67 @@ func defaultConfig(root string) *Config {
 }
 
 // resolvePaths makes every path of the config absolute (§2: "~" and relative accepted).
-func (c *Config) resolvePaths(inst *instance) {
+// A config written with absolute paths by an older build and then copied or moved still
+// names the original instance's files; when every path is the default layout of one
+// other instance directory, they are rebased onto this one and that directory is
+// returned, so a copy never reads or writes the original's database.
+func (c *Config) resolvePaths(inst *instance) (movedFrom string) {
 	for _, p := range c.pathFields() {
 		*p = inst.path(*p)
 	}
+	old := strings.TrimSuffix(c.Database.Path, string(filepath.Separator)+filepath.Join("db", "paperclip.db"))
+	if old == c.Database.Path || old == inst.Root || !isMovedInstanceRoot(old, inst) {
+		return ""
+	}
+	fields, layout := c.pathFields(), defaultLayout()
+	for i, p := range fields {
+		if *p != filepath.Join(old, layout[i]) {
+			return "" // a path chosen on purpose: leave the config as it is
+		}
+	}
+	for i, p := range fields {
+		*p = filepath.Join(inst.Root, layout[i])
+	}
+	return old
+}
+
+// isMovedInstanceRoot reports whether dir is where this instance used to live: gone
+// (moved), or another instance directory with a config.json of its own (copied).
+func isMovedInstanceRoot(dir string, inst *instance) bool {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return true
+	}
+	theirs, err := os.Stat(filepath.Join(dir, "config.json"))
+	if err != nil {
+		return false
+	}
+	ours, err := os.Stat(inst.ConfigPath)
+	return err == nil && !os.SameFile(theirs, ours)
 }
 
 func (c *Config) pathFields() []*string {
 	return []*string{&c.Database.Path, &c.Database.Backup.Dir, &c.Logging.LogDir, &c.Logging.RunLogDir,
 		&c.Storage.LocalDisk.BaseDir, &c.Secrets.LocalEncrypted.KeyFilePath}
+}
+
+// defaultLayout is each pathFields entry's default, relative to the instance root.
+func defaultLayout() []string {
+	return []string{filepath.Join("db", "paperclip.db"), filepath.Join("data", "backups"), "logs",
+		filepath.Join("data", "run-logs"), filepath.Join("data", "storage"), filepath.Join("secrets", "master.key")}
+}
+
+// relativePaths is c with every path inside the instance root written relative to it,
+// so the instance directory can be copied or moved as a whole (§2 accepts relative
+// paths on read). Paths outside the root stay absolute.
+func (c *Config) relativePaths(root string) *Config {
+	out := *c
+	for _, p := range out.pathFields() {
+		if rel, err := filepath.Rel(root, *p); err == nil && filepath.IsAbs(*p) && rel != "." &&
+			rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			*p = filepath.ToSlash(rel)
+		}
+	}
+	return &out
 }
 
 // effectiveHost maps server.bind to the address to listen on.
@@ -250,6 +305,9 @@ func (c *Config) Validate() error {
 		}
 	}
 	for _, h := range c.Server.AllowedHostnames {
+		if net.ParseIP(h) != nil && !strings.ContainsAny(h, "[]") {
+			continue // an IP address, IPv6 included
+		}
 		if h != strings.ToLower(strings.TrimSpace(h)) || h == "" || strings.ContainsAny(h, "/: ") {
 			return configError(fmt.Sprintf("server.allowedHostnames: %q must be a lower-case host name without port", h))
 		}

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"paperclip/store"
 )
@@ -36,6 +37,9 @@ func (e *configLoadError) Error() string { return e.Msg }
 type loadedConfig struct {
 	*Config
 	Unknown []string // unknown key paths with a "did you mean" suggestion when one is close
+	// MovedFrom is the instance directory the file's absolute paths pointed into when
+	// they were rebased onto this one (a copied or moved instance); empty otherwise.
+	MovedFrom string
 }
 
 // readConfig reads and validates inst.ConfigPath. Upstream (Node) instances are refused
@@ -51,7 +55,7 @@ func readConfig(inst *instance) (*loadedConfig, error) {
 	}
 	raw, err := decodeRaw(data)
 	if err != nil {
-		return nil, &configLoadError{Kind: configUnparsable, Msg: fmt.Sprintf("Could not parse %s: %v", inst.ConfigPath, err),
+		return nil, &configLoadError{Kind: configUnparsable, Msg: fmt.Sprintf("Could not parse %s: %s%v", inst.ConfigPath, jsonErrorPosition(data, err), err),
 			Hint: "Fix the JSON, or move the file away and run: paperclip onboard"}
 	}
 	if mode, ok := upstreamMode(raw); ok {
@@ -59,11 +63,11 @@ func readConfig(inst *instance) (*loadedConfig, error) {
 	}
 	cfg := defaultConfig(inst.Root)
 	if err := json.Unmarshal(data, cfg); err != nil {
-		return nil, &configLoadError{Kind: configInvalid, Msg: fmt.Sprintf("Invalid config at %s: %s", inst.ConfigPath, describeJSONError(err)),
+		return nil, &configLoadError{Kind: configInvalid, Msg: fmt.Sprintf("Invalid config at %s: %s%s", inst.ConfigPath, jsonErrorPosition(data, err), describeJSONError(err)),
 			Hint: "Fix the value, or run: paperclip configure"}
 	}
 	cfg.raw = raw
-	cfg.resolvePaths(inst)
+	movedFrom := cfg.resolvePaths(inst)
 	if cfg.Server.AllowedHostnames == nil {
 		cfg.Server.AllowedHostnames = []string{}
 	}
@@ -71,7 +75,7 @@ func readConfig(inst *instance) (*loadedConfig, error) {
 		return nil, &configLoadError{Kind: configInvalid, Msg: fmt.Sprintf("Invalid config at %s: %v", inst.ConfigPath, err),
 			Hint: "Fix the value, or run: paperclip configure"}
 	}
-	return &loadedConfig{Config: cfg, Unknown: unknownKeys(raw, configSchema(), "")}, nil
+	return &loadedConfig{Config: cfg, Unknown: unknownKeys(raw, configSchema(), ""), MovedFrom: movedFrom}, nil
 }
 
 func decodeRaw(data []byte) (map[string]any, error) {
@@ -108,6 +112,62 @@ func upstreamMode(raw map[string]any) (string, bool) {
 
 func upstreamMessage(id, mode string) string {
 	return fmt.Sprintf("Instance %q was created by upstream Paperclip (database mode %s); this build uses SQLite. Use another instance: paperclip run --instance <new-id>", id, mode)
+}
+
+// jsonErrorPosition is "line L, column C: " for a JSON error that knows its byte offset
+// (syntax errors, wrong value types), so a hand-edited file points at the mistake.
+// Columns count characters, not bytes.
+func jsonErrorPosition(data []byte, err error) string {
+	var offset int64
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		offset = se.Offset
+	case errors.As(err, &te):
+		offset = te.Offset
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		offset = int64(len(data))
+	default:
+		return ""
+	}
+	offset = min(max(offset, 0), int64(len(data)))
+	before := data[:offset]
+	switch {
+	case se != nil && offset > 0:
+		before = data[:offset-1] // the offset is just past the offending character
+	case te != nil:
+		before = data[:scalarStart(data[:offset])] // the offset is just past the value
+	}
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
+	return fmt.Sprintf("line %d, column %d: ", line, col)
+}
+
+// scalarStart is where the scalar JSON value that ends data begins: a string's opening
+// quote, or the first character of a number or literal. Anything else (an object or
+// list) stays at the end.
+func scalarStart(data []byte) int {
+	end := len(bytes.TrimRight(data, " \t\r\n"))
+	if end == 0 {
+		return len(data)
+	}
+	if data[end-1] == '"' {
+		for i := end - 2; i >= 0; i-- {
+			if data[i] == '"' && (i == 0 || data[i-1] != '\\') {
+				return i
+			}
+		}
+		return len(data)
+	}
+	i := end
+	for i > 0 && strings.IndexByte("0123456789+-.eEtrufalsn", data[i-1]) >= 0 {
+		i--
+	}
+	if i == end {
+		return len(data)
+	}
+	return i
 }
 
 func describeJSONError(err error) string {
@@ -216,7 +276,8 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // writeConfig writes c atomically (temp file + rename, mode 0600), copying the previous
-// file to config.json.backup and keeping unknown keys read from it.
+// file to config.json.backup and keeping unknown keys read from it. Paths inside the
+// instance directory are written relative to it.
 func writeConfig(inst *instance, c *Config, source string, now time.Time) error {
 	if err := mkdirPrivate(inst.Root); err != nil {
 		return err
@@ -227,7 +288,7 @@ func writeConfig(inst *instance, c *Config, source string, now time.Time) error 
 	if c.Server.AllowedHostnames == nil {
 		c.Server.AllowedHostnames = []string{}
 	}
-	data, err := encodeConfig(c)
+	data, err := encodeConfig(c.relativePaths(inst.Root))
 	if err != nil {
 		return err
 	}

@@ -83,6 +83,7 @@ func newDBBackupCommand(a *app) *cobra.Command {
 	var opts dbBackupOptions
 	cmd := &cobra.Command{
 		Use:          "db:backup",
+		Example:      "  paperclip db:backup\n  paperclip db:backup --dir /mnt/backups --retention-days 7 --json",
 		Short:        "Back up the database now (works while the server runs)",
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
@@ -153,16 +154,35 @@ type dbRestoreOptions struct {
 	instanceID string
 	yes        bool
 	list       bool
+	json       bool
+}
+
+// backupListJSON is db:restore --list --json.
+type backupListJSON struct {
+	BackupDir string            `json:"backupDir"`
+	Backups   []backupEntryJSON `json:"backups"`
+}
+
+// backupEntryJSON is one backup, newest first; time is the UTC stamp of its name.
+type backupEntryJSON struct {
+	Name      string `json:"name"`
+	Path      string `json:"path"`
+	SizeBytes int64  `json:"sizeBytes"`
+	Time      string `json:"time"`
 }
 
 func newDBRestoreCommand(a *app) *cobra.Command {
 	var opts dbRestoreOptions
 	cmd := &cobra.Command{
 		Use:          "db:restore <backupFile>",
+		Example:      "  paperclip db:restore --list\n  paperclip db:restore --list --json\n  paperclip db:restore paperclip-20261122-100000.db.gz --yes",
 		Short:        "Replace the database with a backup (the server must be stopped)",
 		Args:         cobra.MaximumNArgs(1),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.json && !opts.list {
+				return errors.New("requires --list: --json prints the backup list")
+			}
 			if opts.list {
 				if len(args) > 0 {
 					return errors.New("accepts no backup file with --list")
@@ -179,6 +199,7 @@ func newDBRestoreCommand(a *app) *cobra.Command {
 	f.StringVarP(&opts.instanceID, "instance", "i", "", "instance id (same as PAPERCLIP_INSTANCE_ID)")
 	f.BoolVarP(&opts.yes, "yes", "y", false, "replace the database without asking")
 	f.BoolVar(&opts.list, "list", false, "list the available backups, newest first, and restore nothing")
+	f.BoolVar(&opts.json, "json", false, "with --list: print the list as JSON")
 	return cmd
 }
 
@@ -192,6 +213,15 @@ func (a *app) dbListBackups(opts dbRestoreOptions) error {
 	files, err := store.ListBackups(dir, "")
 	if err != nil {
 		return fmt.Errorf("Cannot read the backup directory %s: %v", dir, shortErr(err))
+	}
+	if opts.json {
+		out := backupListJSON{BackupDir: dir, Backups: make([]backupEntryJSON, 0, len(files))}
+		for _, f := range files {
+			out.Backups = append(out.Backups, backupEntryJSON{Name: f.Name, Path: f.Path, SizeBytes: f.Size, Time: store.FormatTime(f.Time)})
+		}
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
 	}
 	if len(files) == 0 {
 		a.printf("No backups in %s\n", dir)

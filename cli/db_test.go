@@ -19,7 +19,7 @@ import (
 func dbInstance(t *testing.T) (e *cliEnv, root, dbPath, backupDir string) {
 	t.Helper()
 	e = newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	root = e.instDir("default")
 	dbPath = filepath.Join(root, "db", "paperclip.db")
 	seedDB(t, dbPath, nil)
@@ -154,7 +154,7 @@ func TestDBBackupJSONPrunes(t *testing.T) {
 
 func TestDBBackupWithoutDatabase(t *testing.T) {
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	r := e.run("", "db:backup")
 	want := "No database at " + filepath.Join(e.instDir("default"), "db", "paperclip.db") + " yet. Start Paperclip once first.\n"
 	if r.code != 1 || r.stderr != want || r.stdout != "" {
@@ -231,7 +231,7 @@ func TestDBRestoreRoundTrip(t *testing.T) {
 		t.Fatalf("missing file: exit %d %s", r.code, r.stderr)
 	}
 	r = e.run("", "db:restore")
-	if r.code != 1 || !strings.Contains(r.stderr, "requires a backup file") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "requires a backup file") {
 		t.Fatalf("no argument: exit %d %s", r.code, r.stderr)
 	}
 }
@@ -293,7 +293,7 @@ func TestDBRestoreList(t *testing.T) {
 		}
 	}
 	r = e.run("", "db:restore", "--list", "x.db.gz")
-	if r.code != 1 {
+	if r.code != exitUsage {
 		t.Fatalf("--list with a file: exit %d", r.code)
 	}
 }
@@ -317,5 +317,53 @@ func TestDoctorBackupHints(t *testing.T) {
 		if r := e.run("", cmd, "--help"); r.code != 0 {
 			t.Errorf("paperclip %s --help: exit %d %s", cmd, r.code, r.stderr)
 		}
+	}
+}
+
+// Two backups in the same second both survive, newest listed first, and --list --json
+// describes them for scripts.
+func TestDBBackupSameSecondAndListJSON(t *testing.T) {
+	e, _, dbPath, dir := dbInstance(t)
+	if r := e.mustRun("", "db:restore", "--list", "--json"); r.stdout != "{\n  \"backupDir\": \""+dir+"\",\n  \"backups\": []\n}\n" {
+		t.Fatalf("empty list %q", r.stdout)
+	}
+	var first, second dbBackupResult
+	e.mustJSONOut(&first, "db:backup", "--json")
+	addCompany(t, dbPath, "Beta")
+	e.mustJSONOut(&second, "db:backup", "--json")
+	if first.BackupFile == second.BackupFile {
+		t.Fatalf("second backup of the same second replaced the first: %s", first.BackupFile)
+	}
+	if filepath.Base(second.BackupFile) != "paperclip-20261122-100000-2.db.gz" {
+		t.Fatalf("second name %s", second.BackupFile)
+	}
+	for _, f := range []string{first.BackupFile, second.BackupFile} {
+		if _, err := os.Stat(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var list backupListJSON
+	e.mustJSONOut(&list, "db:restore", "--list", "--json")
+	if list.BackupDir != dir || len(list.Backups) != 2 || list.Backups[0].Path != second.BackupFile ||
+		list.Backups[1].Path != first.BackupFile || list.Backups[0].SizeBytes != second.SizeBytes ||
+		list.Backups[0].Time != "2026-11-22T10:00:00.000Z" {
+		t.Fatalf("list %+v", list)
+	}
+	// The newest (second) backup holds Beta: restoring it by name round-trips.
+	e.mustRun("", "db:restore", list.Backups[0].Name, "--yes")
+	if got := companies(t, dbPath); got != "Acme,Beta" {
+		t.Fatalf("restored companies %q", got)
+	}
+	if r := e.run("", "db:restore", "--json", "x.db.gz"); r.code != exitUsage {
+		t.Fatalf("--json without --list: exit %d", r.code)
+	}
+}
+
+// mustJSONOut runs a command and decodes its stdout as JSON.
+func (e *cliEnv) mustJSONOut(v any, args ...string) {
+	e.t.Helper()
+	r := e.mustRun("", args...)
+	if err := json.Unmarshal([]byte(r.stdout), v); err != nil {
+		e.t.Fatalf("paperclip %v: %v\n%s", args, err, r.stdout)
 	}
 }

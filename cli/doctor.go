@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -34,6 +35,9 @@ type doctorReport struct {
 	Passed int           `json:"passed"`
 	Warned int           `json:"warned"`
 	Failed int           `json:"failed"`
+
+	// interrupted is set when Ctrl-C answered a repair question.
+	interrupted bool
 }
 
 type doctorOptions struct {
@@ -41,8 +45,9 @@ type doctorOptions struct {
 	repair     bool
 	yes        bool
 	json       bool
-	// forRun leaves database creation to the server start, which migrates after taking
-	// the instance lock.
+	// forRun is the doctor inside run: database creation is left to the server start
+	// (which backs up before migrating), and the instance lock is run's own, so the port
+	// check does not report this very process as "running".
 	forRun bool
 }
 
@@ -51,6 +56,7 @@ func newDoctorCommand(a *app) *cobra.Command {
 	var fix bool
 	cmd := &cobra.Command{
 		Use:          "doctor",
+		Example:      "  paperclip doctor\n  paperclip doctor --repair --yes\n  paperclip doctor --json",
 		Short:        "Check this instance and optionally repair it",
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
@@ -64,6 +70,9 @@ func newDoctorCommand(a *app) *cobra.Command {
 				return err
 			}
 			rep := a.doctor(cmd.Context(), inst, opts)
+			if rep.interrupted {
+				return errInterrupted
+			}
 			if opts.json {
 				enc := json.NewEncoder(a.stdout)
 				enc.SetIndent("", "  ")
@@ -91,14 +100,22 @@ func newDoctorCommand(a *app) *cobra.Command {
 func (a *app) doctor(ctx context.Context, inst *instance, opts doctorOptions) *doctorReport {
 	out, prompt := a.stdout, a.prompt
 	if opts.json {
-		out, prompt = io.Discard, newPrompter(a.stdin, a.stderr, a.stdinTTY)
+		out, prompt = io.Discard, newPrompter(ctx, a.stdin, a.stderr, a.stdinTTY)
 	}
 	d := &doctorRun{a: a, inst: inst, opts: opts}
 	rep := &doctorReport{Checks: []checkResult{}}
 	for i, c := range d.checks() {
 		res := c(ctx)
 		a.printCheck(out, res)
-		if opts.repair && res.Status != statusPass && res.repair != nil && a.mayRepair(prompt, res.Name, opts) {
+		repair := false
+		if opts.repair && res.Status != statusPass && res.repair != nil {
+			var err error
+			if repair, err = a.mayRepair(prompt, res.Name, opts); errors.Is(err, errInterrupted) {
+				rep.interrupted = true // Ctrl-C at the question: repair nothing, report nothing
+				return rep
+			}
+		}
+		if repair {
 			if err := res.repair(ctx); err != nil {
 				fmt.Fprintf(out, "    Repair failed: %v\n", err)
 			} else {
@@ -133,15 +150,19 @@ func (a *app) doctor(ctx context.Context, inst *instance, opts doctorOptions) *d
 }
 
 // mayRepair asks before a repair unless --yes; without a terminal it never repairs.
-func (a *app) mayRepair(p *prompter, name string, opts doctorOptions) bool {
+// Only errInterrupted is returned: any other failure to answer means no.
+func (a *app) mayRepair(p *prompter, name string, opts doctorOptions) (bool, error) {
 	if opts.yes {
-		return true
+		return true, nil
 	}
 	if !a.stdinTTY {
-		return false
+		return false, nil
 	}
 	ok, err := p.confirm(fmt.Sprintf("Repair %q?", name), true)
-	return err == nil && ok
+	if errors.Is(err, errInterrupted) {
+		return false, err
+	}
+	return err == nil && ok, nil
 }
 
 func (a *app) printCheck(out io.Writer, r checkResult) {

@@ -94,6 +94,11 @@ func (d *doctorRun) checkConfig(context.Context) checkResult {
 		return fail(name, err.Error(), "Fix the environment variable or unset it.")
 	}
 	d.cfg, d.set = cfg, set
+	if cfg.MovedFrom != "" {
+		return warn(name, fmt.Sprintf("Valid config at %s; its paths pointed into %s (a copied or moved instance), so this instance's own files are used", d.inst.ConfigPath, cfg.MovedFrom),
+			"Run: paperclip doctor --repair to store them relative to the instance directory").
+			withRepair(func(context.Context) error { return writeConfig(d.inst, cfg.Config, "doctor", d.a.now()) })
+	}
 	if len(cfg.Unknown) > 0 {
 		return warn(name, fmt.Sprintf("Valid config at %s; unknown keys: %s", d.inst.ConfigPath, strings.Join(cfg.Unknown, ", ")),
 			"Unknown keys are kept but ignored; fix or remove them.")
@@ -278,7 +283,11 @@ func (d *doctorRun) checkLogs(context.Context) checkResult {
 
 func (d *doctorRun) checkPort(context.Context) checkResult {
 	const name = "Server port"
-	held, info, err := probeLock(d.inst.LockPath())
+	// Inside run the lock is our own, so only the port itself says anything.
+	held, info, err := false, lockInfo{}, error(nil)
+	if !d.opts.forRun {
+		held, info, err = probeLock(d.inst.LockPath())
+	}
 	if err == nil && held {
 		return pass(name, fmt.Sprintf("Paperclip is running on this instance at %s (pid %d)", info.URL, info.PID))
 	}

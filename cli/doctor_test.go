@@ -67,7 +67,7 @@ func TestDoctorWithoutConfigStopsAfterFirstCheck(t *testing.T) {
 
 func TestDoctorFreshInstance(t *testing.T) {
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	e.env["PORT"] = "0"
 	r := e.mustRun("", "doctor")
 	lines := checkLines(r.stdout)
@@ -122,7 +122,7 @@ func TestDoctorBrokenConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newCLIEnv(t)
-			e.mustRun("", "onboard", "--yes")
+			e.mustRun("", "onboard", "--yes", "--no-run")
 			mustWrite(t, e.configPath(), strings.Replace(mustRead(t, e.configPath()), tt.from, tt.to, 1))
 			r := e.run("", "doctor")
 			r.has(t, tt.want, "0 passed, 0 warnings, 1 failed")
@@ -135,7 +135,7 @@ func TestDoctorBrokenConfig(t *testing.T) {
 
 func TestDoctorUnknownKeysWarnAndSurviveRewrite(t *testing.T) {
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	text := strings.Replace(mustRead(t, e.configPath()), `"serveUi": true`, `"serveUi": true, "prot": 8080`, 1)
 	text = strings.Replace(text, `"heartbeat": {`, `"telemetry": {"on": false}, "heartbeat": {`, 1)
 	mustWrite(t, e.configPath(), text)
@@ -168,7 +168,7 @@ func TestDoctorUnknownKeysWarnAndSurviveRewrite(t *testing.T) {
 
 func TestDoctorRepairs(t *testing.T) {
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	root := e.instDir("default")
 	os.Remove(filepath.Join(root, ".env"))
 	os.Remove(filepath.Join(root, "secrets", "master.key"))
@@ -216,7 +216,7 @@ func TestDoctorRepairs(t *testing.T) {
 
 func TestDoctorSecretsKeyNeverRecreatedOverSecrets(t *testing.T) {
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	root := e.instDir("default")
 	seedDB(t, filepath.Join(root, "db", "paperclip.db"), nil,
 		`INSERT INTO company_secrets (id, company_id, key, name, created_at, updated_at) VALUES ('s1', '$COMPANY', 'K', 'K', 'now', 'now')`)
@@ -233,7 +233,7 @@ func TestDoctorSecretsKeyNeverRecreatedOverSecrets(t *testing.T) {
 
 func TestDoctorAgentCLIs(t *testing.T) {
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	root := e.instDir("default")
 	sh := "/bin/sh"
 	seedDB(t, filepath.Join(root, "db", "paperclip.db"), func(st *store.Store, cid string) {
@@ -264,7 +264,7 @@ func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f
 
 func TestDoctorLLMCheck(t *testing.T) {
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	mustWrite(t, e.configPath(), strings.Replace(mustRead(t, e.configPath()), `"database": {`, `"llm": {"provider": "openai", "apiKey": "sk-test"}, "database": {`, 1))
 	inst := &instance{ID: "default", ConfigPath: e.configPath(), Root: e.instDir("default"), UserHome: e.home}
 	cfg, err := readConfig(inst)

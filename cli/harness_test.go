@@ -28,7 +28,8 @@ type cliEnv struct {
 	home   string // user home
 	pcHome string
 	env    map[string]string
-	tty    bool
+	tty    bool // stdin is a terminal (interactive prompts)
+	outTTY bool // stdout and stderr are terminals (colours)
 	now    time.Time
 }
 
@@ -54,7 +55,7 @@ func (e *cliEnv) run(stdin string, args ...string) result {
 	a.lookupEnv = func(k string) (string, bool) { v, ok := e.env[k]; return v, ok }
 	a.userHome = func() (string, error) { return e.home, nil }
 	a.now = func() time.Time { return e.now }
-	a.stdinTTY, a.stdoutTTY = e.tty, false
+	a.stdinTTY, a.stdoutTTY, a.stderrTTY = e.tty, e.outTTY, e.outTTY
 	a.openURL = func(string) error { e.t.Error("browser opened in a test"); return nil }
 	code := a.main(context.Background(), args)
 	return result{code: code, stdout: out.String(), stderr: errb.String()}

@@ -45,17 +45,9 @@ func (a *app) resolveInstance(instanceFlag string) (*instance, error) {
 	}
 	inst.ID = id
 
-	home := a.dataDir
-	if home == "" {
-		home = a.getenv("PAPERCLIP_HOME")
+	if inst.Home, err = a.resolveHome(); err != nil {
+		return nil, err
 	}
-	if home == "" {
-		if userHome == "" {
-			return nil, errors.New("cannot determine the user home directory; set PAPERCLIP_HOME or pass --data-dir")
-		}
-		home = filepath.Join(userHome, ".paperclip")
-	}
-	inst.Home = expandPath(home, userHome, cwd)
 
 	cfg := a.configFlag
 	if cfg == "" {
@@ -68,6 +60,26 @@ func (a *app) resolveInstance(instanceFlag string) (*instance, error) {
 	}
 	inst.Root = filepath.Dir(inst.ConfigPath)
 	return inst, nil
+}
+
+// resolveHome is $PAPERCLIP_HOME: --data-dir, then PAPERCLIP_HOME, then ~/.paperclip.
+func (a *app) resolveHome() (string, error) {
+	userHome, _ := a.userHome()
+	cwd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("determine working directory: %w", err)
+	}
+	home := a.dataDir
+	if home == "" {
+		home = a.getenv("PAPERCLIP_HOME")
+	}
+	if home == "" {
+		if userHome == "" {
+			return "", errors.New("cannot determine the user home directory; set PAPERCLIP_HOME or pass --data-dir")
+		}
+		home = filepath.Join(userHome, ".paperclip")
+	}
+	return expandPath(home, userHome, cwd), nil
 }
 
 // expandPath makes p absolute: "~" is the user home, a relative path is relative to base.
@@ -105,4 +117,53 @@ func mkdirPrivate(dir string) error {
 		return fmt.Errorf("create directory %s: %w", dir, err)
 	}
 	return nil
+}
+
+// ensureInstanceDir creates the instance root (0700) and proves it writable. The usual
+// first-run failure is a read-only or foreign home, so the error says how to pick
+// another one instead of only naming the failed mkdir.
+func (a *app) ensureInstanceDir(inst *instance) error {
+	err := mkdirPrivate(inst.Root)
+	if err == nil {
+		err = dirWritable(inst.Root)
+	}
+	if err != nil {
+		return a.homeError(inst.Root, err)
+	}
+	return nil
+}
+
+// checkCreatable reports whether dir exists writable or could be created, without
+// creating anything: interactive onboarding checks this before its first question so a
+// read-only home fails at once and an aborted prompt leaves no directory behind.
+func (a *app) checkCreatable(dir string) error {
+	for p := dir; ; p = filepath.Dir(p) {
+		info, err := os.Stat(p)
+		if err == nil {
+			if !info.IsDir() {
+				return a.homeError(dir, fmt.Errorf("%s is not a directory", p))
+			}
+			if err := dirWritable(p); err != nil {
+				return a.homeError(dir, err)
+			}
+			return nil
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return a.homeError(dir, err)
+		}
+		if filepath.Dir(p) == p {
+			return a.homeError(dir, err)
+		}
+	}
+}
+
+// homeError is a failure to write the instance directory, naming the settings that
+// move it.
+func (a *app) homeError(dir string, err error) error {
+	hint := "Choose a writable Paperclip home: set PAPERCLIP_HOME=<dir> or pass -d <dir>."
+	if a.configFlag != "" || a.getenv("PAPERCLIP_CONFIG") != "" {
+		hint = "Choose a writable config location (-c / PAPERCLIP_CONFIG), or a writable home: PAPERCLIP_HOME=<dir> or -d <dir>."
+	}
+	return &cliError{msg: fmt.Sprintf("Cannot write the Paperclip instance directory %s (%s). Set PAPERCLIP_HOME or pass -d to use another home.", dir, shortErr(err)),
+		hint: hint}
 }

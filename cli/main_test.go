@@ -22,15 +22,38 @@ func TestMainVersion(t *testing.T) {
 	}
 }
 
-func TestMainUsageErrorIsOneLineExit1(t *testing.T) {
-	var out, errb bytes.Buffer
-	code := Main(context.Background(), []string{"no-such-command"}, strings.NewReader(""), &out, &errb)
-	if code != 1 {
-		t.Fatalf("exit %d, want 1", code)
-	}
-	lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[0], `unknown command "no-such-command"`) || !strings.Contains(lines[1], "paperclip --help") {
-		t.Fatalf("stderr = %q", errb.String())
+// TestMainUsageErrorExit2 checks that a typo is told apart from a failure: exit 2, the
+// mistake, a suggestion and the usage of the command it happened in.
+func TestMainUsageErrorExit2(t *testing.T) {
+	for _, tt := range []struct {
+		args    []string
+		first   string
+		suggest string
+		usage   string
+	}{
+		{[]string{"no-such-command"}, `Error: unknown command "no-such-command" for "paperclip"`, "", "paperclip [command]"},
+		{[]string{"isue"}, `Error: unknown command "isue" for "paperclip"`, "  issue", "paperclip [command]"},
+		{[]string{"issue", "lst"}, `Error: unknown command "lst" for "paperclip issue"`, "  list", "paperclip issue [command]"},
+		{[]string{"issue", "list", "--stauts", "todo"}, "Error: unknown flag: --stauts", "  --status", "paperclip issue list [flags]"},
+		{[]string{"issue", "get"}, "Error: requires argument <idOrIdentifier>", "", "paperclip issue get <idOrIdentifier> [flags]"},
+		{[]string{"issue", "create", "-C", "x"}, `Error: required flag(s) "title" not set`, "", "paperclip issue create [flags]"},
+	} {
+		var out, errb bytes.Buffer
+		code := Main(context.Background(), tt.args, strings.NewReader(""), &out, &errb)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2\n%s", tt.args, code, errb.String())
+			continue
+		}
+		lines := strings.Split(errb.String(), "\n")
+		if lines[0] != tt.first {
+			t.Errorf("%v: first line %q, want %q", tt.args, lines[0], tt.first)
+		}
+		if tt.suggest != "" && (len(lines) < 3 || lines[1] != "Did you mean this?" || !strings.Contains(errb.String(), tt.suggest+"\n")) {
+			t.Errorf("%v: no suggestion %q in\n%s", tt.args, tt.suggest, errb.String())
+		}
+		if !strings.Contains(errb.String(), "Usage:\n") || !strings.Contains(errb.String(), "\n  "+tt.usage+"\n") {
+			t.Errorf("%v: usage %q missing in\n%s", tt.args, tt.usage, errb.String())
+		}
 	}
 }
 

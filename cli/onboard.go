@@ -16,6 +16,7 @@ type onboardOptions struct {
 	instanceID string
 	yes        bool
 	run        bool
+	noRun      bool
 	bind       string
 	noOpen     bool
 }
@@ -24,6 +25,7 @@ func newOnboardCommand(a *app) *cobra.Command {
 	var opts onboardOptions
 	cmd := &cobra.Command{
 		Use:          "onboard",
+		Example:      "  paperclip onboard\n  paperclip onboard --yes            # quickstart, then start the server\n  paperclip onboard --yes --no-run   # only write the config\n  paperclip onboard --yes --bind lan",
 		Short:        "Create this instance's configuration (quickstart or advanced)",
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
@@ -36,10 +38,12 @@ func newOnboardCommand(a *app) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.instanceID, "instance", "i", "", "instance id (same as PAPERCLIP_INSTANCE_ID)")
-	f.BoolVarP(&opts.yes, "yes", "y", false, "accept the quickstart defaults without prompting")
+	f.BoolVarP(&opts.yes, "yes", "y", false, "accept the quickstart defaults without prompting, then start")
 	f.BoolVar(&opts.run, "run", false, "start Paperclip after saving")
+	f.BoolVar(&opts.noRun, "no-run", false, "only write the configuration; do not start the server")
 	f.StringVar(&opts.bind, "bind", "", "quickstart reachability: loopback or lan")
 	f.BoolVar(&opts.noOpen, "no-open", false, "do not open the browser when starting")
+	cmd.MarkFlagsMutuallyExclusive("run", "no-run")
 	return cmd
 }
 
@@ -58,6 +62,10 @@ func (a *app) onboard(ctx context.Context, opts onboardOptions) error {
 		return err
 	}
 	a.printf("Paperclip onboard — home: %s | instance: %s | config: %s\n", inst.Home, inst.ID, inst.ConfigPath)
+	// Checked before anything is read or asked, without creating anything yet.
+	if err := a.checkCreatable(inst.Root); err != nil {
+		return err
+	}
 	if err := a.loadDotenv(inst); err != nil {
 		return err
 	}
@@ -77,17 +85,24 @@ func (a *app) onboard(ctx context.Context, opts onboardOptions) error {
 		return a.maybeStart(ctx, inst, opts)
 	case errors.As(err, &le) && le.Kind == configMissing:
 	case errors.As(err, &le) && (le.Kind == configInvalid || le.Kind == configUnparsable):
-		saved := fmt.Sprintf("%s.invalid-%s", inst.ConfigPath, a.now().UTC().Format("20060102-150405"))
-		if data, rerr := os.ReadFile(inst.ConfigPath); rerr == nil {
-			if werr := writeFileAtomic(saved, data, 0o600); werr != nil {
-				return werr
+		saveCopy := func() error {
+			saved := fmt.Sprintf("%s.invalid-%s", inst.ConfigPath, a.now().UTC().Format("20060102-150405"))
+			if data, rerr := os.ReadFile(inst.ConfigPath); rerr == nil {
+				if werr := writeFileAtomic(saved, data, 0o600); werr != nil {
+					return werr
+				}
+				a.printf("Saved a copy of the invalid config to %s\n", saved)
 			}
-			a.printf("Saved a copy of the invalid config to %s\n", saved)
+			return nil
 		}
 		if !a.stdinTTY {
+			if serr := saveCopy(); serr != nil {
+				return serr
+			}
 			return err
 		}
 		if !opts.yes {
+			// Asked before the copy is written, so Ctrl-C here leaves the instance as it was.
 			ok, perr := a.prompt.confirm(fmt.Sprintf("Existing config is invalid (%s). Replace it with defaults?", le.Msg), true)
 			if perr != nil {
 				return perr
@@ -95,6 +110,9 @@ func (a *app) onboard(ctx context.Context, opts onboardOptions) error {
 			if !ok {
 				return &cliError{msg: "Onboarding cancelled; the existing config was left untouched."}
 			}
+		}
+		if serr := saveCopy(); serr != nil {
+			return serr
 		}
 	default:
 		return err // upstream instance or unreadable file: never touched
@@ -142,11 +160,15 @@ func (a *app) onboard(ctx context.Context, opts onboardOptions) error {
 	return a.maybeStart(ctx, inst, opts)
 }
 
-// maybeStart is §5.1 step 9: --run starts; otherwise a terminal is asked. --yes alone
-// only writes the config (issue 2), so scripts can onboard without launching a server.
+// maybeStart is §5.1 step 9: --yes and --run start the server, as upstream's onboard
+// does; --no-run only writes the config (scripts, containers); otherwise a terminal is
+// asked.
 func (a *app) maybeStart(ctx context.Context, inst *instance, opts onboardOptions) error {
-	start := opts.run
-	if !start && !opts.yes && a.stdinTTY {
+	if opts.noRun {
+		return nil
+	}
+	start := opts.run || opts.yes
+	if !start && a.stdinTTY {
 		var err error
 		if start, err = a.prompt.confirm("Start Paperclip now?", true); err != nil {
 			return err

@@ -33,7 +33,7 @@ func dig(m map[string]any, path string) any {
 
 func TestOnboardYesWritesInstance(t *testing.T) {
 	e := newCLIEnv(t)
-	r := e.mustRun("", "onboard", "--yes")
+	r := e.mustRun("", "onboard", "--yes", "--no-run")
 	root := e.instDir("default")
 	r.has(t,
 		"Paperclip onboard — home: "+e.pcHome+" | instance: default | config: "+e.configPath(),
@@ -75,11 +75,11 @@ func TestOnboardYesWritesInstance(t *testing.T) {
 	cfg := readJSON(t, e.configPath())
 	for path, want := range map[string]any{
 		"$meta.version": 1.0, "$meta.source": "onboard", "$meta.updatedAt": "2026-11-22T10:00:00.000Z",
-		"database.mode": "sqlite", "database.path": filepath.Join(root, "db", "paperclip.db"),
-		"database.backup.dir": filepath.Join(root, "data", "backups"), "server.port": 3100.0,
+		"database.mode": "sqlite", "database.path": "db/paperclip.db",
+		"database.backup.dir": "data/backups", "server.port": 3100.0,
 		"server.deploymentMode": "local_trusted", "server.bind": "loopback", "server.host": "127.0.0.1",
 		"auth.publicBaseUrl": nil, "heartbeat.schedulerIntervalMs": 30000.0,
-		"secrets.localEncrypted.keyFilePath": filepath.Join(root, "secrets", "master.key"),
+		"secrets.localEncrypted.keyFilePath": "secrets/master.key",
 	} {
 		if got := dig(cfg, path); got != want {
 			t.Errorf("%s = %#v, want %#v", path, got, want)
@@ -92,7 +92,7 @@ func TestOnboardYesWritesInstance(t *testing.T) {
 	// A second onboard keeps the valid config and the secret untouched.
 	before := mustRead(t, e.configPath())
 	e.now = e.now.Add(3600e9)
-	r = e.mustRun("", "onboard", "--yes")
+	r = e.mustRun("", "onboard", "--yes", "--no-run")
 	r.has(t, "Using existing PAPERCLIP_AGENT_JWT_SECRET in "+filepath.Join(root, ".env"), "Existing configuration kept at "+e.configPath())
 	if mustRead(t, e.configPath()) != before {
 		t.Error("onboard rewrote a valid config")
@@ -119,7 +119,7 @@ func TestOnboardYesIgnoresModeVariables(t *testing.T) {
 	e.env["PAPERCLIP_DEPLOYMENT_EXPOSURE"] = "public"
 	e.env["PORT"] = "4100"
 	e.env["PAPERCLIP_ALLOWED_HOSTNAMES"] = "Box.local, nas"
-	r := e.mustRun("", "onboard", "-y")
+	r := e.mustRun("", "onboard", "-y", "--no-run")
 	r.has(t, "Ignored PAPERCLIP_DEPLOYMENT_MODE: quickstart uses trusted local loopback",
 		"Ignored PAPERCLIP_DEPLOYMENT_EXPOSURE: quickstart uses trusted local loopback",
 		"Server: local_trusted/private @ 127.0.0.1:4100", "Allowed hosts: box.local, nas")
@@ -127,13 +127,13 @@ func TestOnboardYesIgnoresModeVariables(t *testing.T) {
 
 func TestOnboardBindLAN(t *testing.T) {
 	e := newCLIEnv(t)
-	r := e.mustRun("", "onboard", "--yes", "--bind", "lan")
+	r := e.mustRun("", "onboard", "--yes", "--no-run", "--bind", "lan")
 	r.has(t, "Server: authenticated/private @ 0.0.0.0:3100", "A one-time bootstrap invite for the first admin is printed when the server starts")
 	cfg := readJSON(t, e.configPath())
 	if dig(cfg, "server.bind") != "lan" || dig(cfg, "server.deploymentMode") != "authenticated" {
 		t.Fatalf("config server = %v", cfg["server"])
 	}
-	if r := e.run("", "onboard", "--yes", "--bind", "tailnet"); r.code != 1 {
+	if r := e.run("", "onboard", "--yes", "--no-run", "--bind", "tailnet"); r.code != 1 {
 		t.Fatalf("--bind tailnet accepted")
 	}
 }
@@ -163,13 +163,12 @@ func TestOnboardAdvancedInteractive(t *testing.T) {
 		"Server: authenticated/private @ 0.0.0.0:3911", "Allowed hosts: nas.local, box",
 		"Secrets: local_encrypted (strict mode on)", "Backups: every 120m, keep 14d", "Start Paperclip now?")
 	cfg := readJSON(t, e.configPath())
-	root := e.instDir("default")
 	for path, want := range map[string]any{
-		"database.path": filepath.Join(root, "store", "pc.db"), "database.backup.intervalMinutes": 120.0,
+		"database.path": "store/pc.db", "database.backup.intervalMinutes": 120.0,
 		"database.backup.retentionDays": 14.0, "llm.provider": "claude", "llm.apiKey": "sk-ant-test",
 		"logging.logDir": filepath.Join(e.home, "paperclip-logs"), "server.deploymentMode": "authenticated",
 		"server.exposure": "private", "server.bind": "lan", "server.port": 3911.0, "secrets.strictMode": true,
-		"storage.localDisk.baseDir": filepath.Join(root, "data", "storage"),
+		"storage.localDisk.baseDir": "data/storage",
 	} {
 		if got := dig(cfg, path); got != want {
 			t.Errorf("%s = %#v, want %#v", path, got, want)
@@ -182,11 +181,11 @@ func TestOnboardAdvancedInteractive(t *testing.T) {
 
 func TestOnboardInvalidExistingConfig(t *testing.T) {
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	broken := strings.Replace(mustRead(t, e.configPath()), `"port": 3100`, `"port": 70000`, 1)
 	mustWrite(t, e.configPath(), broken)
 
-	r := e.run("", "onboard", "--yes")
+	r := e.run("", "onboard", "--yes", "--no-run")
 	if r.code != 1 || !strings.Contains(r.stderr, "server.port must be between 1 and 65535 (got 70000)") {
 		t.Fatalf("non-TTY invalid config: exit %d stderr %q", r.code, r.stderr)
 	}
@@ -199,7 +198,7 @@ func TestOnboardInvalidExistingConfig(t *testing.T) {
 	}
 
 	e.tty = true
-	r = e.mustRun("y\n", "onboard", "--yes")
+	r = e.mustRun("y\n", "onboard", "--yes", "--no-run")
 	r.has(t, "Configuration saved")
 	if got := dig(readJSON(t, e.configPath()), "server.port"); got != 3100.0 {
 		t.Fatalf("port after replace = %v", got)
@@ -211,7 +210,7 @@ func TestOnboardInvalidExistingConfig(t *testing.T) {
 
 func TestUpstreamConfigRefused(t *testing.T) {
 	upstream := `{"$meta":{"version":1},"database":{"mode":"embedded-postgres","embeddedPostgresDataDir":"~/.paperclip/instances/default/db"},"server":{"port":3100}}`
-	for _, cmd := range [][]string{{"onboard", "--yes"}, {"doctor"}, {"run", "--no-open"}} {
+	for _, cmd := range [][]string{{"onboard", "--yes", "--no-run"}, {"doctor"}, {"run", "--no-open"}} {
 		e := newCLIEnv(t)
 		mustWrite(t, e.configPath(), upstream)
 		r := e.run("", cmd...)
@@ -231,7 +230,7 @@ func TestUpstreamConfigRefused(t *testing.T) {
 
 func TestPostgresModeRejected(t *testing.T) {
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	mustWrite(t, e.configPath(), strings.Replace(mustRead(t, e.configPath()), `"mode": "sqlite"`, `"mode": "postgres"`, 1))
 	r := e.run("", "doctor")
 	r.has(t, `✗ Config file: Invalid config at `+e.configPath()+`: database.mode "postgres" is not supported by this version`)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,24 +16,59 @@ import (
 // errInputClosed is returned when stdin ends while a question is open.
 var errInputClosed = errors.New("input closed before the question was answered")
 
+// errInterrupted is returned when Ctrl-C (the command context ending) aborts a
+// question; Main turns it into exit code 130, the shell's code for SIGINT.
+var errInterrupted = errors.New("interrupted")
+
 // prompter asks line-based questions on the injected stdin, so interactive flows are
 // testable with a buffer of answers.
 type prompter struct {
+	// ctx ends on SIGINT/SIGTERM. signal.NotifyContext swallows the signal, so a read
+	// that ignored ctx would keep waiting for Enter after Ctrl-C.
+	ctx context.Context
 	in  *bufio.Reader
 	raw io.Reader
 	out io.Writer
 	tty bool
+	// pending is the read in flight: a blocked read cannot be cancelled, so it is left
+	// running and the next question picks up its line.
+	pending chan lineRead
 }
 
-func newPrompter(in io.Reader, out io.Writer, tty bool) *prompter {
+type lineRead struct {
+	line string
+	err  error
+}
+
+func newPrompter(ctx context.Context, in io.Reader, out io.Writer, tty bool) *prompter {
 	if in == nil {
 		in = strings.NewReader("")
 	}
-	return &prompter{in: bufio.NewReader(in), raw: in, out: out, tty: tty}
+	return &prompter{ctx: ctx, in: bufio.NewReader(in), raw: in, out: out, tty: tty}
 }
 
 func (p *prompter) readLine() (string, error) {
-	line, err := p.in.ReadString('\n')
+	if err := p.ctx.Err(); err != nil {
+		return "", errInterrupted
+	}
+	if p.pending == nil {
+		ch := make(chan lineRead, 1)
+		p.pending = ch
+		go func() {
+			line, err := p.in.ReadString('\n')
+			ch <- lineRead{line, err}
+		}()
+	}
+	var line string
+	var err error
+	select {
+	case <-p.ctx.Done():
+		fmt.Fprintln(p.out)
+		return "", errInterrupted
+	case r := <-p.pending:
+		p.pending = nil
+		line, err = r.line, r.err
+	}
 	if err != nil && (err != io.EOF || line == "") {
 		if err == io.EOF {
 			return "", errInputClosed
@@ -153,13 +189,30 @@ func (p *prompter) choose(question string, options []choice, def string) (string
 // secret reads a value without echo on a terminal; from a pipe or buffer it reads a line.
 func (p *prompter) secret(question string) (string, error) {
 	fmt.Fprintf(p.out, "? %s: ", question)
-	if f, ok := p.raw.(*os.File); ok && p.tty && p.in.Buffered() == 0 && term.IsTerminal(int(f.Fd())) {
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(p.out)
+	if f, ok := p.raw.(*os.File); ok && p.tty && p.pending == nil && p.in.Buffered() == 0 && term.IsTerminal(int(f.Fd())) {
+		fd := int(f.Fd())
+		state, err := term.GetState(fd)
 		if err != nil {
 			return "", err
 		}
-		return strings.TrimSpace(string(b)), nil
+		ch := make(chan lineRead, 1)
+		go func() {
+			b, err := term.ReadPassword(fd)
+			ch <- lineRead{string(b), err}
+		}()
+		select {
+		case <-p.ctx.Done():
+			// The read stays blocked until the process exits; echo must come back now.
+			term.Restore(fd, state)
+			fmt.Fprintln(p.out)
+			return "", errInterrupted
+		case r := <-ch:
+			fmt.Fprintln(p.out)
+			if r.err != nil {
+				return "", r.err
+			}
+			return strings.TrimSpace(r.line), nil
+		}
 	}
 	return p.readLine()
 }

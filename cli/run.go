@@ -47,6 +47,7 @@ func newRunCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:          "run",
 		Short:        "Start the Paperclip server (creating a quickstart config on first run)",
+		Example:      "  paperclip run\n  paperclip run -i staging --no-open\n  PORT=3200 paperclip run",
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -88,7 +89,7 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 	}
 
 	// 1-2. Layout, .env, config (quickstart on first run).
-	if err := mkdirPrivate(inst.Root); err != nil {
+	if err := a.ensureInstanceDir(inst); err != nil {
 		return err
 	}
 	if err := a.loadDotenv(inst); err != nil {
@@ -96,6 +97,22 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 	}
 	cfg, err := readConfig(inst)
 	var le *configLoadError
+	if errors.As(err, &le) && le.Kind == configUpstream {
+		return err // before the lock: an upstream instance's directory gets no new file
+	}
+
+	// The lock comes before the doctor report, so a second start says "already
+	// running" first instead of a page of passing checks and then the refusal.
+	lock, lerr := acquireLock(inst.LockPath())
+	if errors.Is(lerr, errLockHeld) {
+		info, _ := readLockInfo(inst.LockPath())
+		return fmt.Errorf("Paperclip is already running for instance %q at %s (pid %d).", inst.ID, info.URL, info.PID)
+	}
+	if lerr != nil {
+		return lerr
+	}
+	defer lock.release()
+
 	if errors.As(err, &le) && le.Kind == configMissing {
 		qc, notes, qerr := a.quickstartConfig(inst, opts.bind, true)
 		if qerr != nil {
@@ -126,7 +143,7 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 		return err
 	}
 
-	// 3. Doctor, repairing without prompts.
+	// 3. Doctor, repairing without prompts (the lock is already ours).
 	rep := a.doctor(ctx, inst, doctorOptions{repair: opts.repair && !opts.noRepair, yes: true, forRun: true})
 	if rep.Failed > 0 {
 		return &cliError{msg: "Fix the failed checks above, then run paperclip run again."}
@@ -139,16 +156,6 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 		return err
 	}
 
-	// 4. Single-instance lock.
-	lock, err := acquireLock(inst.LockPath())
-	if errors.Is(err, errLockHeld) {
-		info, _ := readLockInfo(inst.LockPath())
-		return fmt.Errorf("Paperclip is already running for instance %q at %s (pid %d).", inst.ID, info.URL, info.PID)
-	}
-	if err != nil {
-		return err
-	}
-	defer lock.release()
 	ver, _ := buildVersion()
 	started := store.FormatTime(a.now())
 	lock.write(lockInfo{PID: os.Getpid(), URL: listenURL(set.Server.Host, set.Server.Port), StartedAt: started, Version: ver})

@@ -14,7 +14,7 @@ import (
 func settingsFor(t *testing.T, env map[string]string, dotenv string) (*settings, error) {
 	t.Helper()
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	if dotenv != "" {
 		mustWrite(t, filepath.Join(e.instDir("default"), ".env"), dotenv)
 	}
@@ -219,10 +219,10 @@ func TestEditDistanceAndSuggest(t *testing.T) {
 // "~" (user home) or be relative to the instance root.
 func TestConfigPathsAcceptTildeAndRelative(t *testing.T) {
 	e := newCLIEnv(t)
-	e.mustRun("", "onboard", "--yes")
+	e.mustRun("", "onboard", "--yes", "--no-run")
 	root := e.instDir("default")
-	text := strings.Replace(mustRead(t, e.configPath()), filepath.Join(root, "db", "paperclip.db"), "store/p.db", 1)
-	text = strings.Replace(text, filepath.Join(root, "logs"), "~/pc-logs", 1)
+	text := strings.Replace(mustRead(t, e.configPath()), `"db/paperclip.db"`, `"store/p.db"`, 1)
+	text = strings.Replace(text, `"logs"`, `"~/pc-logs"`, 1)
 	mustWrite(t, e.configPath(), text)
 	inst := &instance{ID: "default", ConfigPath: e.configPath(), Root: root, UserHome: e.home}
 	cfg, err := readConfig(inst)
@@ -232,11 +232,15 @@ func TestConfigPathsAcceptTildeAndRelative(t *testing.T) {
 	if cfg.Database.Path != filepath.Join(root, "store", "p.db") || cfg.Logging.LogDir != filepath.Join(e.home, "pc-logs") {
 		t.Fatalf("database.path %s, logging.logDir %s", cfg.Database.Path, cfg.Logging.LogDir)
 	}
-	// Rewritten, they are absolute.
+	// Rewritten, a path outside the instance is absolute, one inside relative to it.
 	if err := writeConfig(inst, cfg.Config, "doctor", e.now); err != nil {
 		t.Fatal(err)
 	}
-	if got := dig(readJSON(t, e.configPath()), "logging.logDir"); got != filepath.Join(e.home, "pc-logs") {
+	written := readJSON(t, e.configPath())
+	if got := dig(written, "logging.logDir"); got != filepath.Join(e.home, "pc-logs") {
 		t.Fatalf("written logDir %v", got)
+	}
+	if got := dig(written, "database.path"); got != "store/p.db" {
+		t.Fatalf("written database.path %v", got)
 	}
 }

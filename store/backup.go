@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -45,7 +46,9 @@ func BackupName(prefix string, now time.Time) string {
 // Backup writes a gzip-compressed consistent snapshot of the database at dbPath into
 // dir as BackupName(prefix, now) and returns its path and size. It works while a
 // server uses the database. The file appears complete or not at all (temp file,
-// fsync, rename) with mode 0600; a backup of the same second is replaced.
+// fsync, link) with mode 0600. A backup never replaces another: when the name of
+// that second is taken (two runs in one second, or the server's loop and db:backup),
+// it becomes <prefix>-<stamp>-2.db.gz, -3 and so on.
 func Backup(ctx context.Context, dbPath, dir, prefix string, now time.Time) (file string, size int64, err error) {
 	if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
 		return "", 0, ErrNoDatabase
@@ -55,28 +58,27 @@ func Backup(ctx context.Context, dbPath, dir, prefix string, now time.Time) (fil
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", 0, fmt.Errorf("create backup directory: %w", err)
 	}
+	removeStaleTemps(dir)
 	name := BackupName(prefix, now)
-	file = filepath.Join(dir, name)
-	snap := filepath.Join(dir, "."+name+".tmp")
-	part := filepath.Join(dir, "."+name+".part")
-	os.Remove(snap) // leftovers of an interrupted run; VACUUM INTO needs an empty target
-	os.Remove(part)
-	defer os.Remove(snap)
-	// Created first so the uncompressed snapshot is never readable by others.
-	f, err := os.OpenFile(snap, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	// Unique temp names: two concurrent backups must not remove each other's files.
+	// Created first (0600) so the uncompressed snapshot is never readable by others;
+	// VACUUM INTO accepts an empty target.
+	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
 	if err != nil {
 		return "", 0, fmt.Errorf("create snapshot file: %w", err)
 	}
+	snap := f.Name()
 	f.Close()
+	defer os.Remove(snap)
 	if err := vacuumInto(ctx, dbPath, snap); err != nil {
 		return "", 0, err
 	}
-	if err := gzipFile(ctx, snap, part); err != nil {
-		os.Remove(part)
+	part := strings.TrimSuffix(snap, ".tmp") + ".part"
+	defer os.Remove(part) // gone once linked; left only by a failure
+	if err := gzipFile(ctx, snap, part, name); err != nil {
 		return "", 0, err
 	}
-	if err := os.Rename(part, file); err != nil {
-		os.Remove(part)
+	if file, err = publishBackup(part, dir, name); err != nil {
 		return "", 0, fmt.Errorf("store backup: %w", err)
 	}
 	syncDir(dir)
@@ -87,8 +89,54 @@ func Backup(ctx context.Context, dbPath, dir, prefix string, now time.Time) (fil
 	return file, info.Size(), nil
 }
 
-// gzipFile compresses src into a new file dst (mode 0600) and syncs it to disk.
-func gzipFile(ctx context.Context, src, dst string) error {
+// removeStaleTemps deletes the temp files of backups interrupted by a crash: hidden
+// .tmp/.part files an hour old or more, which no running backup still writes.
+func removeStaleTemps(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if !strings.HasPrefix(n, ".") || !(strings.HasSuffix(n, ".tmp") || strings.HasSuffix(n, ".part")) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
+			os.Remove(filepath.Join(dir, n))
+		}
+	}
+}
+
+// publishBackup gives the finished file part its name in dir without ever replacing
+// an existing backup: a hard link fails when the name is taken, and then the next
+// sequence number is tried.
+func publishBackup(part, dir, name string) (string, error) {
+	base := strings.TrimSuffix(name, BackupSuffix)
+	for seq := 1; seq < 1000; seq++ {
+		file := filepath.Join(dir, name)
+		if seq > 1 {
+			file = filepath.Join(dir, fmt.Sprintf("%s-%d%s", base, seq, BackupSuffix))
+		}
+		err := os.Link(part, file)
+		if err == nil {
+			os.Remove(part)
+			return file, nil
+		}
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		// File systems without hard links: a rename after a check, which only a backup
+		// started in the same instant could race.
+		if _, serr := os.Lstat(file); errors.Is(serr, os.ErrNotExist) {
+			return file, os.Rename(part, file)
+		}
+	}
+	return "", errors.New("too many backups in one second")
+}
+
+// gzipFile compresses src into a new file dst (mode 0600), recording name in the gzip
+// header, and syncs it to disk.
+func gzipFile(ctx context.Context, src, dst, name string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
@@ -100,7 +148,7 @@ func gzipFile(ctx context.Context, src, dst string) error {
 	}
 	defer out.Close()
 	zw := gzip.NewWriter(out)
-	zw.Name = strings.TrimSuffix(filepath.Base(dst), ".part")
+	zw.Name = name
 	if _, err := io.Copy(zw, ctxReader{ctx, in}); err != nil {
 		return fmt.Errorf("compress backup: %w", err)
 	}
@@ -141,6 +189,8 @@ type BackupFile struct {
 	Size int64
 	// Time is the timestamp in the name, or the modification time when the name has none.
 	Time time.Time
+	// seq orders backups of the same second (see publishBackup).
+	seq int
 }
 
 // ListBackups returns the backups in dir whose names start with prefix + "-" (every
@@ -167,8 +217,8 @@ func ListBackups(dir, prefix string) ([]BackupFile, error) {
 			continue // removed meanwhile
 		}
 		b := BackupFile{Name: name, Path: filepath.Join(dir, name), Size: info.Size(), Time: info.ModTime()}
-		if t, ok := backupTime(name); ok {
-			b.Time = t
+		if t, seq, ok := backupTime(name); ok {
+			b.Time, b.seq = t, seq
 		}
 		out = append(out, b)
 	}
@@ -176,14 +226,34 @@ func ListBackups(dir, prefix string) ([]BackupFile, error) {
 		if !out[i].Time.Equal(out[j].Time) {
 			return out[i].Time.After(out[j].Time)
 		}
+		if out[i].seq != out[j].seq {
+			return out[i].seq > out[j].seq
+		}
 		return out[i].Name > out[j].Name
 	})
 	return out, nil
 }
 
-// backupTime reads the UTC timestamp at the end of a backup file name.
-func backupTime(name string) (time.Time, bool) {
+// backupTime reads the UTC timestamp at the end of a backup file name, and the
+// sequence number publishBackup adds after it for a second backup of the same second
+// (1 when there is none).
+func backupTime(name string) (time.Time, int, bool) {
 	base := strings.TrimSuffix(name, BackupSuffix)
+	if t, ok := parseStamp(base); ok {
+		return t, 1, true
+	}
+	if i := strings.LastIndexByte(base, '-'); i > 0 {
+		if seq, err := strconv.Atoi(base[i+1:]); err == nil && seq > 1 {
+			if t, ok := parseStamp(base[:i]); ok {
+				return t, seq, true
+			}
+		}
+	}
+	return time.Time{}, 0, false
+}
+
+// parseStamp reads the timestamp that ends base.
+func parseStamp(base string) (time.Time, bool) {
 	if len(base) < len(backupStampLayout) {
 		return time.Time{}, false
 	}
