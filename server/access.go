@@ -68,16 +68,13 @@ func (s *Server) companyAccess(r *http.Request, companyID, level string) error {
 		}
 		return nil
 	case a.IsBoard():
-		if !a.InstanceAdmin {
-			m, err := s.store.FindUserMembership(r.Context(), companyID, a.UserID)
-			if store.ErrorCode(err) == store.ENOTFOUND || (err == nil && m.Status != "active") {
-				return errorf(store.EFORBIDDEN, "User does not have access to this company")
-			}
-			if err != nil {
+		t := store.Target{CompanyID: companyID}
+		if err := s.store.Authorize(r.Context(), store.ActCompanyRead, t); err != nil {
+			return err
+		}
+		if level != whoCRead {
+			if err := s.store.Authorize(r.Context(), store.ActCompanyWrite, t); err != nil {
 				return err
-			}
-			if level != whoCRead && m.Role == "viewer" {
-				return errorf(store.EFORBIDDEN, "Viewer access is read-only")
 			}
 		}
 		ok, err := s.store.CompanyExists(r.Context(), companyID)
