@@ -16,6 +16,9 @@ const (
 	whoCRead  = "C:read"
 	whoCWrite = "C:write"
 	whoCBoard = "C:board"
+	// whoBoardUser is a route about the calling person (session, profile): anyone
+	// else is 401 "Board authentication required".
+	whoBoardUser = "board_user"
 )
 
 // checkWho enforces the actor-class part of a route's access rule. Company-level rules
@@ -23,6 +26,9 @@ const (
 func checkWho(a store.Actor, who string) error {
 	if who == whoPublic {
 		return nil
+	}
+	if who == whoBoardUser && !a.IsBoard() {
+		return errorf(store.EUNAUTHORIZED, "Board authentication required")
 	}
 	if a.Kind == store.ActorNone {
 		if who == whoAgent {

@@ -51,8 +51,15 @@ type Runner struct {
 	// Ready is called once the listener is about to be served (the cli prints its banner
 	// and opens the browser).
 	Ready func()
+	// Bootstrap is told, before Ready, about the first-admin invite of an
+	// authenticated instance that has no admin yet: the URL of the invite this start
+	// created, or "" when an earlier one is still active (only its hash is kept, so
+	// its URL cannot be shown again; paperclip auth bootstrap-ceo makes a new one).
+	Bootstrap func(url, expiresAt string)
 	// BackupInterval replaces Config.BackupIntervalMinutes when positive (tests).
 	BackupInterval time.Duration
+	// SessionPruneInterval replaces the hourly pruning of expired sessions (tests).
+	SessionPruneInterval time.Duration
 	// Now names backup files; nil is the wall clock.
 	Now func() time.Time
 }
@@ -73,7 +80,13 @@ func (r Runner) Run(ctx context.Context, ln net.Listener) error {
 		}
 	}
 
-	components := append([]Component{}, r.Components...)
+	if r.Config.DeploymentMode == ModeAuthenticated {
+		if err := r.ensureBootstrapInvite(ctx, ln, logger); err != nil {
+			return fmt.Errorf("prepare bootstrap invite: %w", err)
+		}
+	}
+
+	components := append([]Component{r.sessionPruner(logger).run}, r.Components...)
 	if r.Config.BackupEnabled {
 		components = append([]Component{r.backupLoop(logger).run}, components...)
 	}

@@ -34,6 +34,9 @@ type Config struct {
 	AllowedHostnames []string
 	PublicBaseURL    string
 	TrustProxy       bool
+	// DisableSignUp refuses new accounts (auth.disableSignUp); invited people then
+	// need an instance admin to create theirs.
+	DisableSignUp bool
 	ServeUI          bool
 
 	InstanceID   string
@@ -85,7 +88,7 @@ func (c Config) withDefaults() Config {
 	if c.DeploymentMode == "" {
 		c.DeploymentMode = ModeLocalTrusted
 	}
-	if c.Exposure == "" {
+	if c.Exposure == "" || c.DeploymentMode == ModeLocalTrusted {
 		c.Exposure = ExposurePrivate
 	}
 	if c.AttachmentMaxBytes <= 0 {
@@ -126,6 +129,8 @@ type Server struct {
 	// runtime executes wakes; nil leaves them queued in the store (tests of routes
 	// that need no execution).
 	runtime *heartbeat.Scheduler
+	// signIns throttles repeated failed sign-ins.
+	signIns *signInLimiter
 }
 
 // WithRuntime makes the server's wakeup, invoke and cancel routes go through the
@@ -144,7 +149,7 @@ func New(cfg Config, st *store.Store, logger *slog.Logger, ui fs.FS) *Server {
 	if !cfg.ServeUI {
 		ui = nil
 	}
-	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui, adapters: BuiltinAdapters()}
+	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui, adapters: BuiltinAdapters(), signIns: newSignInLimiter(st.Now)}
 	s.router = s.buildRouter()
 	return s
 }
