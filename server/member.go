@@ -159,4 +159,3 @@ func (s *Server) handleAdminCompanyAccessPut(w http.ResponseWriter, r *http.Requ
 	}
 	writeJSON(w, http.StatusOK, acc)
 }
-

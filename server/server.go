@@ -37,7 +37,7 @@ type Config struct {
 	// DisableSignUp refuses new accounts (auth.disableSignUp); invited people then
 	// need an instance admin to create theirs.
 	DisableSignUp bool
-	ServeUI          bool
+	ServeUI       bool
 
 	InstanceID   string
 	InstanceDir  string
