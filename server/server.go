@@ -34,10 +34,9 @@ type Config struct {
 	AllowedHostnames []string
 	PublicBaseURL    string
 	TrustProxy       bool
-	// DisableSignUp refuses new accounts (auth.disableSignUp); invited people then
-	// need an instance admin to create theirs.
+	ServeUI          bool
+	// DisableSignUp refuses new accounts (auth.disableSignUp).
 	DisableSignUp bool
-	ServeUI       bool
 
 	InstanceID   string
 	InstanceDir  string
