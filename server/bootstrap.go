@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"paperclip/store"
 )
 
 // BootstrapInviteTTL is the lifetime of the invite a server start creates.
@@ -14,17 +16,18 @@ const BootstrapInviteTTL = 72 * time.Hour
 
 // ensureBootstrapInvite makes sure an authenticated instance without an admin has a
 // way in: an active bootstrap invite, whose URL is logged and handed to Bootstrap.
-func (r Runner) ensureBootstrapInvite(ctx context.Context, ln net.Listener, logger *slog.Logger) error {
+// It reports whether bootstrap is pending.
+func (r Runner) ensureBootstrapInvite(ctx context.Context, ln net.Listener, logger *slog.Logger) (bool, error) {
 	inv, pending, err := r.Store.EnsureBootstrapInvite(ctx, BootstrapInviteTTL)
 	if err != nil || !pending {
-		return err
+		return pending, err
 	}
 	if inv == nil {
 		logger.Info("bootstrap pending; an earlier bootstrap invite is still active (run paperclip auth bootstrap-ceo for a new URL)")
 		if r.Bootstrap != nil {
 			r.Bootstrap("", "")
 		}
-		return nil
+		return true, nil
 	}
 	url := startupBaseURL(r.Config, ln) + "/invite/" + inv.Token
 	// The URL is the credential an operator needs to find in the log; it is logged
@@ -33,6 +36,19 @@ func (r Runner) ensureBootstrapInvite(ctx context.Context, ln net.Listener, logg
 	if r.Bootstrap != nil {
 		r.Bootstrap(url, inv.ExpiresAt)
 	}
+	return true, nil
+}
+
+// openBoardClaim opens upstream's board-claim challenge when bootstrap is pending on an
+// instance that already has companies (one that ran in local_trusted mode before),
+// and logs its URL.
+func (r Runner) openBoardClaim(ctx context.Context, srv *Server, ln net.Listener, logger *slog.Logger) error {
+	list, err := r.Store.FindCompanies(ctx, store.CompanyFilter{IncludeArchived: true, Limit: 1})
+	if err != nil || len(list) == 0 {
+		return err
+	}
+	url := startupBaseURL(r.Config, ln) + srv.openBoardClaim()
+	logger.Info("board claim available; open it signed in to take over as instance admin", "url", url)
 	return nil
 }
 

@@ -27,6 +27,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.healthRoutes()...)
 	rs = append(rs, s.authRoutes()...)
 	rs = append(rs, s.boardKeyRoutes()...)
+	rs = append(rs, s.boardClaimRoutes()...)
 	rs = append(rs, s.inviteRoutes()...)
 	rs = append(rs, s.joinRequestRoutes()...)
 	rs = append(rs, s.memberRoutes()...)

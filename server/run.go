@@ -80,8 +80,10 @@ func (r Runner) Run(ctx context.Context, ln net.Listener) error {
 		}
 	}
 
+	pending := false
 	if r.Config.DeploymentMode == ModeAuthenticated {
-		if err := r.ensureBootstrapInvite(ctx, ln, logger); err != nil {
+		var err error
+		if pending, err = r.ensureBootstrapInvite(ctx, ln, logger); err != nil {
 			return fmt.Errorf("prepare bootstrap invite: %w", err)
 		}
 	}
@@ -95,6 +97,11 @@ func (r Runner) Run(ctx context.Context, ln net.Listener) error {
 
 	srv := New(r.Config, r.Store, logger.With("component", "http"), r.UI).WithRuntime(r.Heartbeat)
 	srv.SetLive(r.Live)
+	if pending {
+		if err := r.openBoardClaim(ctx, srv, ln, logger); err != nil {
+			return fmt.Errorf("prepare board claim: %w", err)
+		}
+	}
 	// Requests get their own context so a signal does not cancel in-flight work before
 	// Shutdown has let it finish; it is cancelled once Shutdown returns.
 	baseCtx, cancelBase := context.WithCancel(context.WithoutCancel(ctx))

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -120,5 +121,87 @@ func TestRunnerPrunesExpiredSessions(t *testing.T) {
 	}
 	if n, _ := st.PruneExpiredSessions(context.Background()); n != 0 {
 		t.Fatalf("%d expired sessions left", n)
+	}
+}
+
+// TestBoardClaimAtStartup: an instance with companies but no admin also logs a
+// board-claim URL; a signed-in user with the code takes over, once.
+func TestBoardClaimAtStartup(t *testing.T) {
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "paperclip.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := st.CreateCompany(context.Background(), store.CompanyInput{Name: store.Some("Legacy")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	base, _ := startAuthRunner(t, st, logs, 0)
+	m := regexp.MustCompile(`/board-claim/([0-9a-f]{48})\?code=([0-9a-f]{24})`).FindStringSubmatch(logs.String())
+	if m == nil {
+		t.Fatalf("no board claim URL in log: %s", logs.String())
+	}
+	token, code := m[1], m[2]
+	get := func(path string) map[string]any {
+		res, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var v map[string]any
+		json.NewDecoder(res.Body).Decode(&v)
+		v["_status"] = res.StatusCode
+		return v
+	}
+	post := func(path string, body any, cookie string) (int, map[string]any, *http.Response) {
+		raw, _ := json.Marshal(body)
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(string(raw)))
+		if cookie != "" {
+			req.Header.Set("Cookie", server.SessionCookie+"="+cookie)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var v map[string]any
+		json.NewDecoder(res.Body).Decode(&v)
+		return res.StatusCode, v, res
+	}
+	if v := get("/api/board-claim/" + token + "?code=" + code); v["status"] != "available" {
+		t.Fatalf("status %v", v)
+	}
+	if v := get("/api/board-claim/" + token + "?code=nope"); v["status"] != "invalid" {
+		t.Fatalf("wrong code status %v", v)
+	}
+	if v := get("/api/board-claim/" + strings.Repeat("0", 48)); v["_status"] != 404 {
+		t.Fatalf("unknown token %v", v)
+	}
+	claim := "/api/board-claim/" + token + "/claim"
+	if st, _, _ := post(claim, map[string]any{"code": code}, ""); st != 401 {
+		t.Fatalf("anonymous claim: %d", st)
+	}
+	_, _, res := post("/api/auth/sign-up/email", map[string]any{"name": "Lee", "email": "lee@example.com", "password": "12345678"}, "")
+	cookie := res.Cookies()[0].Value
+	if st, _, _ := post(claim, map[string]any{}, cookie); st != 400 {
+		t.Fatalf("missing code: %d", st)
+	}
+	if st, _, _ := post(claim, map[string]any{"code": strings.Repeat("0", 24)}, cookie); st != 403 {
+		t.Fatalf("wrong code: %d", st)
+	}
+	if st, v, _ := post(claim, map[string]any{"code": code}, cookie); st != 200 || v["claimed"] != true {
+		t.Fatalf("claim: %d %v", st, v)
+	}
+	if st, _, _ := post(claim, map[string]any{"code": code}, cookie); st != 409 {
+		t.Fatalf("second claim: %d", st)
+	}
+	req, _ := http.NewRequest("GET", base+"/api/companies/"+c.ID, nil)
+	req.Header.Set("Cookie", server.SessionCookie+"="+cookie)
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
+		t.Fatalf("claimed admin reads legacy company: %v %v", res, err)
+	}
+	if v := get("/api/health"); v["bootstrapStatus"] != "ready" {
+		t.Fatalf("health after claim %v", v)
 	}
 }

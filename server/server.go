@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -130,6 +131,8 @@ type Server struct {
 	runtime *heartbeat.Scheduler
 	// signIns throttles repeated failed sign-ins.
 	signIns *signInLimiter
+	// claim is the startup board-claim challenge, when one was opened.
+	claim atomic.Pointer[boardClaim]
 }
 
 // WithRuntime makes the server's wakeup, invoke and cancel routes go through the
