@@ -58,8 +58,10 @@ func newAuthEnv(t testing.TB, mutate ...func(*server.Config)) *authEnv {
 		m(&cfg)
 	}
 	clock, wakes := &testClock{}, &wakeRecorder{}
+	// A cheaper scrypt: under the race detector the real cost takes seconds a hash,
+	// and these tests hash on every sign-up and sign-in (store tests pin the real one).
 	st, err := store.Open(context.Background(), cfg.DatabasePath, store.Options{
-		Now: clock.now, StorageDir: cfg.StorageDir, RunLogDir: cfg.RunLogDir, Waker: wakes})
+		Now: clock.now, StorageDir: cfg.StorageDir, RunLogDir: cfg.RunLogDir, Waker: wakes, ScryptN: 1024})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,7 @@ func TestRunnerCreatesBootstrapInvite(t *testing.T) {
 // TestRunnerPrunesExpiredSessions: the pruning component deletes expired sessions.
 func TestRunnerPrunesExpiredSessions(t *testing.T) {
 	clock := &testClock{}
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "paperclip.db"), store.Options{Now: clock.now})
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "paperclip.db"), store.Options{Now: clock.now, ScryptN: 1024})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestRunnerPrunesExpiredSessions(t *testing.T) {
 // TestBoardClaimAtStartup: an instance with companies but no admin also logs a
 // board-claim URL; a signed-in user with the code takes over, once.
 func TestBoardClaimAtStartup(t *testing.T) {
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "paperclip.db"), store.Options{})
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "paperclip.db"), store.Options{ScryptN: 1024})
 	if err != nil {
 		t.Fatal(err)
 	}

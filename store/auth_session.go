@@ -78,7 +78,7 @@ func (s *Store) SignUp(ctx context.Context, in SignUpInput, meta SessionMeta) (U
 	if err := in.Validate(); err != nil {
 		return User{}, NewSession{}, err
 	}
-	hash, err := HashPassword(in.Password)
+	hash, err := hashPassword(in.Password, s.scryptN)
 	if err != nil {
 		return User{}, NewSession{}, err
 	}

@@ -31,13 +31,19 @@ const (
 
 // HashPassword returns "<saltHex>:<keyHex>" for password with a fresh 16-byte salt.
 // Like upstream, the salt's hex text (not its raw bytes) is what scrypt is given.
-func HashPassword(password string) (string, error) {
+func HashPassword(password string) (string, error) { return hashPassword(password, scryptN) }
+
+// VerifyPassword reports whether password matches a stored hash, comparing in
+// constant time. A malformed hash never matches.
+func VerifyPassword(password, stored string) bool { return verifyPassword(password, stored, scryptN) }
+
+func hashPassword(password string, n int) (string, error) {
 	raw := make([]byte, 16)
 	if _, err := rand.Read(raw); err != nil {
 		return "", err
 	}
 	salt := hex.EncodeToString(raw)
-	key, err := scrypt.Key([]byte(password), []byte(salt), scryptN, scryptR, scryptP, scryptKeyLen)
+	key, err := scrypt.Key([]byte(password), []byte(salt), n, scryptR, scryptP, scryptKeyLen)
 	if err != nil {
 		return "", err
 	}
@@ -49,16 +55,14 @@ func HashPassword(password string) (string, error) {
 const dummyPasswordHash = "00000000000000000000000000000000:" +
 	"00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
 
-// VerifyPassword reports whether password matches a stored hash, comparing in
-// constant time. A malformed hash never matches.
-func VerifyPassword(password, stored string) bool {
+func verifyPassword(password, stored string, n int) bool {
 	salt, keyHex, ok := strings.Cut(stored, ":")
 	want, err := hex.DecodeString(keyHex)
 	if !ok || err != nil || len(want) != scryptKeyLen {
 		salt, want = strings.Repeat("0", 32), make([]byte, scryptKeyLen)
 		ok = false
 	}
-	got, err := scrypt.Key([]byte(password), []byte(salt), scryptN, scryptR, scryptP, scryptKeyLen)
+	got, err := scrypt.Key([]byte(password), []byte(salt), n, scryptR, scryptP, scryptKeyLen)
 	if err != nil {
 		return false
 	}
@@ -150,7 +154,7 @@ func (s *Store) CheckPassword(ctx context.Context, email, password string) (User
 	if err == nil && hash.Valid {
 		stored = hash.String
 	}
-	if !VerifyPassword(password, stored) || err != nil || !hash.Valid {
+	if !verifyPassword(password, stored, s.scryptN) || err != nil || !hash.Valid {
 		return User{}, errBadLogin()
 	}
 	return u, nil
@@ -252,10 +256,10 @@ func (s *Store) ChangePassword(ctx context.Context, userID, keepSessionID string
 	if err := s.reader.QueryRowContext(ctx, `SELECT password_hash FROM auth_users WHERE id = ?`, userID).Scan(&stored); err != nil {
 		return translate(err, "User")
 	}
-	if !stored.Valid || !VerifyPassword(in.CurrentPassword, stored.String) {
+	if !stored.Valid || !verifyPassword(in.CurrentPassword, stored.String, s.scryptN) {
 		return errBadLogin()
 	}
-	hash, err := HashPassword(in.NewPassword)
+	hash, err := hashPassword(in.NewPassword, s.scryptN)
 	if err != nil {
 		return err
 	}

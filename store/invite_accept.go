@@ -216,8 +216,8 @@ func (tx *Tx) swapRoleGrants(companyID, userID, from, to string) error {
 }
 
 // claimInstance makes userID the instance admin: owner of every company, with the
-// implicit local board's admin role and memberships removed (they belonged to the
-// local_trusted past of this instance).
+// implicit local board removed (it belonged to the local_trusted past of this
+// instance, and new companies would otherwise keep making it an owner).
 func (tx *Tx) claimInstance(userID string) error {
 	now := tx.Now()
 	if _, err := tx.ExecContext(tx.ctx, `INSERT INTO instance_user_roles (id, user_id, role, created_at, updated_at)
@@ -233,10 +233,12 @@ func (tx *Tx) claimInstance(userID string) error {
 			return err
 		}
 	}
+	// Deleting the user also ends its roles, sessions and board keys (cascade), so
+	// nothing minted on loopback carries over; a later local_trusted start recreates it.
 	for _, q := range []string{
-		`DELETE FROM instance_user_roles WHERE user_id = ?`,
 		`DELETE FROM company_memberships WHERE principal_type = 'user' AND principal_id = ?`,
 		`DELETE FROM principal_permission_grants WHERE principal_type = 'user' AND principal_id = ?`,
+		`DELETE FROM auth_users WHERE id = ?`,
 	} {
 		if _, err := tx.ExecContext(tx.ctx, q, LocalBoardUserID); err != nil {
 			return err
