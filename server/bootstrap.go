@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"strconv"
@@ -49,6 +51,22 @@ func (r Runner) openBoardClaim(ctx context.Context, srv *Server, ln net.Listener
 	}
 	url := startupBaseURL(r.Config, ln) + srv.openBoardClaim()
 	logger.Info("board claim available; open it signed in to take over as instance admin", "url", url)
+	return nil
+}
+
+// checkExposure refuses a start the deployment mode forbids, whatever the caller
+// checked before: the unauthenticated local board only on a loopback listener, and a
+// public instance only with the base URL its links and cookies depend on.
+func checkExposure(cfg Config, ln net.Listener) error {
+	cfg = cfg.withDefaults()
+	if cfg.DeploymentMode == ModeLocalTrusted {
+		if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {
+			return fmt.Errorf("local_trusted mode only binds to loopback (got %s). Use authenticated mode to expose Paperclip.", a.IP)
+		}
+	}
+	if cfg.DeploymentMode == ModeAuthenticated && cfg.Exposure == ExposurePublic && cfg.PublicBaseURL == "" {
+		return errors.New("exposure public requires a public base URL (auth.publicBaseUrl or PAPERCLIP_PUBLIC_URL)")
+	}
 	return nil
 }
 

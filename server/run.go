@@ -74,6 +74,9 @@ func (r Runner) Run(ctx context.Context, ln net.Listener) error {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	if err := checkExposure(r.Config, ln); err != nil {
+		return err
+	}
 	if r.Config.DeploymentMode == ModeLocalTrusted {
 		if err := r.Store.EnsureLocalBoard(ctx); err != nil {
 			return fmt.Errorf("prepare local board: %w", err)

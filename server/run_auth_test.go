@@ -205,3 +205,41 @@ func TestBoardClaimAtStartup(t *testing.T) {
 		t.Fatalf("health after claim %v", v)
 	}
 }
+
+// TestRunnerRefusesForbiddenExposure: local_trusted never serves a non-loopback
+// listener, and a public instance needs its base URL.
+func TestRunnerRefusesForbiddenExposure(t *testing.T) {
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "paperclip.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	run := func(cfg server.Config, addr string) error {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Skipf("listen %s: %v", addr, err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		done := make(chan error, 1)
+		go func() {
+			done <- server.Runner{Config: cfg, Store: st, Ready: cancel}.Run(ctx, ln)
+		}()
+		return <-done
+	}
+	public := server.Config{DeploymentMode: server.ModeAuthenticated, Exposure: server.ExposurePublic, DatabasePath: st.Path()}
+	if err := run(public, "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "public base URL") {
+		t.Fatalf("public without base URL: %v", err)
+	}
+	public.PublicBaseURL = "https://board.example.com"
+	if err := run(public, "127.0.0.1:0"); err != nil {
+		t.Fatalf("public with base URL: %v", err)
+	}
+	local := server.Config{DeploymentMode: server.ModeLocalTrusted, DatabasePath: st.Path()}
+	if err := run(local, "127.0.0.1:0"); err != nil {
+		t.Fatalf("local on loopback: %v", err)
+	}
+	if err := run(local, "0.0.0.0:0"); err == nil || !strings.Contains(err.Error(), "only binds to loopback") {
+		t.Fatalf("local on all interfaces: %v", err)
+	}
+}
