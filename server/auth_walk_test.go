@@ -113,6 +113,8 @@ func companySnapshot(t *testing.T, path, companyID string) string {
 	return b.String()
 }
 
+func str(v any) string { s, _ := v.(string); return s }
+
 // TestTenancyMatrixAcrossCompanies: an owner of company A calls every route of the
 // table against company B's path and entity ids. Every answer is 403 or 404, and
 // company B's rows are exactly as before.
@@ -134,6 +136,10 @@ func TestTenancyMatrixAcrossCompanies(t *testing.T) {
 	inv := e.req("POST", "/api/companies/"+cb+"/invites", map[string]any{"allowedJoinTypes": "agent"}, as(admin)...).JSON()
 	jr := e.req("POST", "/api/invites/"+inv["token"].(string)+"/accept", map[string]any{"requestType": "agent", "agentName": "Joiner"}).JSON()
 	inv2 := e.req("POST", "/api/companies/"+cb+"/invites", map[string]any{}, as(admin)...).JSON()
+	goal := e.req("POST", "/api/companies/"+cb+"/goals", map[string]any{"title": "B goal"}, as(bob)...).JSON()
+	project := e.req("POST", "/api/companies/"+cb+"/projects", map[string]any{"name": "B project"}, as(bob)...).JSON()
+	approval := e.req("POST", "/api/companies/"+cb+"/approvals", map[string]any{"type": "request_board_approval",
+		"payload": map[string]any{}}, bearer(key["token"].(string))...).JSON()
 	var memberID string
 	for _, m := range e.req("GET", "/api/companies/"+cb+"/members", nil, as(admin)...).List() {
 		memberID = m["id"].(string)
@@ -141,7 +147,8 @@ func TestTenancyMatrixAcrossCompanies(t *testing.T) {
 	run := e.insertRun(cb, agent["id"].(string), "succeeded", 0)
 	ids := map[string]string{"run": run, "company": cb, "issue": issue["id"].(string), "identifier": issue["identifier"].(string),
 		"agent": agent["id"].(string), "label": label["id"].(string), "comment": comment["id"].(string),
-		"key": key["id"].(string), "invite": inv2["id"].(string), "joinRequest": jr["id"].(string), "member": memberID}
+		"key": key["id"].(string), "invite": inv2["id"].(string), "joinRequest": jr["id"].(string), "member": memberID,
+		"goal": str(goal["id"]), "project": str(project["id"]), "approval": str(approval["id"])}
 	for k, v := range ids {
 		if v == "" {
 			t.Fatalf("fixture %s missing", k)
