@@ -24,7 +24,7 @@ func (s *Server) handleBoardKeyList(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	keys, err := s.store.FindBoardKeys(r.Context(), actorOf(r).UserID, inactive)
+	keys, err := s.store.FindBoardKeys(r.Context(), store.BoardKeyFilter{UserID: actorOf(r).UserID, IncludeInactive: inactive})
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -82,7 +82,7 @@ func (s *Server) handleInviteList(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	list, err := s.store.FindInvites(r.Context(), companyID, store.InviteFilter{State: state, Limit: limit, Offset: offset})
+	list, err := s.store.FindInvites(r.Context(), store.InviteFilter{CompanyID: companyID, State: state, Limit: limit, Offset: offset})
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -25,7 +25,7 @@ func (s *Server) handleJoinRequestList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	f := store.JoinRequestFilter{Status: q.Get("status"), RequestType: q.Get("requestType")}
+	f := store.JoinRequestFilter{CompanyID: companyID, Status: q.Get("status"), RequestType: q.Get("requestType")}
 	if f.Status != "" && f.Status != store.JoinPending && f.Status != store.JoinApproved && f.Status != store.JoinRejected {
 		s.writeError(w, r, errorf(store.EINVALID, "Invalid status: expected pending_approval, approved or rejected"))
 		return
@@ -34,7 +34,7 @@ func (s *Server) handleJoinRequestList(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errorf(store.EINVALID, "Invalid requestType: expected human or agent"))
 		return
 	}
-	list, err := s.store.FindJoinRequests(r.Context(), companyID, f)
+	list, err := s.store.FindJoinRequests(r.Context(), f)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -23,7 +23,7 @@ func (s *Server) handleMemberList(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	list, err := s.store.FindMembers(r.Context(), companyID)
+	list, err := s.store.FindCompanyMembers(r.Context(), companyID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -96,7 +96,7 @@ func (s *Server) adminUserRoutes() []route {
 }
 
 func (s *Server) handleAdminUserList(w http.ResponseWriter, r *http.Request) {
-	list, err := s.store.FindAdminUsers(r.Context(), r.URL.Query().Get("query"))
+	list, err := s.store.FindAdminUsers(r.Context(), store.AdminUserFilter{Query: r.URL.Query().Get("query")})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -123,7 +123,7 @@ func (s *Server) handleAdminDemote(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAdminCompanyAccessGet(w http.ResponseWriter, r *http.Request) {
-	acc, err := s.store.FindCompanyAccess(r.Context(), mux.Vars(r)["userId"])
+	acc, err := s.store.FindUserCompanyAccess(r.Context(), mux.Vars(r)["userId"])
 	if err != nil {
 		s.writeError(w, r, err)
 		return

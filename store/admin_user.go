@@ -34,33 +34,32 @@ type AdminUserResult struct {
 	IsInstanceAdmin bool   `json:"isInstanceAdmin"`
 }
 
-// FindAdminUsers lists up to 100 users whose name or email contains query, for the
-// instance admin. The implicit local board is not listed.
-func (s *Store) FindAdminUsers(ctx context.Context, query string) ([]AdminUser, error) {
-	q := strings.ToLower(strings.TrimSpace(query))
+// AdminUserFilter selects users for the instance admin: Query is a name or email
+// substring.
+type AdminUserFilter struct {
+	Query string
+}
+
+func scanAdminUser(sc scanner) (AdminUser, error) {
+	var u AdminUser
+	var image sql.NullString
+	err := sc.Scan(&u.ID, &u.Email, &u.Name, &image, &u.CreatedAt)
+	u.Image = strPtr(image)
+	return u, err
+}
+
+// FindAdminUsers lists up to 100 users matching the filter, for the instance admin.
+// The implicit local board is not listed.
+func (s *Store) FindAdminUsers(ctx context.Context, f AdminUserFilter) ([]AdminUser, error) {
+	q := strings.ToLower(strings.TrimSpace(f.Query))
 	if len([]rune(q)) > 120 {
 		return nil, Errorf(EINVALID, "query must be at most 120 characters")
 	}
 	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+userColumns+`, created_at FROM auth_users WHERE id <> ?
+	out, err := queryAll(ctx, s.reader, scanAdminUser, `SELECT `+userColumns+`, created_at FROM auth_users WHERE id <> ?
 		AND (LOWER(name) LIKE ? ESCAPE '\' OR LOWER(email) LIKE ? ESCAPE '\') ORDER BY created_at, id LIMIT 100`,
 		LocalBoardUserID, like, like)
 	if err != nil {
-		return nil, err
-	}
-	out := []AdminUser{}
-	for rows.Next() {
-		var u AdminUser
-		var image sql.NullString
-		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &image, &u.CreatedAt); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		u.Image = strPtr(image)
-		out = append(out, u)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for i := range out {
@@ -76,27 +75,25 @@ func (s *Store) FindAdminUsers(ctx context.Context, query string) ([]AdminUser, 
 	return out, nil
 }
 
+func scanMembershipStatus(sc scanner) (MembershipStatus, error) {
+	var m MembershipStatus
+	var role sql.NullString
+	err := sc.Scan(&m.CompanyID, &role, &m.Status)
+	m.MembershipRole = strPtr(role)
+	return m, err
+}
+
 func findCompanyAccess(ctx context.Context, q querier, userID string) (CompanyAccess, error) {
-	acc := CompanyAccess{UserID: userID, CompanyIDs: []string{}, Memberships: []MembershipStatus{}}
-	rows, err := q.QueryContext(ctx, `SELECT company_id, membership_role, status FROM company_memberships
+	acc := CompanyAccess{UserID: userID, CompanyIDs: []string{}}
+	var err error
+	acc.Memberships, err = queryAll(ctx, q, scanMembershipStatus, `SELECT company_id, membership_role, status FROM company_memberships
 		WHERE principal_type = 'user' AND principal_id = ? ORDER BY created_at, id`, userID)
-	if err != nil {
-		return acc, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var m MembershipStatus
-		var role sql.NullString
-		if err := rows.Scan(&m.CompanyID, &role, &m.Status); err != nil {
-			return acc, err
-		}
-		m.MembershipRole = strPtr(role)
-		acc.Memberships = append(acc.Memberships, m)
+	for _, m := range acc.Memberships {
 		if m.Status == "active" {
 			acc.CompanyIDs = append(acc.CompanyIDs, m.CompanyID)
 		}
 	}
-	return acc, rows.Err()
+	return acc, err
 }
 
 func (tx *Tx) requireUser(userID string) error {
@@ -110,8 +107,8 @@ func (tx *Tx) requireUser(userID string) error {
 	return nil
 }
 
-// FindCompanyAccess returns a user's memberships.
-func (s *Store) FindCompanyAccess(ctx context.Context, userID string) (CompanyAccess, error) {
+// FindUserCompanyAccess returns a user's memberships.
+func (s *Store) FindUserCompanyAccess(ctx context.Context, userID string) (CompanyAccess, error) {
 	if _, err := s.FindUserByID(ctx, userID); err != nil {
 		return CompanyAccess{}, err
 	}

@@ -98,7 +98,7 @@ func (s *Store) SignUp(ctx context.Context, in SignUpInput, meta SessionMeta) (U
 
 // SignIn checks email and password and opens a session.
 func (s *Store) SignIn(ctx context.Context, email, password string, meta SessionMeta) (User, NewSession, error) {
-	u, err := s.CheckPassword(ctx, email, password)
+	u, err := s.FindUserByPassword(ctx, email, password)
 	if err != nil {
 		return User{}, NewSession{}, err
 	}

@@ -119,7 +119,7 @@ func validatePassword(p *Problems, field, pw string) {
 
 const userColumns = `id, email, name, image`
 
-func scanUser(sc interface{ Scan(...any) error }) (User, error) {
+func scanUser(sc scanner) (User, error) {
 	var u User
 	var image sql.NullString
 	err := sc.Scan(&u.ID, &u.Email, &u.Name, &image)
@@ -137,9 +137,9 @@ func (s *Store) FindUserByID(ctx context.Context, id string) (User, error) {
 // cannot tell which accounts exist.
 func errBadLogin() *Error { return Errorf(EUNAUTHORIZED, "Invalid email or password") }
 
-// CheckPassword returns the user whose email and password match, or unauthorized
+// FindUserByPassword returns the user whose email and password match, or unauthorized
 // "Invalid email or password" for either mistake, after the same amount of hashing.
-func (s *Store) CheckPassword(ctx context.Context, email, password string) (User, error) {
+func (s *Store) FindUserByPassword(ctx context.Context, email, password string) (User, error) {
 	e, _ := NormalizeEmail(email)
 	var hash sql.NullString
 	row := s.reader.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM auth_users WHERE email = ?`, e)

@@ -94,31 +94,30 @@ func (s *Store) CreateBoardKey(ctx context.Context, userID string, in BoardKeyIn
 	return out, err
 }
 
-// FindBoardKeys lists a user's keys newest first; revoked and expired keys only when
-// includeInactive.
-func (s *Store) FindBoardKeys(ctx context.Context, userID string, includeInactive bool) ([]BoardKey, error) {
+// BoardKeyFilter selects board keys: one user's, revoked and expired ones only when
+// IncludeInactive.
+type BoardKeyFilter struct {
+	UserID          string
+	IncludeInactive bool
+}
+
+func scanBoardKey(sc scanner) (BoardKey, error) {
+	var k BoardKey
+	var used, exp, rev sql.NullString
+	err := sc.Scan(&k.ID, &k.Name, &k.CreatedAt, &used, &exp, &rev)
+	k.LastUsedAt, k.ExpiresAt, k.RevokedAt = strPtr(used), strPtr(exp), strPtr(rev)
+	return k, err
+}
+
+// FindBoardKeys lists a user's keys newest first.
+func (s *Store) FindBoardKeys(ctx context.Context, f BoardKeyFilter) ([]BoardKey, error) {
 	q := `SELECT id, name, created_at, last_used_at, expires_at, revoked_at FROM board_api_keys WHERE user_id = ?`
-	args := []any{userID}
-	if !includeInactive {
+	args := []any{f.UserID}
+	if !f.IncludeInactive {
 		q += ` AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`
 		args = append(args, FormatTime(s.Now()))
 	}
-	rows, err := s.reader.QueryContext(ctx, q+` ORDER BY created_at DESC, id DESC`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []BoardKey{}
-	for rows.Next() {
-		var k BoardKey
-		var used, exp, rev sql.NullString
-		if err := rows.Scan(&k.ID, &k.Name, &k.CreatedAt, &used, &exp, &rev); err != nil {
-			return nil, err
-		}
-		k.LastUsedAt, k.ExpiresAt, k.RevokedAt = strPtr(used), strPtr(exp), strPtr(rev)
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader, scanBoardKey, q+` ORDER BY created_at DESC, id DESC`, args...)
 }
 
 // RevokeBoardKey revokes one of the user's keys; another user's key is not found.

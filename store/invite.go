@@ -95,9 +95,10 @@ func (in *InviteInput) Validate() error {
 
 // InviteFilter selects a company's invites.
 type InviteFilter struct {
-	State  string
-	Limit  int
-	Offset int
+	CompanyID string
+	State     string
+	Limit     int
+	Offset    int
 }
 
 // InviteSummary is the public view of an active invite, for the person holding its

@@ -256,20 +256,7 @@ func (tx *Tx) claimInstance(userID string) error {
 }
 
 func (tx *Tx) companyIDs() ([]string, error) {
-	rows, err := tx.QueryContext(tx.ctx, `SELECT id FROM companies ORDER BY created_at, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryAll(tx.ctx, tx, scanString, `SELECT id FROM companies ORDER BY created_at, id`)
 }
 
 // ClaimInstance is the board-claim form of the bootstrap: the signed-in actor becomes

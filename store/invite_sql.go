@@ -10,7 +10,7 @@ import (
 const inviteColumns = `id, company_id, invite_type, allowed_join_types, human_role, agent_message, defaults_payload,
 	expires_at, invited_by_user_id, revoked_at, accepted_at, created_at, updated_at`
 
-func scanInvite(sc interface{ Scan(...any) error }, now time.Time) (Invite, error) {
+func scanInvite(sc scanner, now time.Time) (Invite, error) {
 	var inv Invite
 	var company, role, msg, defaults, by, revoked, accepted sql.NullString
 	err := sc.Scan(&inv.ID, &company, &inv.InviteType, &inv.AllowedJoinTypes, &role, &msg, &defaults,
@@ -97,30 +97,18 @@ func inviteStateCond(state, now string) (string, []any) {
 }
 
 // FindInvites lists a company's invites newest first.
-func (s *Store) FindInvites(ctx context.Context, companyID string, f InviteFilter) ([]Invite, error) {
+func (s *Store) FindInvites(ctx context.Context, f InviteFilter) ([]Invite, error) {
 	now := s.Now()
 	q := `SELECT ` + inviteColumns + ` FROM invites WHERE company_id = ?`
-	args := []any{companyID}
+	args := []any{f.CompanyID}
 	if f.State != "" {
 		cond, extra := inviteStateCond(f.State, FormatTime(now))
 		q += ` AND ` + cond
 		args = append(args, extra...)
 	}
 	lim, largs := limitOffset(f.Limit, f.Offset)
-	rows, err := s.reader.QueryContext(ctx, q+` ORDER BY created_at DESC, id DESC`+lim, append(args, largs...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Invite{}
-	for rows.Next() {
-		inv, err := scanInvite(rows, now)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, inv)
-	}
-	return out, rows.Err()
+	scan := func(sc scanner) (Invite, error) { return scanInvite(sc, now) }
+	return queryAll(ctx, s.reader, scan, q+` ORDER BY created_at DESC, id DESC`+lim, append(args, largs...)...)
 }
 
 // findActiveInviteByToken returns the active invite of a token; any other state is

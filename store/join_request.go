@@ -45,6 +45,7 @@ type JoinRequest struct {
 
 // JoinRequestFilter selects a company's join requests.
 type JoinRequestFilter struct {
+	CompanyID   string
 	Status      string
 	RequestType string
 }
@@ -61,7 +62,7 @@ const joinRequestColumns = `id, invite_id, company_id, request_type, status, req
 	request_email_snapshot, agent_name, adapter_type, capabilities, agent_defaults_payload, created_agent_id,
 	approved_by_user_id, approved_at, rejected_by_user_id, rejected_at, created_at, updated_at`
 
-func scanJoinRequest(sc interface{ Scan(...any) error }) (JoinRequest, error) {
+func scanJoinRequest(sc scanner) (JoinRequest, error) {
 	var j JoinRequest
 	var user, email, name, adapter, caps, defaults, agent, appBy, appAt, rejBy, rejAt sql.NullString
 	err := sc.Scan(&j.ID, &j.InviteID, &j.CompanyID, &j.RequestType, &j.Status, &j.RequestIP, &user, &email, &name,
@@ -81,30 +82,17 @@ func findJoinRequest(ctx context.Context, q querier, id string) (JoinRequest, er
 }
 
 // FindJoinRequests lists a company's join requests newest first.
-func (s *Store) FindJoinRequests(ctx context.Context, companyID string, f JoinRequestFilter) ([]JoinRequest, error) {
+func (s *Store) FindJoinRequests(ctx context.Context, f JoinRequestFilter) ([]JoinRequest, error) {
 	var c conds
-	c.eq("company_id", companyID)
+	c.add("company_id = ?", f.CompanyID)
 	if f.Status != "" {
 		c.eq("status", f.Status)
 	}
 	if f.RequestType != "" {
 		c.eq("request_type", f.RequestType)
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+joinRequestColumns+` FROM join_requests WHERE `+c.sql()+
+	return queryAll(ctx, s.reader, scanJoinRequest, `SELECT `+joinRequestColumns+` FROM join_requests WHERE `+c.sql()+
 		` ORDER BY created_at DESC, id DESC`, c.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []JoinRequest{}
-	for rows.Next() {
-		j, err := scanJoinRequest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
 }
 
 // companyJoinRequest loads a join request of companyID for a decision; one of another

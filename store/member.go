@@ -50,7 +50,7 @@ const memberQuery = `SELECT m.id, m.company_id, m.principal_id, m.status, m.memb
 	u.id, u.email, u.name, u.image FROM company_memberships m JOIN auth_users u ON u.id = m.principal_id
 	WHERE m.principal_type = 'user'`
 
-func scanMember(sc interface{ Scan(...any) error }) (Member, error) {
+func scanMember(sc scanner) (Member, error) {
 	m := Member{PrincipalType: "user", Grants: []Grant{}}
 	var role, image sql.NullString
 	err := sc.Scan(&m.ID, &m.CompanyID, &m.PrincipalID, &m.Status, &role, &m.CreatedAt, &m.UpdatedAt,
@@ -59,46 +59,29 @@ func scanMember(sc interface{ Scan(...any) error }) (Member, error) {
 	return m, err
 }
 
-func (s *Store) attachGrants(ctx context.Context, q querier, m *Member) error {
-	rows, err := q.QueryContext(ctx, `SELECT permission_key, scope FROM principal_permission_grants WHERE company_id = ?
-		AND principal_type = 'user' AND principal_id = ? ORDER BY permission_key`, m.CompanyID, m.PrincipalID)
-	if err != nil {
-		return err
+func scanGrant(sc scanner) (Grant, error) {
+	var g Grant
+	var scope sql.NullString
+	err := sc.Scan(&g.PermissionKey, &scope)
+	if scope.Valid {
+		g.Scope = decodeObject(scope.String)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var g Grant
-		var scope sql.NullString
-		if err := rows.Scan(&g.PermissionKey, &scope); err != nil {
-			return err
-		}
-		if scope.Valid {
-			g.Scope = decodeObject(scope.String)
-		}
-		m.Grants = append(m.Grants, g)
-	}
-	return rows.Err()
+	return g, err
 }
 
-// FindMembers lists a company's human members in the order they joined. The
+func (s *Store) attachGrants(ctx context.Context, q querier, m *Member) error {
+	var err error
+	m.Grants, err = queryAll(ctx, q, scanGrant, `SELECT permission_key, scope FROM principal_permission_grants WHERE company_id = ?
+		AND principal_type = 'user' AND principal_id = ? ORDER BY permission_key`, m.CompanyID, m.PrincipalID)
+	return err
+}
+
+// FindCompanyMembers lists a company's human members in the order they joined. The
 // implicit local board is not a person and is left out.
-func (s *Store) FindMembers(ctx context.Context, companyID string) ([]Member, error) {
-	rows, err := s.reader.QueryContext(ctx, memberQuery+` AND m.company_id = ? AND m.principal_id <> ?
+func (s *Store) FindCompanyMembers(ctx context.Context, companyID string) ([]Member, error) {
+	out, err := queryAll(ctx, s.reader, scanMember, memberQuery+` AND m.company_id = ? AND m.principal_id <> ?
 		ORDER BY m.created_at, m.id`, companyID, LocalBoardUserID)
 	if err != nil {
-		return nil, err
-	}
-	out := []Member{}
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for i := range out {
