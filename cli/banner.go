@@ -8,7 +8,9 @@ import (
 )
 
 // printBanner is the startup banner of §6.5: aligned labels, colours only on a terminal.
-func (a *app) printBanner(inst *instance, set *settings, url string, schema, applied int, tempSecret bool) {
+// bootstrap is the first-admin invite line of an authenticated instance without an
+// admin, empty otherwise.
+func (a *app) printBanner(inst *instance, set *settings, url string, schema, applied int, tempSecret bool, bootstrap string) {
 	sc := set.Server
 	ver := sc.Version
 	if ver != "" && ver[0] >= '0' && ver[0] <= '9' {
@@ -50,6 +52,9 @@ func (a *app) printBanner(inst *instance, set *settings, url string, schema, app
 		{"Backups", backups},
 		{"Logs", filepath.Join(sc.LogDir, "server.log")},
 		{"Config", inst.ConfigPath},
+	}
+	if bootstrap != "" {
+		rows = append(rows, [2]string{"Bootstrap", bootstrap})
 	}
 	if set.DatabaseURLSet {
 		rows = append(rows, [2]string{"Warning", "DATABASE_URL is set but ignored"})

@@ -209,9 +209,16 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 
 	// 7. Serve (HTTP, automatic backups, background components) until asked to stop;
 	// banner and browser once requests are accepted.
+	var bootstrapLine string
+	bootstrap := func(inviteURL, expiresAt string) {
+		bootstrapLine = "invite still active; run paperclip auth bootstrap-ceo for a new URL"
+		if inviteURL != "" {
+			bootstrapLine = fmt.Sprintf("%s (expires %s)", inviteURL, expiresAt)
+		}
+	}
 	ready := func() {
 		schema, _ := st.CurrentSchemaVersion(ctx)
-		a.printBanner(inst, set, url, schema, st.Applied, tempSecret)
+		a.printBanner(inst, set, url, schema, st.Applied, tempSecret, bootstrapLine)
 		logger.Info("server started", "url", url, "instance", inst.ID, "version", ver, "pid", os.Getpid(),
 			"deployment_mode", set.Server.DeploymentMode, "exposure", set.Server.Exposure,
 			"schema_version", schema, "migrations_applied", st.Applied)
@@ -227,7 +234,7 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 	sched.Recover(ctx)
 	stopForce := a.exitOnSecondSignal(ctx)
 	defer stopForce()
-	return server.Runner{Config: set.Server, Store: st, Logger: logger, UI: web.FS(), Ready: ready,
+	return server.Runner{Config: set.Server, Store: st, Logger: logger, UI: web.FS(), Ready: ready, Bootstrap: bootstrap,
 		Live: hub, Heartbeat: sched, Components: []server.Component{hub.Run, sched.Run},
 		BackupInterval: a.backupInterval, Now: a.now}.Run(ctx, ln)
 }

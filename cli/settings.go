@@ -208,6 +208,7 @@ func (a *app) resolveSettings(inst *instance, cfg *Config) (*settings, error) {
 	if s.SecretsStrict, err = a.envBool("PAPERCLIP_SECRETS_STRICT_MODE", cfg.Secrets.StrictMode); err != nil {
 		return nil, err
 	}
+	sc.DisableSignUp = s.DisableSignUp
 	s.Server = sc
 	return s, nil
 }

@@ -16,6 +16,9 @@ const (
 	whoCRead  = "C:read"
 	whoCWrite = "C:write"
 	whoCBoard = "C:board"
+	// whoBoardUser is a route about the calling person (session, profile): anyone
+	// else is 401 "Board authentication required".
+	whoBoardUser = "board_user"
 )
 
 // checkWho enforces the actor-class part of a route's access rule. Company-level rules
@@ -23,6 +26,9 @@ const (
 func checkWho(a store.Actor, who string) error {
 	if who == whoPublic {
 		return nil
+	}
+	if who == whoBoardUser && !a.IsBoard() {
+		return errorf(store.EUNAUTHORIZED, "Board authentication required")
 	}
 	if a.Kind == store.ActorNone {
 		if who == whoAgent {
@@ -68,16 +74,13 @@ func (s *Server) companyAccess(r *http.Request, companyID, level string) error {
 		}
 		return nil
 	case a.IsBoard():
-		if !a.InstanceAdmin {
-			m, err := s.store.FindUserMembership(r.Context(), companyID, a.UserID)
-			if store.ErrorCode(err) == store.ENOTFOUND || (err == nil && m.Status != "active") {
-				return errorf(store.EFORBIDDEN, "User does not have access to this company")
-			}
-			if err != nil {
+		t := store.Target{CompanyID: companyID}
+		if err := s.store.Authorize(r.Context(), store.ActCompanyRead, t); err != nil {
+			return err
+		}
+		if level != whoCRead {
+			if err := s.store.Authorize(r.Context(), store.ActCompanyWrite, t); err != nil {
 				return err
-			}
-			if level != whoCRead && m.Role == "viewer" {
-				return errorf(store.EFORBIDDEN, "Viewer access is read-only")
 			}
 		}
 		ok, err := s.store.CompanyExists(r.Context(), companyID)

@@ -53,6 +53,18 @@ func (s *Server) resolveActor(r *http.Request) (store.Actor, error) {
 		return store.Actor{Kind: store.ActorBoard, Source: "local_implicit", UserID: store.LocalBoardUserID,
 			InstanceAdmin: true, RunID: runID}, nil
 	}
+	// A stale or unknown cookie is no credential: the caller is anonymous and may
+	// still sign in, rather than being locked out by what its browser kept.
+	if token := sessionToken(r); token != "" {
+		sa, err := s.store.ResolveSession(r.Context(), token)
+		if err == nil {
+			return store.Actor{Kind: store.ActorBoard, Source: "session", UserID: sa.User.ID, InstanceAdmin: sa.InstanceAdmin,
+				SessionID: sa.Session.ID, RunID: runID}, nil
+		}
+		if store.ErrorCode(err) != store.EUNAUTHORIZED {
+			return store.Actor{}, err
+		}
+	}
 	return store.Actor{Kind: store.ActorNone, Source: "none"}, nil
 }
 
@@ -84,8 +96,18 @@ func (s *Server) resolveBearer(ctx context.Context, token, runID string) (store.
 	switch {
 	case token == "":
 		return store.Actor{}, errBadCredentials
-	case strings.HasPrefix(token, "pcp_board_"):
-		return store.Actor{}, errBadCredentials
+	case strings.HasPrefix(token, store.BoardKeyPrefix):
+		ka, err := s.store.ResolveBoardKey(ctx, token)
+		if err != nil {
+			return store.Actor{}, err
+		}
+		// The implicit local board exists only for loopback use; a key it made must not
+		// carry its powers into an authenticated instance.
+		if ka.User.ID == store.LocalBoardUserID && s.cfg.DeploymentMode != ModeLocalTrusted {
+			return store.Actor{}, errBadCredentials
+		}
+		return store.Actor{Kind: store.ActorBoard, Source: "board_key", UserID: ka.User.ID, InstanceAdmin: ka.InstanceAdmin,
+			KeyID: ka.KeyID, RunID: runID}, nil
 	case strings.HasPrefix(token, store.AgentKeyPrefix):
 		return s.resolveAgentKey(ctx, token, runID)
 	case strings.Count(token, ".") == 2:

@@ -17,6 +17,7 @@ var statusByCode = map[string]int{
 	store.ETOOLARGE:      http.StatusRequestEntityTooLarge,
 	store.ERANGE:         http.StatusRequestedRangeNotSatisfiable,
 	store.EUNPROCESSABLE: http.StatusUnprocessableEntity,
+	store.ETOOMANY:       http.StatusTooManyRequests,
 	store.EINTERNAL:      http.StatusInternalServerError,
 }
 

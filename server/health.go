@@ -100,6 +100,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{
 			"status": "ok", "deploymentMode": s.cfg.DeploymentMode, "deploymentExposure": s.cfg.Exposure,
 			"bootstrapStatus": bootstrapStatus, "bootstrapInviteActive": inviteActive, "databaseBackup": backup,
+			"signUpDisabled": s.cfg.DisableSignUp,
 		})
 		return
 	}
@@ -116,6 +117,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		"authReady":             true,
 		"bootstrapStatus":       bootstrapStatus,
 		"bootstrapInviteActive": inviteActive,
+		"signUpDisabled":        s.cfg.DisableSignUp,
 		"features":              map[string]bool{"companyDeletionEnabled": s.cfg.CompanyDeletionEnabled},
 		"databaseBackup":        backup,
 		"scheduler":             map[string]any{"enabled": s.cfg.SchedulerEnabled, "liveRuns": live},

@@ -164,7 +164,8 @@ func (s *Server) trustedOrigin(r *http.Request) bool {
 		return true
 	}
 	origin = strings.ToLower(strings.TrimRight(origin, "/"))
-	allowed := []string{"http://" + strings.ToLower(r.Host), "https://" + strings.ToLower(r.Host)}
+	host := strings.ToLower(s.forwardedHostPort(r))
+	allowed := []string{"http://" + host, "https://" + host}
 	if s.cfg.PublicBaseURL != "" {
 		allowed = append(allowed, strings.ToLower(originOf(s.cfg.PublicBaseURL)))
 	}

@@ -25,6 +25,13 @@ const whoCustom = "custom"
 func (s *Server) routes() []route {
 	var rs []route
 	rs = append(rs, s.healthRoutes()...)
+	rs = append(rs, s.authRoutes()...)
+	rs = append(rs, s.boardKeyRoutes()...)
+	rs = append(rs, s.boardClaimRoutes()...)
+	rs = append(rs, s.inviteRoutes()...)
+	rs = append(rs, s.joinRequestRoutes()...)
+	rs = append(rs, s.memberRoutes()...)
+	rs = append(rs, s.adminUserRoutes()...)
 	rs = append(rs, s.companyRoutes()...)
 	rs = append(rs, s.assetRoutes()...)
 	rs = append(rs, s.activityRoutes()...)

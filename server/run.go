@@ -51,8 +51,15 @@ type Runner struct {
 	// Ready is called once the listener is about to be served (the cli prints its banner
 	// and opens the browser).
 	Ready func()
+	// Bootstrap is told, before Ready, about the first-admin invite of an
+	// authenticated instance that has no admin yet: the URL of the invite this start
+	// created, or "" when an earlier one is still active (only its hash is kept, so
+	// its URL cannot be shown again; paperclip auth bootstrap-ceo makes a new one).
+	Bootstrap func(url, expiresAt string)
 	// BackupInterval replaces Config.BackupIntervalMinutes when positive (tests).
 	BackupInterval time.Duration
+	// SessionPruneInterval replaces the hourly pruning of expired sessions (tests).
+	SessionPruneInterval time.Duration
 	// Now names backup files; nil is the wall clock.
 	Now func() time.Time
 }
@@ -67,6 +74,9 @@ func (r Runner) Run(ctx context.Context, ln net.Listener) error {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	if err := checkExposure(r.Config, ln); err != nil {
+		return err
+	}
 	if r.Config.DeploymentMode == ModeLocalTrusted {
 		if err := r.Store.EnsureLocalBoard(ctx); err != nil {
 			return fmt.Errorf("prepare local board: %w", err)
@@ -77,7 +87,15 @@ func (r Runner) Run(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 
-	components := append([]Component{}, r.Components...)
+	pending := false
+	if r.Config.DeploymentMode == ModeAuthenticated {
+		var err error
+		if pending, err = r.ensureBootstrapInvite(ctx, ln, logger); err != nil {
+			return fmt.Errorf("prepare bootstrap invite: %w", err)
+		}
+	}
+
+	components := append([]Component{r.sessionPruner(logger).run}, r.Components...)
 	if r.Config.BackupEnabled {
 		components = append([]Component{r.backupLoop(logger).run}, components...)
 	}
@@ -86,6 +104,11 @@ func (r Runner) Run(ctx context.Context, ln net.Listener) error {
 
 	srv := New(r.Config, r.Store, logger.With("component", "http"), r.UI).WithRuntime(r.Heartbeat)
 	srv.SetLive(r.Live)
+	if pending {
+		if err := r.openBoardClaim(ctx, srv, ln, logger); err != nil {
+			return fmt.Errorf("prepare board claim: %w", err)
+		}
+	}
 	// Requests get their own context so a signal does not cancel in-flight work before
 	// Shutdown has let it finish; it is cancelled once Shutdown returns.
 	baseCtx, cancelBase := context.WithCancel(context.WithoutCancel(ctx))

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -39,6 +40,8 @@ type Config struct {
 	PublicBaseURL    string
 	TrustProxy       bool
 	ServeUI          bool
+	// DisableSignUp refuses new accounts (auth.disableSignUp).
+	DisableSignUp bool
 
 	InstanceID   string
 	InstanceDir  string
@@ -89,7 +92,7 @@ func (c Config) withDefaults() Config {
 	if c.DeploymentMode == "" {
 		c.DeploymentMode = ModeLocalTrusted
 	}
-	if c.Exposure == "" {
+	if c.Exposure == "" || c.DeploymentMode == ModeLocalTrusted {
 		c.Exposure = ExposurePrivate
 	}
 	if c.AttachmentMaxBytes <= 0 {
@@ -133,6 +136,10 @@ type Server struct {
 	// secretKey loads the master key once, on first use (the key file is created then
 	// when missing).
 	secretKey func() (*store.SecretKey, error)
+	// signIns throttles repeated failed sign-ins.
+	signIns *signInLimiter
+	// claim is the startup board-claim challenge, when one was opened.
+	claim atomic.Pointer[boardClaim]
 }
 
 // WithRuntime makes the server's wakeup, invoke and cancel routes go through the
@@ -151,7 +158,7 @@ func New(cfg Config, st *store.Store, logger *slog.Logger, ui fs.FS) *Server {
 	if !cfg.ServeUI {
 		ui = nil
 	}
-	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui, adapters: BuiltinAdapters()}
+	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui, adapters: BuiltinAdapters(), signIns: newSignInLimiter(st.Now)}
 	s.secretKey = sync.OnceValues(func() (*store.SecretKey, error) {
 		return store.LoadSecretKey(cfg.SecretsMasterKey, cfg.secretKeyFile())
 	})

@@ -19,9 +19,11 @@ type Actor struct {
 	Kind   string // board, agent, system, none
 	Source string // local_implicit, session, board_key, agent_key, agent_jwt
 
-	// Board actors.
+	// Board actors. SessionID is the sign-in session of a "session" actor; board
+	// keys put their id in KeyID.
 	UserID        string
 	InstanceAdmin bool
+	SessionID     string
 
 	// Agent actors.
 	AgentID     string

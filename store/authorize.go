@@ -68,6 +68,22 @@ const (
 	// ActCostReport is POST /companies/{id}/cost-events: board writers report for any
 	// agent of the company, an agent only for itself (Target.AgentID).
 	ActCostReport = "cost.report"
+	// ActCompanyRead is any use of a company: instance admins and the local board
+	// everywhere, other board users with an active membership, agents in their own
+	// company.
+	ActCompanyRead = "company.read"
+	// ActCompanyWrite is every board write to a company's data: readers whose
+	// membership role is not viewer (agents pass; their own rules follow per route).
+	ActCompanyWrite = "company.write"
+	// ActInviteOwner is creating an invite that makes its user an owner: owners and
+	// instance admins only.
+	ActInviteOwner = "invite.owner"
+	// ActMembersRead is listing a company's human members: users:invite or
+	// users:manage_permissions.
+	ActMembersRead = "members.read"
+	// ActInstanceAdmin is instance-wide administration (user admin, bootstrap
+	// invites): instance admins and the local board.
+	ActInstanceAdmin = "instance.admin"
 )
 
 // Target is what a decision is about: the company; for agent-scoped rules the agent
@@ -133,6 +149,41 @@ func decide(ctx context.Context, q querier, a Actor, action string, t Target) (b
 	}
 	agent := a.IsAgent()
 	switch action {
+	case ActCompanyRead:
+		ok, err := readsCompany(ctx, q, a, t.CompanyID)
+		if agent {
+			return ok, "Agent key cannot access another company", err
+		}
+		return ok, "User does not have access to this company", err
+	case ActCompanyWrite:
+		if agent || a.Kind == ActorSystem || a.InstanceAdmin || a.IsLocalBoard() {
+			ok, err := readsCompany(ctx, q, a, t.CompanyID)
+			return ok, "User does not have access to this company", err
+		}
+		m, found, err := findMembership(ctx, q, t.CompanyID, "user", a.UserID)
+		if err != nil || !found || m.Status != "active" {
+			return false, "User does not have access to this company", err
+		}
+		return m.Role != "viewer", "Viewer access is read-only", nil
+	case ActInviteOwner:
+		if agent {
+			return false, "Only owners can invite owners", nil
+		}
+		if a.Kind == ActorSystem || a.InstanceAdmin || a.IsLocalBoard() {
+			return true, "", nil
+		}
+		m, found, err := findMembership(ctx, q, t.CompanyID, "user", a.UserID)
+		return found && m.Status == "active" && m.Role == "owner", "Only owners can invite owners", err
+	case ActMembersRead:
+		for _, key := range []string{PermUsersInvite, PermUsersManagePermissions} {
+			ok, err := actorCan(ctx, q, a, t.CompanyID, key)
+			if err != nil || ok {
+				return ok, "", err
+			}
+		}
+		return false, "Missing permission: users:invite", nil
+	case ActInstanceAdmin:
+		return a.Kind == ActorSystem || (a.IsBoard() && (a.InstanceAdmin || a.IsLocalBoard())), "Instance admin access required", nil
 	case ActAgentManage:
 		ok, err := boardManages(ctx, q, a, t.CompanyID)
 		return ok, "Missing permission: agents:configure", err
@@ -222,6 +273,21 @@ func decide(ctx context.Context, q querier, a Actor, action string, t Target) (b
 	}
 	ok, err := actorCan(ctx, q, a, t.CompanyID, action)
 	return ok, "Missing permission: " + action, err
+}
+
+// readsCompany is ActCompanyRead: system actors, instance admins and the local board
+// always; agents in their own company; board users with an active membership.
+func readsCompany(ctx context.Context, q querier, a Actor, companyID string) (bool, error) {
+	switch {
+	case a.Kind == ActorSystem, a.IsBoard() && (a.InstanceAdmin || a.IsLocalBoard()):
+		return true, nil
+	case a.IsAgent():
+		return a.CompanyID == companyID, nil
+	case a.IsBoard():
+		m, found, err := findMembership(ctx, q, companyID, "user", a.UserID)
+		return found && m.Status == "active", err
+	}
+	return false, nil
 }
 
 // boardManages is the "mgr" rule: a board (or system) actor holding agents:create or

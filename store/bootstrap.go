@@ -57,3 +57,21 @@ func (s *Store) BootstrapPending(ctx context.Context) (pending, inviteActive boo
 		AND accepted_at IS NULL AND expires_at > ?`, FormatTime(s.Now())).Scan(&invites)
 	return true, invites > 0, err
 }
+
+// EnsureBootstrapInvite creates a bootstrap invite valid for ttl when bootstrap is
+// pending and no active one exists (server startup, access-auth §4). It returns the
+// new invite, or nil when none was needed, and whether bootstrap is pending.
+func (s *Store) EnsureBootstrapInvite(ctx context.Context, ttl time.Duration) (*BootstrapInvite, bool, error) {
+	pending, active, err := s.BootstrapPending(ctx)
+	if err != nil || !pending || active {
+		return nil, pending, err
+	}
+	inv, err := s.CreateBootstrapInvite(ctx, ttl, false)
+	if ErrorCode(err) == ECONFLICT {
+		return nil, false, nil // an admin appeared meanwhile
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	return &inv, true, nil
+}

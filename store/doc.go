@@ -51,6 +51,14 @@
 //   - Companies: company.go (types, prefix rules, inputs), company_sql.go (scan,
 //     finders, DeleteCompany), company_create.go, company_update.go (patch, branding,
 //     archive cascade), membership.go (memberships, owner grants), bootstrap.go.
+//   - People and access (authenticated mode): auth_user.go (users, scrypt password
+//     hashes, profile, password change), auth_session.go (sign-up, sign-in, sessions
+//     stored as token hashes with sliding expiry, pruning), board_key.go (board API
+//     keys), invite.go (types, inputs), invite_sql.go (create, list, public summary,
+//     revoke), invite_bootstrap.go (the first-admin invite), invite_accept.go
+//     (accepting: bootstrap claim, human joins, agent join requests, role grants),
+//     join_request.go (approve, reject, agent key claim), member.go (members, roles,
+//     explicit grants), admin_user.go (instance admins, company access).
 //   - Agents: agent.go (types, heartbeat policy), agent_input.go (create/patch
 //     validation), agent_sql.go (scan, finders, org tree), agent_create.go (create and
 //     hire), agent_update.go, agent_lifecycle.go (pause, resume, terminate, approve,

@@ -17,6 +17,7 @@ const (
 	ETOOLARGE      = "too_large"     // 413
 	ERANGE         = "range"         // 416
 	EUNPROCESSABLE = "unprocessable" // 422
+	ETOOMANY       = "too_many"      // 429
 	EINTERNAL      = "internal"      // 500
 )
 

@@ -62,3 +62,16 @@ func (tx *Tx) ensureOwnerMembership(companyID, userID string) error {
 	}
 	return nil
 }
+
+// findMembership reads one principal's membership; found is false when there is none.
+func findMembership(ctx context.Context, q querier, companyID, principalType, principalID string) (Membership, bool, error) {
+	m := Membership{CompanyID: companyID}
+	var role sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT status, membership_role FROM company_memberships
+		WHERE company_id = ? AND principal_type = ? AND principal_id = ?`, companyID, principalType, principalID).Scan(&m.Status, &role)
+	if err == sql.ErrNoRows {
+		return m, false, nil
+	}
+	m.Role = role.String
+	return m, err == nil, err
+}

@@ -32,6 +32,7 @@ type Store struct {
 	hookState  hookState
 	// commits counts committed write transactions; see CommitCount.
 	commits atomic.Uint64
+	scryptN int
 
 	// Applied is the number of migrations applied by Open (0 when the schema was current).
 	Applied int
@@ -60,6 +61,10 @@ type Options struct {
 	Waker Waker
 	// RunStopper is told about every run a transaction cancelled, after commit.
 	RunStopper RunStopper
+	// ScryptN replaces the password hashing cost (N=16384) when positive. Only tests
+	// lower it: under the race detector one real hash takes seconds. Hashes made with
+	// another N do not verify, so a database must keep one value.
+	ScryptN int
 }
 
 // Open opens (creating if needed) the database at path and applies pending migrations.
@@ -74,7 +79,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
-	s := &Store{path: path, writer: writer, now: opts.Now, storageDir: opts.StorageDir, runLogDir: opts.RunLogDir}
+	s := &Store{path: path, writer: writer, now: opts.Now, storageDir: opts.StorageDir, runLogDir: opts.RunLogDir, scryptN: opts.ScryptN}
+	if s.scryptN <= 0 {
+		s.scryptN = scryptN
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
