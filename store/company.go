@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -68,9 +69,21 @@ func IssuePrefixBase(name string) string {
 	return b.String()
 }
 
-// IssuePrefixCandidate is attempt n (0-based) of the prefix search: base, baseA, baseAA, ...
+// IssuePrefixCandidate is attempt n (0-based) of the prefix search: base, then base
+// with a letter counter (bijective base 26): ACM, ACMA … ACMZ, ACMAA … ACMZZ, ACMAAA.
+// The spec's base+"A"×n grew by one letter per same-named company (94 characters
+// after 111 "Fuzz …" companies) and ran out after 10000; this stays within two extra
+// letters for 702 companies of one name and never runs out. The suffix is letters,
+// not digits, because identifiers must match ^[A-Za-z]+-[0-9]+$ (ACM2-7 would not
+// resolve as an issue id, here or in upstream clients).
 func IssuePrefixCandidate(base string, n int) string {
-	return base + strings.Repeat("A", n)
+	var suffix []byte
+	for ; n > 0; n /= 26 {
+		n--
+		suffix = append(suffix, byte('A'+n%26))
+	}
+	slices.Reverse(suffix)
+	return base + string(suffix)
 }
 
 // CompanyInput is the create body (companies.md §2.4).
