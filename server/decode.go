@@ -25,6 +25,9 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	if errors.As(err, &tooBig) {
 		return nil, errorf(store.ETOOLARGE, "Request body too large")
 	}
+	if errors.Is(err, errBodyTimeout) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, errorf(store.EINVALID, "Invalid JSON body")
 	}

@@ -30,6 +30,10 @@ type errorBody struct {
 // writeError maps a domain error to its status. Anything that is not a *store.Error is
 // an internal failure: logged in full, answered without detail.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errBodyTimeout) {
+		writeBodyTimeout(w)
+		return
+	}
 	var e *store.Error
 	if !errors.As(err, &e) {
 		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err.Error())

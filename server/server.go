@@ -61,6 +61,12 @@ type Config struct {
 
 	SchedulerEnabled  bool
 	SchedulerInterval time.Duration
+
+	// BodyIdleTimeout, BodyGrace and BodyMinRate (bytes per second) bound how long a
+	// request body may take to arrive; see body_deadline.go. Zero means the default.
+	BodyIdleTimeout time.Duration
+	BodyGrace       time.Duration
+	BodyMinRate     int64
 }
 
 // withDefaults fills zero values so tests can pass a nearly empty Config.
@@ -94,6 +100,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SchedulerInterval <= 0 {
 		c.SchedulerInterval = 30 * time.Second
+	}
+	if c.BodyIdleTimeout <= 0 {
+		c.BodyIdleTimeout = defaultBodyIdleTimeout
+	}
+	if c.BodyGrace <= 0 {
+		c.BodyGrace = defaultBodyGrace
+	}
+	if c.BodyMinRate <= 0 {
+		c.BodyMinRate = defaultBodyMinRate
 	}
 	return c
 }
@@ -129,6 +144,7 @@ func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.router
 	h = s.withActor(h)
 	h = s.withHostGuard(h)
+	h = s.withBodyDeadline(h)
 	h = s.withAccessLog(h)
 	h = s.withRecover(h)
 	return h
