@@ -42,7 +42,12 @@ func decodeBody(w http.ResponseWriter, r *http.Request, dst any, strict bool) er
 	if err != nil {
 		return err
 	}
-	return decodeJSONObject(body, dst, strict)
+	if err := decodeJSONObject(body, dst, strict); err != nil {
+		return err
+	}
+	// The store checks the same caps in each input's Validate; checking here too means
+	// a new route cannot store an unbounded string by forgetting to.
+	return store.CheckLimits(dst)
 }
 
 func decodeJSONObject(body []byte, dst any, strict bool) error {

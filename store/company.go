@@ -89,7 +89,7 @@ func IssuePrefixCandidate(base string, n int) string {
 // CompanyInput is the create body (companies.md §2.4).
 type CompanyInput struct {
 	Name                             Optional[string] `json:"name"`
-	Description                      Optional[string] `json:"description"`
+	Description                      Optional[string] `json:"description" limit:"100000"`
 	BudgetMonthlyCents               Optional[int64]  `json:"budgetMonthlyCents"`
 	AttachmentMaxBytes               Optional[int64]  `json:"attachmentMaxBytes"`
 	RequireBoardApprovalForNewAgents Optional[bool]   `json:"requireBoardApprovalForNewAgents"`
@@ -110,6 +110,7 @@ func (in *CompanyInput) Validate() error {
 		p.Add("invalid_type", "Expected boolean, received null", "requireBoardApprovalForNewAgents")
 	}
 	validateColor(&p, "brandColor", in.BrandColor)
+	p.Limits(in)
 	return p.Err()
 }
 
@@ -153,7 +154,7 @@ func validateColor(p *Problems, field string, v Optional[string]) {
 // CompanyPatch is the board PATCH body (companies.md §2.5). Absent fields are untouched.
 type CompanyPatch struct {
 	Name                             Optional[string] `json:"name"`
-	Description                      Optional[string] `json:"description"`
+	Description                      Optional[string] `json:"description" limit:"100000"`
 	Status                           Optional[string] `json:"status"`
 	BudgetMonthlyCents               Optional[int64]  `json:"budgetMonthlyCents"`
 	AttachmentMaxBytes               Optional[int64]  `json:"attachmentMaxBytes"`
@@ -168,7 +169,7 @@ type CompanyPatch struct {
 // may send to PATCH /companies/{id}.
 type BrandingPatch struct {
 	Name        Optional[string] `json:"name"`
-	Description Optional[string] `json:"description"`
+	Description Optional[string] `json:"description" limit:"100000"`
 	BrandColor  Optional[string] `json:"brandColor"`
 	LogoAssetID Optional[string] `json:"logoAssetId"`
 }
@@ -218,6 +219,7 @@ func (in *CompanyPatch) Validate() error {
 	if v := in.LogoAssetID.Ptr(); v != nil && !IsUUID(*v) {
 		p.Add("invalid_string", "Invalid uuid", "logoAssetId")
 	}
+	p.Limits(in)
 	return p.Err()
 }
 

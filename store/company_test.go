@@ -288,3 +288,19 @@ func TestRedact(t *testing.T) {
 		t.Fatal("Errorf type")
 	}
 }
+
+// The caps hold for every caller of the store, not only the HTTP API.
+func TestStoreRefusesOverlongFields(t *testing.T) {
+	s := MustOpen(t)
+	long := strings.Repeat("x", store.MaxShortText+1)
+	_, err := s.CreateCompany(boardCtx(), store.CompanyInput{Name: store.Some(long)})
+	wantCode(t, err, store.EINVALID, "Validation error")
+	c := mustCompany(t, s, "Caps")
+	_, err = s.CreateIssue(boardCtx(), c.ID, store.IssueInput{Title: store.Some("T"), BillingCode: store.Some(long)})
+	if e, ok := err.(*store.Error); !ok || !strings.Contains(fmt.Sprint(e.Details), "billingCode") {
+		t.Fatalf("billingCode over the cap: %v", err)
+	}
+	if err := store.CheckLimits(&store.IssueInput{Title: store.Some(strings.Repeat("x", store.MaxShortText))}); err != nil {
+		t.Fatalf("title at the cap refused: %v", err)
+	}
+}
