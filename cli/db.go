@@ -12,15 +12,16 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"paperclip/server"
 	"paperclip/store"
 )
 
 // defaultBackupPrefix starts every backup file name (§2: paperclip-YYYYMMDD-HHMMSS.db.gz).
-const defaultBackupPrefix = "paperclip"
+const defaultBackupPrefix = server.BackupPrefix
 
 // backupFailedMarker is left in the backup dir by a failed automatic backup; /api/health
 // and doctor report it (activity-dashboard §6).
-const backupFailedMarker = ".last-backup-failed"
+const backupFailedMarker = server.BackupFailedMarker
 
 var backupPrefixPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 

@@ -30,7 +30,7 @@ func addCompany(t *testing.T, dbPath, name string) {
 	t.Helper()
 	ctx := store.NewContextWithActor(context.Background(), store.Actor{Kind: store.ActorBoard, Source: "local_implicit",
 		UserID: store.LocalBoardUserID, InstanceAdmin: true})
-	st, err := store.Open(ctx, dbPath)
+	st, err := store.Open(ctx, dbPath, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -148,13 +148,13 @@ func (d *doctorRun) checkJWTSecret(context.Context) checkResult {
 
 func (d *doctorRun) checkSecretsKey(ctx context.Context) checkResult {
 	const name = "Secrets key"
-	if v := d.set.SecretsMasterKey; v != "" {
+	if v := d.set.Server.SecretsMasterKey; v != "" {
 		if _, err := decodeMasterKey(v); err != nil {
 			return fail(name, "PAPERCLIP_SECRETS_MASTER_KEY is invalid: "+err.Error(), "It must be 32 random bytes, base64-encoded.")
 		}
 		return pass(name, "PAPERCLIP_SECRETS_MASTER_KEY is valid")
 	}
-	path := d.set.SecretsKeyFile
+	path := d.set.Server.SecretsMasterKeyFile
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		n, cerr := store.CountSecrets(ctx, d.set.Server.DatabasePath)
@@ -196,7 +196,7 @@ func (d *doctorRun) checkDatabase(ctx context.Context) checkResult {
 		r := warn(name, "SQLite database will be created on first run: "+path, "paperclip run creates and migrates it (or: paperclip doctor --repair)")
 		if !d.opts.forRun {
 			r = r.withRepair(func(ctx context.Context) error {
-				st, err := store.Open(ctx, path)
+				st, err := store.Open(ctx, path, store.Options{})
 				if err != nil {
 					return err
 				}

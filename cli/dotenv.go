@@ -125,6 +125,26 @@ func (a *app) ensureJWTSecret(inst *instance) (string, error) {
 	return "Created " + jwtSecretKey + " in " + inst.EnvPath(), nil
 }
 
+// serverOnlyDotenv are .env variables only the server itself may see: the agent JWT
+// secret would let a child mint tokens for any agent, the master key decrypts every
+// stored secret. They reach the server as server.Config fields.
+var serverOnlyDotenv = map[string]bool{
+	jwtSecretKey: true, "PAPERCLIP_SECRETS_MASTER_KEY": true, "PAPERCLIP_SECRETS_MASTER_KEY_FILE": true, "DATABASE_URL": true,
+}
+
+// childEnv is the part of the instance .env that child processes receive
+// (server.Config.ChildEnv): variables the real environment does not set (it wins, §1),
+// without the server-only ones. Nothing is exported into this process's environment.
+func (a *app) childEnv() map[string]string {
+	out := map[string]string{}
+	for k, v := range a.dotenv {
+		if _, ok := a.lookupEnv(k); !ok && !serverOnlyDotenv[k] {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // decodeMasterKey accepts the base64 text of a key file or PAPERCLIP_SECRETS_MASTER_KEY.
 func decodeMasterKey(text string) ([]byte, error) {
 	text = strings.TrimSpace(text)

@@ -111,7 +111,7 @@ func seedDB(t *testing.T, path string, stmts ...string) string {
 	t.Helper()
 	ctx := store.NewContextWithActor(context.Background(), store.Actor{Kind: store.ActorBoard, Source: "local_implicit",
 		UserID: store.LocalBoardUserID, InstanceAdmin: true})
-	st, err := store.Open(ctx, path)
+	st, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,9 +17,6 @@ import (
 	"paperclip/store"
 	"paperclip/web"
 )
-
-// shutdownTimeout bounds http.Server.Shutdown (§6.4).
-const shutdownTimeout = 10 * time.Second
 
 type runOptions struct {
 	instanceID string
@@ -142,7 +137,6 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 	if set, err = a.resolveSettings(inst, cfg.Config); err != nil {
 		return err
 	}
-	a.exportDotenv()
 
 	// 4. Single-instance lock.
 	lock, err := acquireLock(inst.LockPath())
@@ -171,28 +165,12 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 	if _, err := a.backupBeforeMigrate(ctx, set, logger.With("component", "backup")); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, set.Server.DatabasePath)
+	st, err := store.Open(ctx, set.Server.DatabasePath, store.Options{StorageDir: set.Server.StorageDir, RunLogDir: set.Server.RunLogDir})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
+	// Closed after server.Run has stopped everything that uses it.
 	defer st.Close()
-	st.StorageDir, st.RunLogDir = set.Server.StorageDir, set.Server.RunLogDir
-	if set.Server.DeploymentMode == modeLocalTrusted {
-		if err := st.EnsureLocalBoard(ctx); err != nil {
-			return fmt.Errorf("prepare local board: %w", err)
-		}
-	}
-	// 6. Automatic backups; stopped (and waited for) before the database closes.
-	if set.Server.BackupEnabled {
-		interval := time.Duration(set.Server.BackupIntervalMinutes) * time.Minute
-		if a.backupInterval > 0 {
-			interval = a.backupInterval
-		}
-		loop := &backupLoop{dbPath: set.Server.DatabasePath, dir: set.Server.BackupDir, prefix: defaultBackupPrefix,
-			retentionDays: set.Server.BackupRetentionDays, interval: interval, now: a.now,
-			logger: logger.With("component", "backup")}
-		defer loop.start(ctx)()
-	}
 	tempSecret := false
 	if set.Server.AgentJWTSecret == "" {
 		// Only reachable with --no-repair: agents still authenticate until the restart.
@@ -202,7 +180,7 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 		tempSecret = true
 	}
 
-	// 7. Listener: the configured port or nothing; never another port.
+	// 6. Listener: the configured port or nothing; never another port.
 	ln, err := net.Listen("tcp", net.JoinHostPort(set.Server.Host, strconv.Itoa(set.Server.Port)))
 	if err != nil {
 		if isAddrInUse(err) {
@@ -216,70 +194,40 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 		logger.Warn("write lock file failed", "error", err.Error())
 	}
 
-	srv := server.New(set.Server, st, logger.With("component", "http"), web.FS())
-	// Requests get their own context so a signal does not cancel in-flight work before
-	// Shutdown has let it finish; it is cancelled once Shutdown returns.
-	baseCtx, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelBase()
-	httpSrv := &http.Server{
-		Handler:           srv.Handler(),
-		BaseContext:       func(net.Listener) context.Context { return baseCtx },
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    1 << 20,
-		// No Read/WriteTimeout: uploads, run-log streams and WebSockets are long-lived.
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- httpSrv.Serve(ln) }()
-
-	// 8-9. Banner, browser.
-	schema, _ := st.CurrentSchemaVersion(ctx)
-	a.printBanner(inst, set, url, schema, st.Applied, tempSecret)
-	logger.Info("server started", "url", url, "instance", inst.ID, "version", ver, "pid", os.Getpid(),
-		"deployment_mode", set.Server.DeploymentMode, "exposure", set.Server.Exposure,
-		"schema_version", schema, "migrations_applied", st.Applied)
-	if opts.launch {
-		a.printf("Paperclip is running at %s. Keep this window open; press Ctrl+C to stop.\n", url)
-	}
-	a.openBrowser(logger, url+"/", opts)
-
-	// 10. Serve until asked to stop.
-	select {
-	case <-ctx.Done():
-	case err := <-serveErr:
-		return fmt.Errorf("server stopped unexpectedly: %w", err)
-	}
-	stopForce := a.exitOnSecondSignal()
-	defer stopForce()
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
-	defer cancel()
-	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
-		logger.Warn("graceful shutdown timed out; closing connections", "error", err.Error())
-		httpSrv.Close()
-	}
-	cancelBase()
-	logger.Info("server stopped")
-	return nil
-}
-
-// exportDotenv hands .env values to child processes (agents) without overriding the
-// real environment (§1). Only the server does this; other commands read a.dotenv.
-func (a *app) exportDotenv() {
-	for k, v := range a.dotenv {
-		if _, ok := a.lookupEnv(k); !ok {
-			os.Setenv(k, v)
+	// 7. Serve (HTTP, automatic backups, background components) until asked to stop;
+	// banner and browser once requests are accepted.
+	ready := func() {
+		schema, _ := st.CurrentSchemaVersion(ctx)
+		a.printBanner(inst, set, url, schema, st.Applied, tempSecret)
+		logger.Info("server started", "url", url, "instance", inst.ID, "version", ver, "pid", os.Getpid(),
+			"deployment_mode", set.Server.DeploymentMode, "exposure", set.Server.Exposure,
+			"schema_version", schema, "migrations_applied", st.Applied)
+		if opts.launch {
+			a.printf("Paperclip is running at %s. Keep this window open; press Ctrl+C to stop.\n", url)
 		}
+		a.openBrowser(logger, url+"/", opts)
 	}
+	stopForce := a.exitOnSecondSignal(ctx)
+	defer stopForce()
+	return server.Runner{Config: set.Server, Store: st, Logger: logger, UI: web.FS(), Ready: ready,
+		BackupInterval: a.backupInterval, Now: a.now}.Run(ctx, ln)
 }
 
-// exitOnSecondSignal makes a second SIGINT/SIGTERM during shutdown exit at once (§6.4).
-func (a *app) exitOnSecondSignal() (stop func()) {
+// exitOnSecondSignal makes a second SIGINT/SIGTERM during shutdown exit at once (§6.4):
+// once ctx ends (the first signal) it listens for another until stop is called.
+func (a *app) exitOnSecondSignal(ctx context.Context) (stop func()) {
 	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
+	finished := make(chan struct{})
 	go func() {
+		defer close(finished)
+		select {
+		case <-ctx.Done():
+		case <-done:
+			return
+		}
+		signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(ch)
 		select {
 		case <-ch:
 			fmt.Fprintln(a.stderr, "Forced exit.")
@@ -288,8 +236,8 @@ func (a *app) exitOnSecondSignal() (stop func()) {
 		}
 	}()
 	return func() {
-		signal.Stop(ch)
 		close(done)
+		<-finished
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -31,7 +32,9 @@ func (l *lockedBuffer) String() string {
 // TestRunInProcess starts the server through the CLI in this process (so -race sees
 // the serve and shutdown goroutines), then cancels the context like a SIGTERM does.
 func TestRunInProcess(t *testing.T) {
-	t.Setenv(jwtSecretKey, "") // run exports .env values to the process for agents
+	// Run must hand the .env to the server as config, never export it: the JWT secret
+	// doctor writes into the .env must not appear in this process's environment.
+	t.Setenv(jwtSecretKey, "")
 	e := newCLIEnv(t)
 	e.env["PORT"] = "0"
 	var out, errb lockedBuffer
@@ -78,5 +81,8 @@ func TestRunInProcess(t *testing.T) {
 	}
 	if held, _, _ := probeLock(e.instDir("default") + "/server.lock"); held {
 		t.Fatal("lock still held after shutdown")
+	}
+	if v := os.Getenv(jwtSecretKey); v != "" {
+		t.Fatalf("run exported %s into the process environment", jwtSecretKey)
 	}
 }

@@ -28,9 +28,7 @@ type settings struct {
 	RunLogMaxBytes      int64
 	RunDefaultTimeout   time.Duration
 
-	SecretsKeyFile   string
-	SecretsMasterKey string // PAPERCLIP_SECRETS_MASTER_KEY, used instead of the file
-	SecretsStrict    bool
+	SecretsStrict bool
 
 	JWTSecretSource string // "environment", ".env" or "" when missing
 	DatabaseURLSet  bool
@@ -102,8 +100,6 @@ func (a *app) resolveSettings(inst *instance, cfg *Config) (*settings, error) {
 		LogMaxFiles:         cfg.Logging.MaxFiles,
 		RunLogRetentionDays: cfg.Logging.RunLogRetentionDays,
 		RunLogMaxBytes:      cfg.Logging.RunLogMaxBytes,
-		SecretsKeyFile:      cfg.Secrets.LocalEncrypted.KeyFilePath,
-		SecretsMasterKey:    a.getenv("PAPERCLIP_SECRETS_MASTER_KEY"),
 		DatabaseURLSet:      a.getenv("DATABASE_URL") != "",
 	}
 	if err := s.LogLevel.UnmarshalText([]byte(cfg.Logging.Level)); err != nil {
@@ -117,6 +113,10 @@ func (a *app) resolveSettings(inst *instance, cfg *Config) (*settings, error) {
 		DatabasePath: cfg.Database.Path,
 		LogDir:       cfg.Logging.LogDir,
 		RunLogDir:    cfg.Logging.RunLogDir,
+
+		SecretsMasterKey:     a.getenv("PAPERCLIP_SECRETS_MASTER_KEY"),
+		SecretsMasterKeyFile: cfg.Secrets.LocalEncrypted.KeyFilePath,
+		ChildEnv:             a.childEnv(),
 	}
 	var err error
 	sc.DeploymentMode = a.envString("PAPERCLIP_DEPLOYMENT_MODE", cfg.Server.DeploymentMode)
@@ -201,7 +201,7 @@ func (a *app) resolveSettings(inst *instance, cfg *Config) (*settings, error) {
 	s.RunDefaultTimeout = time.Duration(timeout) * time.Second
 
 	if f := a.getenv("PAPERCLIP_SECRETS_MASTER_KEY_FILE"); f != "" {
-		s.SecretsKeyFile = inst.path(f)
+		sc.SecretsMasterKeyFile = inst.path(f)
 	}
 	if s.SecretsStrict, err = a.envBool("PAPERCLIP_SECRETS_STRICT_MODE", cfg.Secrets.StrictMode); err != nil {
 		return nil, err

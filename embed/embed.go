@@ -18,3 +18,18 @@ func Files() fs.FS {
 	}
 	return sub
 }
+
+// SkillVersionPlaceholder stands in the skill documents for the binary's version
+// (frontmatter metadata.paperclipVersion); whoever serves or installs a skill replaces
+// it, so the embedded bytes stay constant.
+const SkillVersionPlaceholder = "{{paperclipVersion}}"
+
+// Skills is the tree of agent skills: <name>/SKILL.md, starting with "paperclip", the
+// heartbeat protocol taught to every agent.
+func Skills() fs.FS {
+	sub, err := fs.Sub(files, "files/skills")
+	if err != nil {
+		panic(err) // the embedded directory always exists
+	}
+	return sub
+}

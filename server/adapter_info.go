@@ -2,15 +2,16 @@ package server
 
 import (
 	"net/http"
-	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/gorilla/mux"
 
+	"paperclip/server/adapter/claude"
+	"paperclip/server/adapter/codex"
+	httpadapter "paperclip/server/adapter/http"
+	"paperclip/server/adapter/process"
+	"paperclip/server/heartbeat"
 	"paperclip/store"
 )
 
@@ -27,43 +28,24 @@ func (s *Server) adapterRoutes() []route {
 	}
 }
 
-type adapterModel struct {
-	ID    string `json:"id"`
-	Label string `json:"label"`
-}
-
-// adapterModels are the model ids offered in the agent form; agents may still name others.
-var adapterModels = map[string][]adapterModel{
-	store.AdapterClaudeLocal: {
-		{"claude-opus-4-6", "Claude Opus 4.6"}, {"claude-sonnet-4-6", "Claude Sonnet 4.6"},
-		{"claude-sonnet-4-5", "Claude Sonnet 4.5"}, {"claude-haiku-4-5", "Claude Haiku 4.5"},
-	},
-	store.AdapterCodexLocal: {
-		{"gpt-5", "gpt-5"}, {"gpt-5-codex", "gpt-5-codex"}, {"gpt-5-mini", "gpt-5-mini"}, {"o3", "o3"}, {"o4-mini", "o4-mini"},
-	},
+// builtinAdapters is the registry of the V1 adapters, in display order.
+func builtinAdapters() *heartbeat.Registry {
+	return heartbeat.NewRegistry(process.New(), httpadapter.New(), claude.New(), codex.New())
 }
 
 func (s *Server) handleAdapterModels(w http.ResponseWriter, r *http.Request) {
-	models := adapterModels[mux.Vars(r)["type"]]
-	if models == nil {
-		models = []adapterModel{}
+	models := []heartbeat.Model{}
+	if a, ok := s.adapters.Get(mux.Vars(r)["type"]); ok {
+		models = a.Models(r.Context())
 	}
 	writeJSON(w, http.StatusOK, models)
 }
 
-type envCheck struct {
-	Code    string  `json:"code"`
-	Level   string  `json:"level"`
-	Message string  `json:"message"`
-	Detail  *string `json:"detail,omitempty"`
-	Hint    *string `json:"hint,omitempty"`
-}
-
 type envTestResult struct {
-	AdapterType string     `json:"adapterType"`
-	Status      string     `json:"status"`
-	Checks      []envCheck `json:"checks"`
-	TestedAt    string     `json:"testedAt"`
+	AdapterType string               `json:"adapterType"`
+	Status      string               `json:"status"`
+	Checks      []heartbeat.EnvCheck `json:"checks"`
+	TestedAt    string               `json:"testedAt"`
 }
 
 type envTestInput struct {
@@ -76,7 +58,8 @@ func (s *Server) handleAdapterTestEnvironment(w http.ResponseWriter, r *http.Req
 		s.writeError(w, r, err)
 		return
 	}
-	if !store.IsAdapterType(adapterType) {
+	adapter, ok := s.adapters.Get(adapterType)
+	if !ok {
 		s.writeError(w, r, errorf(store.ENOTFOUND, "Unknown adapter type: %s", adapterType))
 		return
 	}
@@ -85,107 +68,17 @@ func (s *Server) handleAdapterTestEnvironment(w http.ResponseWriter, r *http.Req
 		s.writeError(w, r, err)
 		return
 	}
-	checks := testAdapterEnvironment(adapterType, in.AdapterConfig.Value)
+	checks := adapter.TestEnvironment(r.Context(), in.AdapterConfig.Value)
 	status := "pass"
 	for _, c := range checks {
 		switch {
-		case c.Level == "error":
+		case c.Level == heartbeat.LevelError:
 			status = "fail"
-		case c.Level == "warn" && status == "pass":
+		case c.Level == heartbeat.LevelWarn && status == "pass":
 			status = "warn"
 		}
 	}
 	writeJSON(w, http.StatusOK, envTestResult{AdapterType: adapterType, Status: status, Checks: checks, TestedAt: store.FormatTime(s.store.Now())})
-}
-
-func textPtr(s string) *string { return &s }
-
-// testAdapterEnvironment inspects a configuration on this machine without running the
-// adapter: the command resolves, the working directory exists, the URL parses.
-func testAdapterEnvironment(adapterType string, cfg map[string]any) []envCheck {
-	checks := []envCheck{}
-	add := func(code, level, msg string, detail, hint *string) {
-		checks = append(checks, envCheck{Code: code, Level: level, Message: msg, Detail: detail, Hint: hint})
-	}
-	if cwd, ok := cfg["cwd"].(string); ok && cwd != "" {
-		info, err := os.Stat(cwd)
-		switch {
-		case !filepath.IsAbs(cwd):
-			add("cwd_not_absolute", "warn", "Working directory is not an absolute path", textPtr(cwd), nil)
-		case err != nil:
-			add("cwd_missing", "warn", "Working directory does not exist yet", textPtr(cwd), textPtr("It is created at run start when possible."))
-		case !info.IsDir():
-			add("cwd_not_directory", "error", "Working directory is not a directory", textPtr(cwd), nil)
-		default:
-			add("cwd_ok", "info", "Working directory exists", textPtr(cwd), nil)
-		}
-	}
-	if env, ok := cfg["env"].(map[string]any); ok {
-		for _, k := range sortedMapKeys(env) {
-			if strings.HasPrefix(k, "PAPERCLIP_") {
-				add("env_reserved", "warn", "Reserved environment variable is ignored at run time", textPtr(k), nil)
-			}
-		}
-	}
-	switch adapterType {
-	case store.AdapterHTTP:
-		raw, _ := cfg["url"].(string)
-		u, err := url.Parse(raw)
-		switch {
-		case raw == "":
-			add("url_missing", "error", "adapterConfig.url is required", nil, nil)
-		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-			add("url_invalid", "error", "adapterConfig.url must be an http(s) URL", textPtr(raw), nil)
-		default:
-			add("url_ok", "info", "Webhook URL is well formed", textPtr(raw), nil)
-		}
-		if m, ok := cfg["method"].(string); ok && m != "" && !inList([]string{"GET", "POST", "PUT", "PATCH"}, strings.ToUpper(m)) {
-			add("method_unusual", "warn", "Unusual HTTP method for a webhook", textPtr(m), nil)
-		}
-	default:
-		command, _ := cfg["command"].(string)
-		hint := (*string)(nil)
-		switch adapterType {
-		case store.AdapterClaudeLocal:
-			if command == "" {
-				command = "claude"
-			}
-			hint = textPtr("Install Claude Code: npm install -g @anthropic-ai/claude-code")
-		case store.AdapterCodexLocal:
-			if command == "" {
-				command = "codex"
-			}
-			hint = textPtr("Install Codex: npm install -g @openai/codex")
-		}
-		if command == "" {
-			add("command_missing", "error", "adapterConfig.command is required", nil, nil)
-			break
-		}
-		if path, err := exec.LookPath(command); err != nil {
-			add("command_not_found", "error", "Command not found on this machine", textPtr(command), hint)
-		} else {
-			add("command_ok", "info", "Command resolves", textPtr(path), nil)
-		}
-	}
-	return checks
-}
-
-func sortedMapKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-func inList(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 type schedulerRow struct {
@@ -245,14 +138,7 @@ func (s *Server) handleSchedulerHeartbeats(w http.ResponseWriter, r *http.Reques
 
 // requireReflection guards the llms text routes: board, or an agent that may create agents.
 func (s *Server) requireReflection(r *http.Request) error {
-	if !actorOf(r).IsAgent() {
-		return nil
-	}
-	ok, err := s.agentCanCreate(r)
-	if err != nil || ok {
-		return err
-	}
-	return errorf(store.EFORBIDDEN, "Missing permission to read agent configuration reflection")
+	return s.store.Authorize(r.Context(), store.ActAgentReadReflection, store.Target{CompanyID: actorOf(r).CompanyID})
 }
 
 func writeText(w http.ResponseWriter, status int, text string) {
@@ -269,7 +155,7 @@ func (s *Server) handleLLMsIndex(w http.ResponseWriter, r *http.Request) {
 	}
 	var b strings.Builder
 	b.WriteString("# Paperclip agent configuration\n\nInstalled adapters (set `adapterType` when creating an agent):\n\n")
-	for _, t := range store.AdapterTypes {
+	for _, t := range s.adapters.Types() {
 		b.WriteString("- " + t + ": /api/llms/agent-configuration/" + t + ".txt\n")
 	}
 	b.WriteString("\nAgent icons: /api/llms/agent-icons.txt\n")
@@ -287,33 +173,16 @@ func (s *Server) handleLLMsIcons(w http.ResponseWriter, r *http.Request) {
 	writeText(w, http.StatusOK, strings.Join(store.AgentIcons, "\n")+"\n")
 }
 
-// adapterDocs describe each adapter's adapterConfig keys (agents.md §1).
-var adapterDocs = map[string]string{
-	store.AdapterProcess: "- command (string, required at run time): executable to run\n- args (string[]): arguments\n" +
-		"- cwd (string): absolute working directory\n- env (object): environment bindings (plain or secret_ref)\n" +
-		"- timeoutSec (number, 0 = instance default)\n- graceSec (number, default 15): SIGTERM grace\n",
-	store.AdapterHTTP: "- url (string, required at run time): webhook receiving the wake payload\n- method (string, default POST)\n" +
-		"- headers (object)\n- timeoutMs (number)\n- payloadTemplate (object): merged into the webhook body\n" +
-		"Remote agents authenticate with an agent API key (pcp_...) created by the board.\n",
-	store.AdapterClaudeLocal: "- cwd (string)\n- command (string, default claude)\n- model (string)\n- effort (string: low|medium|high)\n" +
-		"- maxTurnsPerRun (number)\n- dangerouslySkipPermissions (boolean, default true)\n- promptTemplate (string)\n" +
-		"- instructionsFilePath (string): absolute path of a markdown instructions file\n- env (object)\n" +
-		"- timeoutSec (number)\n- graceSec (number, default 20)\n- extraArgs (string[])\n",
-	store.AdapterCodexLocal: "- cwd (string)\n- command (string, default codex)\n- model (string)\n- modelReasoningEffort (string)\n" +
-		"- search (boolean)\n- dangerouslyBypassApprovalsAndSandbox (boolean, default false)\n- promptTemplate (string)\n" +
-		"- instructionsFilePath (string)\n- env (object)\n- timeoutSec (number)\n- graceSec (number, default 20)\n- extraArgs (string[])\n",
-}
-
 func (s *Server) handleLLMsAdapter(w http.ResponseWriter, r *http.Request) {
 	if err := s.requireReflection(r); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	t := mux.Vars(r)["adapterType"]
-	doc, ok := adapterDocs[t]
+	a, ok := s.adapters.Get(t)
 	if !ok {
 		writeText(w, http.StatusNotFound, "Unknown adapter type: "+t+"\n")
 		return
 	}
-	writeText(w, http.StatusOK, "# "+t+" agent configuration\n\nadapterConfig keys:\n"+doc)
+	writeText(w, http.StatusOK, "# "+t+" agent configuration\n\nadapterConfig keys:\n"+a.ConfigDoc())
 }

@@ -63,18 +63,16 @@ func (s *Server) handleAgentList(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if a := actorOf(r); a.IsAgent() {
-		full := a.AgentRole == store.RoleCEO
-		if !full {
-			if full, err = s.agentCanCreate(r); err != nil {
-				s.writeError(w, r, err)
-				return
-			}
-		}
-		for i := range list {
-			if !full && list[i].ID != a.AgentID {
-				list[i] = list[i].Restricted()
-			}
+	// Without the right to read every configuration, callers see their own in full
+	// and their peers restricted.
+	full, err := s.store.Can(r.Context(), store.ActAgentReadConfig, store.Target{CompanyID: companyID})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	for i := range list {
+		if !full && list[i].ID != actorOf(r).AgentID {
+			list[i] = list[i].Restricted()
 		}
 	}
 	writeJSON(w, http.StatusOK, list)
@@ -136,15 +134,9 @@ func (s *Server) handleAgentConfiguration(w http.ResponseWriter, r *http.Request
 
 func (s *Server) handleAgentConfigurations(w http.ResponseWriter, r *http.Request) {
 	companyID := mux.Vars(r)["companyId"]
-	if actorOf(r).IsAgent() {
-		ok, err := s.agentCanCreate(r)
-		if err == nil && !ok {
-			err = errorf(store.EFORBIDDEN, "Missing permission: can create agents")
-		}
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	if err := s.store.Authorize(r.Context(), store.ActAgentListConfigurations, store.Target{CompanyID: companyID}); err != nil {
+		s.writeError(w, r, err)
+		return
 	}
 	list, err := s.store.FindAgents(r.Context(), store.AgentFilter{CompanyID: companyID})
 	if err != nil {

@@ -38,112 +38,54 @@ func (s *Server) loadAgent(r *http.Request) (store.Agent, error) {
 	return a, nil
 }
 
-// requireMgr is the agents.md "mgr" rule: board with C:board and agents:create or
-// agents:configure (instance admins and the local board always).
-func (s *Server) requireMgr(r *http.Request, companyID string) error {
-	if err := s.companyAccess(r, companyID, whoCBoard); err != nil {
+// The rules below pair a route's company scope (access.go) with the store's decision
+// (store/authorize.go); no permission logic lives in server.
+
+// authorize applies the company scope at level, then the store's rule for action.
+func (s *Server) authorize(r *http.Request, level, action string, t store.Target) error {
+	if err := s.companyAccess(r, t.CompanyID, level); err != nil {
 		return err
 	}
-	a := actorOf(r)
-	if a.InstanceAdmin {
-		return nil
-	}
-	for _, key := range []string{store.PermAgentsCreate, store.PermAgentsConfigure} {
-		ok, err := s.store.UserHasPermission(r.Context(), companyID, a.UserID, key)
-		if err != nil || ok {
-			return err
-		}
-	}
-	return errorf(store.EFORBIDDEN, "Missing permission: agents:configure")
+	return s.store.Authorize(r.Context(), action, t)
 }
 
-// agentCanCreate reports whether an agent actor may create agents: an agents:create
-// grant or permissions.canCreateAgents (access-auth §8.2), read fresh from the store.
-func (s *Server) agentCanCreate(r *http.Request) (bool, error) {
-	a := actorOf(r)
-	if !a.IsAgent() {
-		return false, nil
-	}
-	self, err := s.store.FindAgentByID(r.Context(), a.AgentID)
-	if store.ErrorCode(err) == store.ENOTFOUND {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	if self.Permissions.CanCreateAgents {
-		return true, nil
-	}
-	return s.store.AgentHasGrant(r.Context(), a.CompanyID, a.AgentID, store.PermAgentsCreate)
+// requireMgr is the agents.md "mgr" rule over a company.
+func (s *Server) requireMgr(r *http.Request, companyID string) error {
+	return s.authorize(r, whoCBoard, store.ActAgentManage, store.Target{CompanyID: companyID})
 }
 
 // requireCreator is perm:agents:create for creating and hiring agents.
 func (s *Server) requireCreator(r *http.Request, companyID string) error {
-	if err := s.companyAccess(r, companyID, whoCWrite); err != nil {
-		return err
-	}
-	a := actorOf(r)
-	if a.IsAgent() {
-		ok, err := s.agentCanCreate(r)
-		if err != nil || ok {
-			return err
-		}
-		return errorf(store.EFORBIDDEN, "Missing permission: can create agents")
-	}
-	if a.InstanceAdmin {
-		return nil
-	}
-	ok, err := s.store.UserHasPermission(r.Context(), companyID, a.UserID, store.PermAgentsCreate)
-	if err != nil || ok {
-		return err
-	}
-	return errorf(store.EFORBIDDEN, "Missing permission: agents:create")
+	return s.authorize(r, whoCWrite, store.PermAgentsCreate, store.Target{CompanyID: companyID})
 }
 
-// canReadConfig is the "cfg-reader" rule for a target agent: board readers; agents
-// reading themselves, a CEO of the company, or a creator.
-func (s *Server) canReadConfig(r *http.Request, target store.Agent) (bool, error) {
-	a := actorOf(r)
-	if !a.IsAgent() {
-		return true, nil
-	}
-	if a.AgentID == target.ID || a.AgentRole == store.RoleCEO {
-		return true, nil
-	}
-	return s.agentCanCreate(r)
-}
-
-// requireCfgReader refuses agents that may not read a peer's configuration.
+// requireCfgReader refuses agents that may not read a peer's configuration; loadAgent
+// has already applied the read scope.
 func (s *Server) requireCfgReader(r *http.Request, target store.Agent) error {
-	ok, err := s.canReadConfig(r, target)
-	if err != nil || ok {
-		return err
-	}
-	return errorf(store.EFORBIDDEN, "Missing permission: can create agents")
+	return s.store.Authorize(r.Context(), store.ActAgentReadConfig, store.AgentTarget(target))
 }
 
-// requireUpdater is the "updater" rule of PATCH /agents/{id}: board managers; agents
-// updating themselves, a CEO, or a creator.
+// canReadConfig reports whether the caller sees target's full configuration.
+func (s *Server) canReadConfig(r *http.Request, target store.Agent) (bool, error) {
+	return s.store.Can(r.Context(), store.ActAgentReadConfig, store.AgentTarget(target))
+}
+
+// requireUpdater is the "updater" rule of PATCH /agents/{id}. C:write is C:board for
+// board users; agents past loadAgent are in their own company.
 func (s *Server) requireUpdater(r *http.Request, target store.Agent) error {
-	if !actorOf(r).IsAgent() {
-		return s.requireMgr(r, target.CompanyID)
-	}
-	ok, err := s.canReadConfig(r, target)
-	if err != nil || ok {
-		return err
-	}
-	return errorf(store.EFORBIDDEN, "Only CEO or agent creators can modify other agents")
+	return s.authorize(r, whoCWrite, store.ActAgentUpdate, store.AgentTarget(target))
 }
 
-// canManageInstructionsPath is route 12's rule: board managers, the agent itself, or an
-// agent above it in the chain of command.
+// requireInstructionsPath refuses callers that may not set target's instructions file.
+func (s *Server) requireInstructionsPath(r *http.Request, target store.Agent) error {
+	return s.authorize(r, whoCWrite, store.ActAgentSetInstructionsPath, store.AgentTarget(target))
+}
+
+// canManageInstructionsPath is the same rule as a flag for PATCH and rollback, which
+// may carry instructions-path changes among others.
 func (s *Server) canManageInstructionsPath(r *http.Request, target store.Agent) (bool, error) {
-	a := actorOf(r)
-	if !a.IsAgent() {
-		return s.requireMgr(r, target.CompanyID) == nil, nil
+	if s.companyAccess(r, target.CompanyID, whoCWrite) != nil {
+		return false, nil
 	}
-	if a.AgentID == target.ID {
-		return true, nil
-	}
-	return s.store.IsAncestorManager(r.Context(), a.AgentID, target.ID)
+	return s.store.Can(r.Context(), store.ActAgentSetInstructionsPath, store.AgentTarget(target))
 }

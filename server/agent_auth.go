@@ -12,16 +12,12 @@ import (
 // the agent process may make its final calls while the runner settles the run.
 const runLiveGrace = 60 * time.Second
 
-// RunJWT is the signing configuration of agent run JWTs. An empty AgentJWTSecret makes
+// RunJWT is the signing configuration of agent run JWTs, for runjwt.Mint and
+// runjwt.Verify, which the runtime and the auth middleware call directly. An empty AgentJWTSecret makes
 // every JWT fail verification and minting fail; the cli supplies a random in-memory
 // secret when the instance has none (access-auth §9).
 func (c Config) RunJWT() runjwt.Config {
 	return runjwt.Config{Secret: c.AgentJWTSecret, Issuer: c.AgentJWTIssuer, Audience: c.AgentJWTAudience, TTL: c.AgentJWTTTL}
-}
-
-// MintRunJWT signs the JWT the runtime hands to one run of an agent (PAPERCLIP_API_KEY).
-func MintRunJWT(cfg Config, agent store.Agent, runID string, now time.Time) (string, error) {
-	return runjwt.Mint(cfg.withDefaults().RunJWT(), agent, runID, now)
 }
 
 func agentActor(a store.Agent, source, keyID, runID string) store.Actor {

@@ -64,18 +64,18 @@ func TestAgentKeyAuthAndRunHeader(t *testing.T) {
 	if *keys[0].LastUsedAt != first {
 		t.Fatalf("last used rewritten within a minute: %s -> %s", first, *keys[0].LastUsedAt)
 	}
-	e.store.Now = func() time.Time { return time.Now().Add(2 * time.Minute) }
+	e.clock.advance(2 * time.Minute)
 	e.do("GET", "/api/agents/me", nil, key...)
 	keys, _ = e.store.FindAgentKeys(t.Context(), a.ID)
 	if *keys[0].LastUsedAt == first {
 		t.Fatal("last used not refreshed after a minute")
 	}
-	e.store.Now = time.Now
+	e.clock.advance(0)
 	// A deleted agent's key stops working (the row cascades away).
-	if _, err := e.store.DeleteAgent(ctx, b.ID); err != nil {
+	if err := e.store.DeleteAgent(ctx, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := e.store.TerminateAgent(ctx, a.ID); err != nil {
+	if _, err := e.store.TerminateAgent(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	e.run(t, []scenario{

@@ -3,7 +3,7 @@ package server_test
 import (
 	"time"
 
-	"paperclip/server"
+	"paperclip/server/runjwt"
 	"paperclip/store"
 )
 
@@ -25,7 +25,7 @@ func (e *env) insertRun(companyID, agentID, status string, finishedAgo time.Dura
 // mintJWT signs a run JWT for an agent with the env's secret.
 func (e *env) mintJWT(agent map[string]any, runID string) string {
 	e.t.Helper()
-	tok, err := server.MintRunJWT(e.cfg, store.Agent{ID: agent["id"].(string), CompanyID: agent["companyId"].(string),
+	tok, err := runjwt.Mint(e.cfg.RunJWT(), store.Agent{ID: agent["id"].(string), CompanyID: agent["companyId"].(string),
 		AdapterType: agent["adapterType"].(string)}, runID, time.Now())
 	if err != nil {
 		e.t.Fatal(err)

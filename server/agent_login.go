@@ -2,11 +2,13 @@ package server
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"os"
-	"strings"
+	"slices"
 
 	"paperclip/server/adapter/claude"
+	"paperclip/server/heartbeat"
 	"paperclip/store"
 )
 
@@ -21,7 +23,11 @@ func (s *Server) handleClaudeLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errorf(store.EINVALID, "Login is only supported for claude_local agents"))
 		return
 	}
-	cfg := claude.LoginConfig{Env: loginEnv(a.AdapterConfig)}
+	// The login child gets the same allowlisted environment as a run, never the
+	// server's secrets; secret references need the secrets store and are left out.
+	env, _ := heartbeat.BuildEnv(heartbeat.EnvSpec{Server: serverEnv(s.cfg.ChildEnv), Inherit: claude.New().InheritEnv(),
+		Bindings: []map[string]string{heartbeat.PlainBindings(a.AdapterConfig)}})
+	cfg := claude.LoginConfig{Env: env}
 	cfg.Command, _ = a.AdapterConfig["command"].(string)
 	cfg.Cwd, _ = a.AdapterConfig["cwd"].(string)
 	res, err := claude.Login(r.Context(), cfg)
@@ -36,32 +42,14 @@ func (s *Server) handleClaudeLogin(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, r, http.StatusOK, res, err)
 }
 
-// serverOnlyEnv are variables of the server process a child must never inherit: with
-// the JWT secret an agent could mint tokens for any other agent.
-var serverOnlyEnv = map[string]bool{
-	"PAPERCLIP_AGENT_JWT_SECRET": true, "PAPERCLIP_SECRETS_MASTER_KEY": true,
-	"PAPERCLIP_SECRETS_MASTER_KEY_FILE": true, "DATABASE_URL": true,
-}
-
-// loginEnv is the server's environment, minus server-only secrets, plus the agent's
-// plain env bindings. Secret references need the secrets store to resolve and are left
-// out of a login run.
-func loginEnv(adapterConfig map[string]any) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); !serverOnlyEnv[k] {
-			env = append(env, kv)
-		}
-	}
-	bindings, _ := adapterConfig["env"].(map[string]any)
-	for k, v := range bindings {
-		switch b := v.(type) {
-		case string:
-			env = append(env, k+"="+b)
-		case map[string]any:
-			if val, ok := b["value"].(string); ok && b["type"] == "plain" {
-				env = append(env, k+"="+val)
-			}
+// serverEnv is the server's environment plus the instance .env variables it does not
+// set itself (the real environment wins); the child builder's allowlist then decides
+// what of it a child may see.
+func serverEnv(childEnv map[string]string) []string {
+	env := os.Environ()
+	for _, k := range slices.Sorted(maps.Keys(childEnv)) {
+		if _, set := os.LookupEnv(k); !set {
+			env = append(env, k+"="+childEnv[k])
 		}
 	}
 	return env

@@ -58,26 +58,15 @@ func (s *Server) handleAgentPatch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	updated, cancelled, err := s.store.UpdateAgent(r.Context(), a.ID, p, store.AgentUpdateOptions{AllowInstructionsPath: allow})
-	if err == nil {
-		s.runsCancelled(cancelled)
-	}
+	updated, err := s.store.UpdateAgent(r.Context(), a.ID, p, store.AgentUpdateOptions{AllowInstructionsPath: allow})
 	s.respond(w, r, http.StatusOK, updated, err)
 }
 
 func (s *Server) handleAgentPermissions(w http.ResponseWriter, r *http.Request) {
-	a, err := s.loadAgent(r)
-	if err == nil {
-		if actorOf(r).IsAgent() {
-			if actorOf(r).AgentRole != store.RoleCEO {
-				err = errorf(store.EFORBIDDEN, "Only CEO can manage permissions")
-			}
-		} else {
-			err = s.requireMgr(r, a.CompanyID)
-		}
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	a, ok := s.agentFor(w, r, func(r *http.Request, a store.Agent) error {
+		return s.authorize(r, whoCWrite, store.ActAgentManagePermissions, store.AgentTarget(a))
+	})
+	if !ok {
 		return
 	}
 	var in store.AgentPermissionsPatch
@@ -94,21 +83,8 @@ func (s *Server) handleAgentPermissions(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleAgentInstructionsPath(w http.ResponseWriter, r *http.Request) {
-	a, err := s.loadAgent(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	ok, err := s.canManageInstructionsPath(r, a)
-	if err == nil && !ok {
-		if actorOf(r).IsAgent() {
-			err = errorf(store.EFORBIDDEN, "Only the target agent or an ancestor manager can update instructions path")
-		} else {
-			err = s.requireMgr(r, a.CompanyID)
-		}
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	a, ok := s.agentFor(w, r, s.requireInstructionsPath)
+	if !ok {
 		return
 	}
 	var in store.InstructionsPathInput
@@ -152,12 +128,11 @@ func (s *Server) handleAgentPause(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, cancelled, err := s.store.PauseAgent(r.Context(), a.ID)
+	d, err := s.store.PauseAgent(r.Context(), a.ID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.runsCancelled(cancelled)
 	s.writeDetail(w, r, http.StatusOK, d)
 }
 
@@ -192,12 +167,11 @@ func (s *Server) handleAgentTerminate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, cancelled, err := s.store.TerminateAgent(r.Context(), a.ID)
+	d, err := s.store.TerminateAgent(r.Context(), a.ID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.runsCancelled(cancelled)
 	s.writeDetail(w, r, http.StatusOK, d)
 }
 
@@ -219,12 +193,10 @@ func (s *Server) handleAgentDelete(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	cancelled, err := s.store.DeleteAgent(r.Context(), a.ID)
-	if err != nil {
+	if err := s.store.DeleteAgent(r.Context(), a.ID); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.runsCancelled(cancelled)
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
 

@@ -98,20 +98,9 @@ func (s *Server) handleCompanyGet(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
-// ceoAccess admits board writers and the company's CEO agent; other agents get denied.
-func (s *Server) ceoAccess(r *http.Request, companyID, denied string) error {
-	if err := s.companyAccess(r, companyID, whoCWrite); err != nil {
-		return err
-	}
-	if a := actorOf(r); a.IsAgent() && a.AgentRole != "ceo" {
-		return errorf(store.EFORBIDDEN, "%s", denied)
-	}
-	return nil
-}
-
 func (s *Server) handleCompanyPatch(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["companyId"]
-	if err := s.ceoAccess(r, id, "Only CEO agents can manage company settings"); err != nil {
+	if err := s.authorize(r, whoCWrite, store.ActCompanyManageSettings, store.Target{CompanyID: id}); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -122,7 +111,7 @@ func (s *Server) handleCompanyPatch(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, err)
 			return
 		}
-		c, _, err := s.store.UpdateCompany(r.Context(), id, b.Patch())
+		c, err := s.store.UpdateCompany(r.Context(), id, b.Patch())
 		s.respond(w, r, http.StatusOK, c, err)
 		return
 	}
@@ -131,16 +120,13 @@ func (s *Server) handleCompanyPatch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	c, cancelled, err := s.store.UpdateCompany(r.Context(), id, p)
-	if err == nil {
-		s.runsCancelled(cancelled)
-	}
+	c, err := s.store.UpdateCompany(r.Context(), id, p)
 	s.respond(w, r, http.StatusOK, c, err)
 }
 
 func (s *Server) handleCompanyBranding(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["companyId"]
-	if err := s.ceoAccess(r, id, "Only CEO agents can manage company branding"); err != nil {
+	if err := s.authorize(r, whoCWrite, store.ActCompanyManageBranding, store.Target{CompanyID: id}); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -154,10 +140,7 @@ func (s *Server) handleCompanyBranding(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleCompanyArchive(w http.ResponseWriter, r *http.Request) {
-	c, cancelled, err := s.store.ArchiveCompany(r.Context(), mux.Vars(r)["companyId"])
-	if err == nil {
-		s.runsCancelled(cancelled)
-	}
+	c, err := s.store.ArchiveCompany(r.Context(), mux.Vars(r)["companyId"])
 	s.respond(w, r, http.StatusOK, c, err)
 }
 
@@ -167,12 +150,10 @@ func (s *Server) handleCompanyDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := mux.Vars(r)["companyId"]
-	cancelled, err := s.store.DeleteCompany(r.Context(), id)
-	if err != nil {
+	if err := s.store.DeleteCompany(r.Context(), id); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.runsCancelled(cancelled)
 	s.logger.Info("company deleted", "company_id", id, "actor_type", actorOf(r).Kind)
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
@@ -214,12 +195,4 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, status int, v a
 		return
 	}
 	writeJSON(w, status, v)
-}
-
-// runsCancelled hands runs a store cascade cancelled to the runtime so it can stop
-// their processes. Until the runtime lands there are no processes to stop.
-func (s *Server) runsCancelled(runIDs []string) {
-	if len(runIDs) > 0 {
-		s.logger.Info("runs cancelled by cascade", "count", len(runIDs))
-	}
 }

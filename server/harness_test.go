@@ -12,39 +12,53 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"paperclip/server"
 	"paperclip/store"
 	"paperclip/web"
 )
 
-// env is a real server over a real SQLite store in a temp dir.
+// env is a real server over a real SQLite store in a temp dir. Its store reads the
+// wall clock through clock (tests may move it) and reports wakes to wakes.
 type env struct {
 	t     testing.TB
 	store *store.Store
 	srv   *httptest.Server
 	cfg   server.Config
+	clock *testClock
+	wakes *wakeRecorder
 }
+
+// testClock is the wall clock plus an offset a test may change while the server runs.
+type testClock struct{ offset atomic.Int64 }
+
+func (c *testClock) now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+// advance moves the clock d ahead of the wall clock (0 puts it back).
+func (c *testClock) advance(d time.Duration) { c.offset.Store(int64(d)) }
 
 func newEnv(t testing.TB, mutate ...func(*server.Config)) *env {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := store.Open(context.Background(), filepath.Join(dir, "db", "paperclip.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := server.Config{
 		Version: "test", DeploymentMode: server.ModeLocalTrusted, Exposure: server.ExposurePrivate,
 		Host: "127.0.0.1", ServeUI: true, InstanceDir: dir,
-		DatabasePath: st.Path(), StorageDir: filepath.Join(dir, "data", "storage"),
+		DatabasePath: filepath.Join(dir, "db", "paperclip.db"), StorageDir: filepath.Join(dir, "data", "storage"),
 		BackupDir: filepath.Join(dir, "data", "backups"), RunLogDir: filepath.Join(dir, "data", "run-logs"),
 		CompanyDeletionEnabled: true, BackupEnabled: true, AgentJWTSecret: strings.Repeat("ab", 32),
 	}
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	st.StorageDir, st.RunLogDir = cfg.StorageDir, cfg.RunLogDir
+	clock, wakes := &testClock{}, &wakeRecorder{}
+	st, err := store.Open(context.Background(), cfg.DatabasePath, store.Options{
+		Now: clock.now, StorageDir: cfg.StorageDir, RunLogDir: cfg.RunLogDir, Waker: wakes})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if cfg.DeploymentMode == server.ModeLocalTrusted {
 		if err := st.EnsureLocalBoard(context.Background()); err != nil {
 			t.Fatal(err)
@@ -55,7 +69,7 @@ func newEnv(t testing.TB, mutate ...func(*server.Config)) *env {
 		srv.Close()
 		st.Close()
 	})
-	return &env{t: t, store: st, srv: srv, cfg: cfg}
+	return &env{t: t, store: st, srv: srv, cfg: cfg, clock: clock, wakes: wakes}
 }
 
 // resp is a decoded response.

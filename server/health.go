@@ -53,7 +53,7 @@ func (s *Server) backupStatus(now time.Time) (backupHealth, []string) {
 		}
 	}
 	if s.cfg.BackupDir != "" {
-		if _, err := os.Stat(filepath.Join(s.cfg.BackupDir, ".last-backup-failed")); err == nil {
+		if _, err := os.Stat(filepath.Join(s.cfg.BackupDir, BackupFailedMarker)); err == nil {
 			warn("database_backup_last_failure", "Database backup failure marker is present.")
 		}
 	}

@@ -11,8 +11,7 @@ import (
 
 func TestIssueCheckoutReleaseOverHTTP(t *testing.T) {
 	e := newEnv(t)
-	rec := &wakeRecorder{}
-	e.store.Waker = rec
+	rec := e.wakes
 	cid := e.mustCompany("Claims")["id"].(string)
 	dev := e.insertAgent(cid, "Dev", "engineer", "idle")
 	other := e.insertAgent(cid, "Other", "engineer", "idle")

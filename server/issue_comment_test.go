@@ -10,8 +10,7 @@ import (
 
 func TestIssueCommentsOverHTTP(t *testing.T) {
 	e := newEnv(t)
-	rec := &wakeRecorder{}
-	e.store.Waker = rec
+	rec := e.wakes
 	cid := e.mustCompany("Chat")["id"].(string)
 	dev := e.insertAgent(cid, "Dev", "engineer", "idle")
 	cto := e.insertAgent(cid, "CTO", "cto", "idle")

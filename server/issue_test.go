@@ -10,8 +10,7 @@ import (
 
 func TestIssueCreateGetPatchDelete(t *testing.T) {
 	e := newEnv(t)
-	rec := &wakeRecorder{}
-	e.store.Waker = rec
+	rec := e.wakes
 	co := e.mustCompany("Acme")
 	cid := co["id"].(string)
 	agent := e.insertAgent(cid, "CTO", "cto", "idle")
@@ -164,8 +163,7 @@ func TestIssueValidationErrors(t *testing.T) {
 
 func TestIssueStatusMachineOverHTTP(t *testing.T) {
 	e := newEnv(t)
-	rec := &wakeRecorder{}
-	e.store.Waker = rec
+	rec := e.wakes
 	cid := e.mustCompany("Flow")["id"].(string)
 	agent := e.insertAgent(cid, "Dev", "engineer", "idle")
 	id := e.mustIssue(cid, map[string]any{"title": "flow", "assigneeAgentId": agent, "status": "backlog"})["id"].(string)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"paperclip/server/heartbeat"
 	"paperclip/store"
 )
 
@@ -47,6 +48,8 @@ type Config struct {
 	BackupIntervalMinutes int
 	BackupRetentionDays   int
 
+	// AgentJWTSecret signs run JWTs. It reaches the server only here, never through the
+	// process environment, so no child process can inherit it.
 	AgentJWTSecret   string
 	AgentJWTTTL      time.Duration
 	AgentJWTIssuer   string
@@ -67,6 +70,16 @@ type Config struct {
 	BodyIdleTimeout time.Duration
 	BodyGrace       time.Duration
 	BodyMinRate     int64
+
+	// SecretsMasterKey is PAPERCLIP_SECRETS_MASTER_KEY (base64), used instead of the key
+	// file at SecretsMasterKeyFile. Like the JWT secret they are config, never environment.
+	SecretsMasterKey     string
+	SecretsMasterKeyFile string
+
+	// ChildEnv are the instance .env variables that child processes (adapters, CLI
+	// logins) receive on top of the server's own environment, which wins on a clash.
+	// The cli fills it; server-only secrets are never passed on.
+	ChildEnv map[string]string
 }
 
 // withDefaults fills zero values so tests can pass a nearly empty Config.
@@ -120,6 +133,8 @@ type Server struct {
 	logger *slog.Logger
 	ui     fs.FS
 	router *mux.Router
+	// adapters are the installed agent adapters (models, env checks, docs).
+	adapters *heartbeat.Registry
 }
 
 // New builds the server over an open store. ui may be nil (API only).
@@ -131,7 +146,7 @@ func New(cfg Config, st *store.Store, logger *slog.Logger, ui fs.FS) *Server {
 	if !cfg.ServeUI {
 		ui = nil
 	}
-	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui}
+	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui, adapters: builtinAdapters()}
 	s.router = s.buildRouter()
 	return s
 }

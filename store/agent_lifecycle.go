@@ -12,78 +12,72 @@ const (
 	cancelTerminate = "Cancelled due to agent termination"
 )
 
-// lifecycle runs one agent lifecycle action and returns the agent detail and the ids of
-// the runs it cancelled.
-func (s *Store) lifecycle(ctx context.Context, id string, fn func(tx *Tx, a Agent) ([]string, error)) (AgentDetail, []string, error) {
-	var cancelled []string
+// lifecycle runs one agent lifecycle action and returns the agent detail. Runs the
+// action cancels are recorded on the transaction (stopRun) and stopped after commit.
+func (s *Store) lifecycle(ctx context.Context, id string, fn func(tx *Tx, a Agent) error) (AgentDetail, error) {
 	err := s.write(ctx, func(tx *Tx) error {
 		a, err := s.findAgent(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		cancelled, err = fn(tx, a)
-		return err
+		return fn(tx, a)
 	})
 	if err != nil {
-		return AgentDetail{}, nil, err
+		return AgentDetail{}, err
 	}
-	d, err := s.FindAgentDetail(ctx, id)
-	return d, cancelled, err
+	return s.FindAgentDetail(ctx, id)
 }
 
 // PauseAgent pauses an agent and cancels its live work (agents.md §6).
-func (s *Store) PauseAgent(ctx context.Context, id string) (AgentDetail, []string, error) {
-	return s.lifecycle(ctx, id, func(tx *Tx, a Agent) ([]string, error) { return tx.pauseAgent(a) })
+func (s *Store) PauseAgent(ctx context.Context, id string) (AgentDetail, error) {
+	return s.lifecycle(ctx, id, func(tx *Tx, a Agent) error { return tx.pauseAgent(a) })
 }
 
 // ResumeAgent returns a paused (or errored) agent to idle.
 func (s *Store) ResumeAgent(ctx context.Context, id string) (AgentDetail, error) {
-	d, _, err := s.lifecycle(ctx, id, func(tx *Tx, a Agent) ([]string, error) { return nil, tx.resumeAgent(a) })
-	return d, err
+	return s.lifecycle(ctx, id, func(tx *Tx, a Agent) error { return tx.resumeAgent(a) })
 }
 
 // ClearAgentError returns an errored agent to idle.
 func (s *Store) ClearAgentError(ctx context.Context, id string) (AgentDetail, error) {
-	d, _, err := s.lifecycle(ctx, id, func(tx *Tx, a Agent) ([]string, error) {
+	return s.lifecycle(ctx, id, func(tx *Tx, a Agent) error {
 		if a.Status != AgentError {
-			return nil, Errorf(ECONFLICT, "Only agents in error status can have their error cleared")
+			return Errorf(ECONFLICT, "Only agents in error status can have their error cleared")
 		}
 		if _, err := tx.ExecContext(tx.ctx, `UPDATE agents SET status = 'idle', error_reason = NULL, updated_at = ? WHERE id = ?`, tx.Now(), a.ID); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, tx.logActivity(a.CompanyID, "agent.error_cleared", "agent", a.ID, nil)
+		return tx.logActivity(a.CompanyID, "agent.error_cleared", "agent", a.ID, nil)
 	})
-	return d, err
 }
 
 // TerminateAgent terminates an agent for good; terminating a terminated agent is a no-op.
-func (s *Store) TerminateAgent(ctx context.Context, id string) (AgentDetail, []string, error) {
-	return s.lifecycle(ctx, id, func(tx *Tx, a Agent) ([]string, error) { return tx.terminateAgent(a) })
+func (s *Store) TerminateAgent(ctx context.Context, id string) (AgentDetail, error) {
+	return s.lifecycle(ctx, id, func(tx *Tx, a Agent) error { return tx.terminateAgent(a) })
 }
 
 // ApproveAgent approves a pending agent from its detail page (agents.md §6, route 16a).
 func (s *Store) ApproveAgent(ctx context.Context, id string) (AgentDetail, error) {
-	d, _, err := s.lifecycle(ctx, id, func(tx *Tx, a Agent) ([]string, error) { return nil, tx.approveAgent(a) })
-	return d, err
+	return s.lifecycle(ctx, id, func(tx *Tx, a Agent) error { return tx.approveAgent(a) })
 }
 
-func (tx *Tx) pauseAgent(a Agent) ([]string, error) {
+func (tx *Tx) pauseAgent(a Agent) error {
 	switch a.Status {
 	case AgentTerminated:
-		return nil, Errorf(ECONFLICT, "Cannot pause terminated agent")
+		return Errorf(ECONFLICT, "Cannot pause terminated agent")
 	case AgentPendingApproval:
-		return nil, Errorf(ECONFLICT, "Pending approval agents cannot be paused")
+		return Errorf(ECONFLICT, "Pending approval agents cannot be paused")
 	}
 	now := tx.Now()
 	if _, err := tx.ExecContext(tx.ctx, `UPDATE agents SET status = 'paused', pause_reason = 'manual', paused_at = ?, error_reason = NULL,
 		updated_at = ? WHERE id = ?`, now, now, a.ID); err != nil {
-		return nil, err
+		return err
 	}
 	runs, err := tx.cancelAgentWork(a.ID, cancelPause)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return runs, tx.logActivity(a.CompanyID, "agent.paused", "agent", a.ID, map[string]any{"runsCancelled": len(runs)})
+	return tx.logActivity(a.CompanyID, "agent.paused", "agent", a.ID, map[string]any{"runsCancelled": runs})
 }
 
 func (tx *Tx) resumeAgent(a Agent) error {
@@ -106,30 +100,30 @@ func (tx *Tx) resumeAgent(a Agent) error {
 
 // terminateAgent makes an agent terminated: keys revoked, live work cancelled, a pending
 // hire rejected and its open issues handed back (agents.md §6).
-func (tx *Tx) terminateAgent(a Agent) ([]string, error) {
+func (tx *Tx) terminateAgent(a Agent) error {
 	if a.Status == AgentTerminated {
-		return nil, nil
+		return nil
 	}
 	now := tx.Now()
 	if _, err := tx.ExecContext(tx.ctx, `UPDATE agents SET status = 'terminated', updated_at = ? WHERE id = ?`, now, a.ID); err != nil {
-		return nil, err
+		return err
 	}
 	if _, err := tx.ExecContext(tx.ctx, `UPDATE agent_api_keys SET revoked_at = ? WHERE agent_id = ? AND revoked_at IS NULL`, now, a.ID); err != nil {
-		return nil, err
+		return err
 	}
 	runs, err := tx.cancelAgentWork(a.ID, cancelTerminate)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if a.Status == AgentPendingApproval {
 		if err := tx.settleHireApprovals(a, "rejected"); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := tx.releaseAgentIssues(a, true); err != nil {
-		return nil, err
+		return err
 	}
-	return runs, tx.logActivity(a.CompanyID, "agent.terminated", "agent", a.ID, map[string]any{"runsCancelled": len(runs)})
+	return tx.logActivity(a.CompanyID, "agent.terminated", "agent", a.ID, map[string]any{"runsCancelled": runs})
 }
 
 func (tx *Tx) approveAgent(a Agent) error {
@@ -254,31 +248,28 @@ func (tx *Tx) settleHireApprovals(a Agent, status string) error {
 	return nil
 }
 
-// cancelAgentWork cancels an agent's live runs and pending wakeups; returns the run ids.
-func (tx *Tx) cancelAgentWork(agentID, reason string) ([]string, error) {
-	rows, err := tx.QueryContext(tx.ctx, `SELECT id FROM heartbeat_runs WHERE agent_id = ? AND status IN ('queued', 'running', 'scheduled_retry')`, agentID)
+// cancelAgentWork cancels an agent's live runs and pending wakeups, records each run
+// for stopping after commit, and returns how many runs it cancelled.
+func (tx *Tx) cancelAgentWork(agentID, reason string) (int, error) {
+	runs, err := tx.strings(`SELECT id FROM heartbeat_runs WHERE agent_id = ? AND status IN ('queued', 'running', 'scheduled_retry')
+		ORDER BY created_at, id`, agentID)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	var runs []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		runs = append(runs, id)
-	}
-	rows.Close()
 	now := tx.Now()
 	if _, err := tx.ExecContext(tx.ctx, `UPDATE heartbeat_runs SET status = 'cancelled', error = ?, error_code = 'cancelled',
 		finished_at = ?, updated_at = ? WHERE agent_id = ? AND status IN ('queued', 'running', 'scheduled_retry')`, reason, now, now, agentID); err != nil {
-		return nil, err
+		return 0, err
 	}
-	_, err = tx.ExecContext(tx.ctx, `UPDATE agent_wakeup_requests SET status = 'cancelled', error = ?, finished_at = ?, updated_at = ?
+	if _, err := tx.ExecContext(tx.ctx, `UPDATE agent_wakeup_requests SET status = 'cancelled', error = ?, finished_at = ?, updated_at = ?
 		WHERE agent_id = ? AND (status IN ('queued', 'deferred_issue_execution') OR (status = 'claimed' AND run_id IS NULL))`,
-		reason, now, now, agentID)
-	return runs, err
+		reason, now, now, agentID); err != nil {
+		return 0, err
+	}
+	for _, id := range runs {
+		tx.stopRun(id)
+	}
+	return len(runs), nil
 }
 
 // releaseAgentIssues hands an agent's open issues back: no assignee, in_progress → todo,
@@ -328,10 +319,9 @@ func (tx *Tx) releaseAgentIssues(a Agent, audit bool) error {
 }
 
 // DeleteAgent hard-deletes an agent (agents.md §6): refused when it has cost history.
-// Returns the ids of its live runs, which the delete removes.
-func (s *Store) DeleteAgent(ctx context.Context, id string) ([]string, error) {
-	var live []string
-	err := s.write(ctx, func(tx *Tx) error {
+// Its live runs are cancelled and stopped after commit, then deleted with it.
+func (s *Store) DeleteAgent(ctx context.Context, id string) error {
+	return s.write(ctx, func(tx *Tx) error {
 		a, err := s.findAgent(ctx, tx, id)
 		if err != nil {
 			return err
@@ -343,7 +333,7 @@ func (s *Store) DeleteAgent(ctx context.Context, id string) ([]string, error) {
 		if costs > 0 {
 			return &Error{Code: ECONFLICT, Message: "Agent has cost history; terminate it instead", Tag: "agent_has_cost_history"}
 		}
-		if live, err = tx.cancelAgentWork(id, cancelTerminate); err != nil {
+		if _, err := tx.cancelAgentWork(id, cancelTerminate); err != nil {
 			return err
 		}
 		if err := tx.releaseAgentIssues(a, false); err != nil {
@@ -367,7 +357,6 @@ func (s *Store) DeleteAgent(ctx context.Context, id string) ([]string, error) {
 		}
 		return tx.logActivity(a.CompanyID, "agent.deleted", "agent", id, map[string]any{"name": a.Name})
 	})
-	return live, err
 }
 
 // AgentPermissionsPatch is the body of PATCH /agents/{id}/permissions.
@@ -400,23 +389,22 @@ func (s *Store) UpdateAgentPermissions(ctx context.Context, id string, in AgentP
 	if err := in.Validate(); err != nil {
 		return AgentDetail{}, err
 	}
-	d, _, err := s.lifecycle(ctx, id, func(tx *Tx, a Agent) ([]string, error) {
+	return s.lifecycle(ctx, id, func(tx *Tx, a Agent) error {
 		switch a.Status {
 		case AgentPendingApproval:
-			return nil, Errorf(ECONFLICT, "Pending approval agent permissions cannot be changed before board approval")
+			return Errorf(ECONFLICT, "Pending approval agent permissions cannot be changed before board approval")
 		case AgentTerminated:
-			return nil, Errorf(ECONFLICT, "Cannot change permissions of terminated agents")
+			return Errorf(ECONFLICT, "Cannot change permissions of terminated agents")
 		}
 		a.Permissions.CanCreateAgents = in.CanCreateAgents.Value
 		perms, _ := jsonText(a.Permissions)
 		if _, err := tx.ExecContext(tx.ctx, `UPDATE agents SET permissions = ?, updated_at = ? WHERE id = ?`, perms, tx.Now(), a.ID); err != nil {
-			return nil, err
+			return err
 		}
 		if err := tx.setAgentGrant(a.CompanyID, a.ID, PermTasksAssign, in.CanAssignTasks.Value); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, tx.logActivity(a.CompanyID, "agent.permissions_updated", "agent", a.ID,
+		return tx.logActivity(a.CompanyID, "agent.permissions_updated", "agent", a.ID,
 			map[string]any{"canCreateAgents": in.CanCreateAgents.Value, "canAssignTasks": in.CanAssignTasks.Value})
 	})
-	return d, err
 }

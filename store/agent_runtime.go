@@ -191,7 +191,7 @@ func (s *Store) FindInboxLite(ctx context.Context, companyID, agentID string) ([
 		FROM issues i LEFT JOIN heartbeat_runs r ON r.id = i.execution_run_id AND r.status IN ('queued', 'running')
 		WHERE i.company_id = ? AND i.assignee_agent_id = ? AND i.status IN ('todo', 'in_progress', 'blocked') AND i.hidden_at IS NULL
 		ORDER BY CASE i.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
-		i.updated_at DESC, i.id LIMIT ?`, companyID, agentID, inboxLimit)
+		i.updated_at DESC, i.id DESC LIMIT ?`, companyID, agentID, inboxLimit)
 	if err != nil {
 		return nil, err
 	}

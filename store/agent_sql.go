@@ -178,31 +178,6 @@ func (s *Store) UserHasPermission(ctx context.Context, companyID, userID, key st
 	return actorCan(ctx, s.reader, Actor{Kind: ActorBoard, UserID: userID}, companyID, key)
 }
 
-// IsAncestorManager reports whether managerID is above agentID in its chain of command.
-func (s *Store) IsAncestorManager(ctx context.Context, managerID, agentID string) (bool, error) {
-	seen := map[string]bool{agentID: true}
-	cur := agentID
-	for i := 0; i < 1000; i++ {
-		var up sql.NullString
-		err := s.reader.QueryRowContext(ctx, `SELECT reports_to FROM agents WHERE id = ?`, cur).Scan(&up)
-		if err == sql.ErrNoRows || !up.Valid {
-			return false, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		if up.String == managerID {
-			return true, nil
-		}
-		if seen[up.String] {
-			return false, nil
-		}
-		seen[up.String] = true
-		cur = up.String
-	}
-	return false, nil
-}
-
 // OrgTree builds the org chart forest (agents.md §3.4): terminated agents left out,
 // agents whose manager is missing or terminated become roots, siblings oldest first.
 func (s *Store) OrgTree(ctx context.Context, companyID string) ([]OrgNode, error) {

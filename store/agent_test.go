@@ -54,7 +54,7 @@ func TestAgentReportingCycles(t *testing.T) {
 	d := mustAgent(t, s, c.ID, store.AgentInput{Name: store.Some("D"), ReportsTo: store.Some(b.ID)})
 	x := mustAgent(t, s, other.ID, named("X"))
 	patch := func(id, manager string) error {
-		_, _, err := s.UpdateAgent(ctx, id, store.AgentPatch{ReportsTo: store.Some(manager)}, store.AgentUpdateOptions{})
+		_, err := s.UpdateAgent(ctx, id, store.AgentPatch{ReportsTo: store.Some(manager)}, store.AgentUpdateOptions{})
 		return err
 	}
 	wantErr(t, patch(a.ID, a.ID), store.EUNPROCESSABLE, "Agent cannot report to itself")
@@ -67,7 +67,7 @@ func TestAgentReportingCycles(t *testing.T) {
 	if err := patch(b.ID, e.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.UpdateAgent(ctx, b.ID, store.AgentPatch{ReportsTo: store.Optional[string]{Set: true, Null: true}}, store.AgentUpdateOptions{}); err != nil {
+	if _, err := s.UpdateAgent(ctx, b.ID, store.AgentPatch{ReportsTo: store.Optional[string]{Set: true, Null: true}}, store.AgentUpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// A cycle planted in the data (not reachable through the API) does not hang reads.
@@ -100,11 +100,10 @@ func TestAgentReportingCycles(t *testing.T) {
 }
 
 func TestAgentURLKeyRules(t *testing.T) {
-	s := MustOpen(t)
+	fixed := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	s := MustOpen(t, store.Options{Now: func() time.Time { return fixed }})
 	ctx := boardCtx()
 	c := mustCompany(t, s, "Acme")
-	fixed := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
-	s.Now = func() time.Time { return fixed }
 	var names []string
 	for i := 0; i < 101; i++ {
 		names = append(names, mustAgent(t, s, c.ID, named("Bot")).Name)
@@ -127,16 +126,16 @@ func TestAgentURLKeyRules(t *testing.T) {
 	if err != nil || got.ID != a.ID {
 		t.Fatalf("lookup %v %v", got.ID, err)
 	}
-	if _, _, err := s.TerminateAgent(ctx, a.ID); err != nil {
+	if _, err := s.TerminateAgent(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.FindAgentByShortname(ctx, c.ID, "data-wizard"); store.ErrorCode(err) != store.ENOTFOUND {
 		t.Fatalf("terminated agent still resolves: %v", err)
 	}
 	// Rename: collision with a live agent is a conflict; the terminated one's key is free.
-	_, _, err = s.UpdateAgent(ctx, b.ID, store.AgentPatch{Name: store.Some("Bot")}, store.AgentUpdateOptions{})
+	_, err = s.UpdateAgent(ctx, b.ID, store.AgentPatch{Name: store.Some("Bot")}, store.AgentUpdateOptions{})
 	wantErr(t, err, store.ECONFLICT, "Agent shortname 'bot' is already in use in this company")
-	if _, _, err := s.UpdateAgent(ctx, b.ID, store.AgentPatch{Name: store.Some("Data Wizard")}, store.AgentUpdateOptions{}); err != nil {
+	if _, err := s.UpdateAgent(ctx, b.ID, store.AgentPatch{Name: store.Some("Data Wizard")}, store.AgentUpdateOptions{}); err != nil {
 		t.Fatalf("rename onto a terminated agent's key: %v", err)
 	}
 	// Keys are per company.
@@ -190,7 +189,7 @@ func TestAgentMembershipAndPermissions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DeleteAgent(ctx, b.ID); err != nil {
+	if err := s.DeleteAgent(ctx, b.ID); err != nil {
 		t.Fatal(err)
 	}
 	if ok, _ := s.AgentHasGrant(ctx, c.ID, b.ID, store.PermTasksAssign); ok {
@@ -210,7 +209,7 @@ func TestInboxLiteQuery(t *testing.T) {
 		ts := store.FormatTime(now.Add(-age))
 		rawExec(t, s, `INSERT INTO issues (id, company_id, title, normalized_title, status, priority, assignee_agent_id, issue_number,
 			identifier, created_at, updated_at) VALUES (?, ?, ?, 't', ?, ?, ?, ?, ?, ?, ?)`,
-			id, companyID, fmt.Sprintf("T%d", n), status, priority, assignee, n, fmt.Sprintf("X%s-%d", companyID[:4], n), ts, ts)
+			id, companyID, fmt.Sprintf("T%d", n), status, priority, assignee, n, fmt.Sprintf("X%s-%d", companyID, n), ts, ts)
 		return id
 	}
 	older := insert(c.ID, 1, "todo", "high", a.ID, time.Hour)
@@ -247,7 +246,7 @@ func TestAgentRevisionSnapshotsAreRedacted(t *testing.T) {
 	c := mustCompany(t, s, "Acme")
 	a := mustAgent(t, s, c.ID, store.AgentInput{Name: store.Some("A"), AdapterConfig: store.Some(map[string]any{
 		"env": map[string]any{"DB_PASSWORD": "ghp_x", "PLAIN": "p"}, "command": "x"})})
-	if _, _, err := s.UpdateAgent(ctx, a.ID, store.AgentPatch{AdapterConfig: store.Some(map[string]any{"command": "y"})}, store.AgentUpdateOptions{}); err != nil {
+	if _, err := s.UpdateAgent(ctx, a.ID, store.AgentPatch{AdapterConfig: store.Some(map[string]any{"command": "y"})}, store.AgentUpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	revs, err := s.FindConfigRevisions(ctx, a.ID)

@@ -21,13 +21,12 @@ type agentChange struct {
 	instructionsSet bool
 }
 
-// UpdateAgent applies PATCH /agents/{id} (agents.md §5.1). It returns the agent and the
-// ids of runs a status change cancelled, so the runtime can stop their processes.
-func (s *Store) UpdateAgent(ctx context.Context, id string, p AgentPatch, opts AgentUpdateOptions) (Agent, []string, error) {
+// UpdateAgent applies PATCH /agents/{id} (agents.md §5.1). Runs a status change
+// cancels are stopped after commit.
+func (s *Store) UpdateAgent(ctx context.Context, id string, p AgentPatch, opts AgentUpdateOptions) (Agent, error) {
 	if err := p.Validate(); err != nil {
-		return Agent{}, nil, err
+		return Agent{}, err
 	}
-	var cancelled []string
 	err := s.write(ctx, func(tx *Tx) error {
 		cur, err := s.findAgent(ctx, tx, id)
 		if err != nil {
@@ -58,15 +57,14 @@ func (s *Store) UpdateAgent(ctx context.Context, id string, p AgentPatch, opts A
 			}
 		}
 		if p.Status.Set {
-			cancelled, err = tx.applyAgentStatus(next, p.Status.Value)
+			return tx.applyAgentStatus(next, p.Status.Value)
 		}
-		return err
+		return nil
 	})
 	if err != nil {
-		return Agent{}, nil, err
+		return Agent{}, err
 	}
-	a, err := s.findAgent(ctx, s.reader, id)
-	return a, cancelled, err
+	return s.findAgent(ctx, s.reader, id)
 }
 
 func (tx *Tx) agentBudgetUpdated(a Agent) error {
@@ -77,7 +75,7 @@ func (tx *Tx) agentBudgetUpdated(a Agent) error {
 }
 
 // applyAgentStatus maps a PATCH status onto the lifecycle actions.
-func (tx *Tx) applyAgentStatus(a Agent, status string) ([]string, error) {
+func (tx *Tx) applyAgentStatus(a Agent, status string) error {
 	switch status {
 	case AgentPaused:
 		return tx.pauseAgent(a)
@@ -85,10 +83,10 @@ func (tx *Tx) applyAgentStatus(a Agent, status string) ([]string, error) {
 		return tx.terminateAgent(a)
 	case AgentIdle, AgentActive:
 		if a.Status == AgentPaused || a.Status == AgentError {
-			return nil, tx.resumeAgent(a)
+			return tx.resumeAgent(a)
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // applyAgentPatch checks a patch against the rules of agents.md §5.1 in order and writes

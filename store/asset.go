@@ -60,10 +60,10 @@ type NewAsset struct {
 }
 
 func (s *Store) objectPath(companyID, key string) (string, error) {
-	if s.StorageDir == "" {
+	if s.storageDir == "" {
 		return "", fmt.Errorf("storage directory not configured")
 	}
-	base := filepath.Join(s.StorageDir, companyID)
+	base := filepath.Join(s.storageDir, companyID)
 	p := filepath.Join(base, filepath.FromSlash(key))
 	if !strings.HasPrefix(p, base+string(os.PathSeparator)) {
 		return "", fmt.Errorf("object key escapes storage: %q", key)

@@ -184,7 +184,7 @@ func TestRestoreRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "db", "paperclip.db")
-	s, err := store.Open(ctx, dbPath)
+	s, err := store.Open(ctx, dbPath, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

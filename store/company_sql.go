@@ -290,47 +290,41 @@ func (tx *Tx) requireCompany(id string) error {
 }
 
 // DeleteCompany removes the company and every row of it in one transaction (foreign
-// keys cascade), then its stored files and run logs. It returns the ids of the runs
-// that were live, so the runtime can stop their processes.
-func (s *Store) DeleteCompany(ctx context.Context, id string) ([]string, error) {
-	var live []string
-	err := s.write(ctx, func(tx *Tx) error {
+// keys cascade), then its stored files and run logs. Its live runs are stopped after
+// commit, like every other cascade's.
+func (s *Store) DeleteCompany(ctx context.Context, id string) error {
+	return s.write(ctx, func(tx *Tx) error {
 		if err := tx.requireCompany(id); err != nil {
 			return err
 		}
-		var err error
-		if live, err = tx.liveRunIDs(id); err != nil {
+		if _, err := tx.stopLiveRuns(id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM companies WHERE id = ?`, id); err != nil {
 			return err
 		}
 		tx.afterCommit(func() {
-			if s.StorageDir != "" {
-				os.RemoveAll(filepath.Join(s.StorageDir, id))
+			if s.storageDir != "" {
+				os.RemoveAll(filepath.Join(s.storageDir, id))
 			}
-			if s.RunLogDir != "" {
-				os.RemoveAll(filepath.Join(s.RunLogDir, id))
+			if s.runLogDir != "" {
+				os.RemoveAll(filepath.Join(s.runLogDir, id))
 			}
 		})
 		return nil
 	})
-	return live, err
 }
 
-func (tx *Tx) liveRunIDs(companyID string) ([]string, error) {
-	rows, err := tx.QueryContext(tx.ctx, `SELECT id FROM heartbeat_runs WHERE company_id = ? AND status IN ('queued', 'running')`, companyID)
+// stopLiveRuns records a company's queued and running runs for stopping after commit
+// and returns how many there are; the caller cancels or deletes their rows.
+func (tx *Tx) stopLiveRuns(companyID string) (int, error) {
+	ids, err := tx.strings(`SELECT id FROM heartbeat_runs WHERE company_id = ? AND status IN ('queued', 'running')
+		ORDER BY created_at, id`, companyID)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
+	for _, id := range ids {
+		tx.stopRun(id)
 	}
-	return ids, rows.Err()
+	return len(ids), nil
 }

@@ -24,9 +24,8 @@ func (r *activityRecorder) PublishActivity(a store.Activity) {
 }
 
 func TestCreateCompanyWritesMembershipAndPublishesAfterCommit(t *testing.T) {
-	s := MustOpen(t)
 	rec := &activityRecorder{}
-	s.Publisher = rec
+	s := MustOpen(t, store.Options{Publisher: rec})
 	if err := s.EnsureLocalBoard(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -57,15 +56,14 @@ func TestCreateCompanyWritesMembershipAndPublishesAfterCommit(t *testing.T) {
 }
 
 func TestFailedMutationWritesNothing(t *testing.T) {
-	s := MustOpen(t)
 	rec := &activityRecorder{}
-	s.Publisher = rec
+	s := MustOpen(t, store.Options{Publisher: rec})
 	c := mustCompany(t, s, "Acme")
 	rec.seen = nil
 	// A logo that does not exist fails after the name column was already set in the
 	// same transaction: nothing may stick, no activity may be written or published.
 	missing := "11111111-1111-4111-8111-111111111111"
-	_, _, err := s.UpdateCompany(boardCtx(), c.ID, store.CompanyPatch{Name: store.Some("Renamed"), LogoAssetID: store.Some(missing)})
+	_, err := s.UpdateCompany(boardCtx(), c.ID, store.CompanyPatch{Name: store.Some("Renamed"), LogoAssetID: store.Some(missing)})
 	if store.ErrorCode(err) != store.ENOTFOUND {
 		t.Fatalf("want not_found, got %v", err)
 	}
@@ -80,7 +78,8 @@ func TestFailedMutationWritesNothing(t *testing.T) {
 }
 
 func TestArchiveCascadeAndReactivate(t *testing.T) {
-	s := MustOpen(t)
+	rec := &recorder{}
+	s := MustOpen(t, store.Options{RunStopper: rec})
 	c := mustCompany(t, s, "Cascade")
 	db := rawDB(t, s)
 	now := store.FormatTime(s.Now())
@@ -94,7 +93,8 @@ func TestArchiveCascadeAndReactivate(t *testing.T) {
 	db.Exec(`INSERT INTO heartbeat_runs (id, company_id, agent_id, status, created_at, updated_at) VALUES ('r1', ?, 'a-run', 'running', ?, ?)`, c.ID, now, now)
 	db.Exec(`INSERT INTO heartbeat_runs (id, company_id, agent_id, status, created_at, updated_at) VALUES ('r2', ?, 'a-run', 'succeeded', ?, ?)`, c.ID, now, now)
 
-	got, cancelled, err := s.ArchiveCompany(boardCtx(), c.ID)
+	got, err := s.ArchiveCompany(boardCtx(), c.ID)
+	cancelled := rec.stopped
 	if err != nil || got.Status != store.CompanyArchived {
 		t.Fatalf("archive: %v %v", got.Status, err)
 	}
@@ -123,7 +123,7 @@ func TestArchiveCascadeAndReactivate(t *testing.T) {
 		t.Fatalf("archive activity %+v", acts)
 	}
 
-	back, _, err := s.UpdateCompany(boardCtx(), c.ID, store.CompanyPatch{Status: store.Some("active")})
+	back, err := s.UpdateCompany(boardCtx(), c.ID, store.CompanyPatch{Status: store.Some("active")})
 	if err != nil || back.Status != "active" {
 		t.Fatal(err)
 	}
@@ -134,7 +134,8 @@ func TestArchiveCascadeAndReactivate(t *testing.T) {
 }
 
 func TestDeleteCompanyRemovesEveryRow(t *testing.T) {
-	s := MustOpen(t)
+	rec := &recorder{}
+	s := MustOpen(t, store.Options{RunStopper: rec})
 	keep := mustCompany(t, s, "Keep")
 	c := mustCompany(t, s, "Gone")
 	db := rawDB(t, s)
@@ -154,10 +155,11 @@ func TestDeleteCompanyRemovesEveryRow(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	live, err := s.DeleteCompany(boardCtx(), c.ID)
+	err := s.DeleteCompany(boardCtx(), c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
+	live := rec.stopped
 	if len(live) != 1 || live[0] != "run" {
 		t.Fatalf("live runs %v", live)
 	}
@@ -171,7 +173,7 @@ func TestDeleteCompanyRemovesEveryRow(t *testing.T) {
 	if _, err := s.FindCompanyByID(context.Background(), keep.ID); err != nil {
 		t.Fatalf("other company hurt: %v", err)
 	}
-	if _, err := s.DeleteCompany(boardCtx(), c.ID); store.ErrorCode(err) != store.ENOTFOUND {
+	if err := s.DeleteCompany(boardCtx(), c.ID); store.ErrorCode(err) != store.ENOTFOUND {
 		t.Fatalf("second delete: %v", err)
 	}
 }
@@ -238,14 +240,14 @@ func TestManySameNamedCompaniesGetShortPrefixes(t *testing.T) {
 
 func TestSchemaNewerThanBinaryIsRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.db")
-	s, err := store.Open(context.Background(), path)
+	s, err := store.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	db := rawDB(t, s)
 	db.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 'x')`)
 	s.Close()
-	if _, err := store.Open(context.Background(), path); err == nil || !strings.Contains(err.Error(), "newer paperclip") {
+	if _, err := store.Open(context.Background(), path, store.Options{}); err == nil || !strings.Contains(err.Error(), "newer paperclip") {
 		t.Fatalf("want newer-schema refusal, got %v", err)
 	}
 }

@@ -6,7 +6,7 @@ import (
 )
 
 // UpdateCompany applies a board PATCH (companies.md §2.5).
-func (s *Store) UpdateCompany(ctx context.Context, id string, p CompanyPatch) (Company, []string, error) {
+func (s *Store) UpdateCompany(ctx context.Context, id string, p CompanyPatch) (Company, error) {
 	return s.updateCompany(ctx, id, p, "company.updated")
 }
 
@@ -15,16 +15,15 @@ func (s *Store) UpdateCompanyBranding(ctx context.Context, id string, b Branding
 	if b.Empty() {
 		return Company{}, Errorf(EINVALID, "At least one branding field must be provided")
 	}
-	c, _, err := s.updateCompany(ctx, id, b.Patch(), "company.branding_updated")
-	return c, err
+	return s.updateCompany(ctx, id, b.Patch(), "company.branding_updated")
 }
 
-// updateCompany returns the updated company and the ids of runs an archive cancelled.
-func (s *Store) updateCompany(ctx context.Context, id string, p CompanyPatch, action string) (Company, []string, error) {
+// updateCompany returns the updated company; runs an archive cancels are stopped after
+// commit.
+func (s *Store) updateCompany(ctx context.Context, id string, p CompanyPatch, action string) (Company, error) {
 	if err := p.Validate(); err != nil {
-		return Company{}, nil, err
+		return Company{}, err
 	}
-	var cancelled []string
 	err := s.write(ctx, func(tx *Tx) error {
 		cur, err := s.findCompany(ctx, tx, id)
 		if err != nil {
@@ -123,9 +122,7 @@ func (s *Store) updateCompany(ctx context.Context, id string, p CompanyPatch, ac
 			applied["budgetMonthlyCents"] = p.BudgetMonthlyCents.Value
 		}
 		if archiving {
-			runs, err := tx.archiveCascade(id, applied)
-			cancelled = runs
-			return err
+			return tx.archiveCascade(id, applied)
 		}
 		if err := tx.logActivity(id, action, "company", id, applied); err != nil {
 			return err
@@ -136,10 +133,9 @@ func (s *Store) updateCompany(ctx context.Context, id string, p CompanyPatch, ac
 		return nil
 	})
 	if err != nil {
-		return Company{}, nil, err
+		return Company{}, err
 	}
-	c, err := s.FindCompanyByID(ctx, id)
-	return c, cancelled, err
+	return s.FindCompanyByID(ctx, id)
 }
 
 func joinComma(parts []string) string {
@@ -165,9 +161,8 @@ func (tx *Tx) restoreArchivedAgents(companyID string) (int, error) {
 }
 
 // ArchiveCompany archives a company with its cascade (companies.md §2.10). Archiving an
-// archived company changes nothing. It returns the ids of the runs it cancelled.
-func (s *Store) ArchiveCompany(ctx context.Context, id string) (Company, []string, error) {
-	var cancelled []string
+// archived company changes nothing. The runs it cancels are stopped after commit.
+func (s *Store) ArchiveCompany(ctx context.Context, id string) (Company, error) {
 	err := s.write(ctx, func(tx *Tx) error {
 		var status string
 		if err := tx.QueryRowContext(ctx, `SELECT status FROM companies WHERE id = ?`, id).Scan(&status); err != nil {
@@ -179,50 +174,47 @@ func (s *Store) ArchiveCompany(ctx context.Context, id string) (Company, []strin
 		if _, err := tx.ExecContext(ctx, `UPDATE companies SET updated_at = ? WHERE id = ?`, tx.Now(), id); err != nil {
 			return err
 		}
-		var err error
-		cancelled, err = tx.archiveCascade(id, nil)
-		return err
+		return tx.archiveCascade(id, nil)
 	})
 	if err != nil {
-		return Company{}, nil, err
+		return Company{}, err
 	}
-	c, err := s.FindCompanyByID(ctx, id)
-	return c, cancelled, err
+	return s.FindCompanyByID(ctx, id)
 }
 
 // archiveCascade archives the company, pauses its working agents, cancels pending
-// wakeups and live runs, and writes company.archived.
-func (tx *Tx) archiveCascade(id string, applied map[string]any) ([]string, error) {
+// wakeups and live runs (recorded for stopping after commit), and writes company.archived.
+func (tx *Tx) archiveCascade(id string, applied map[string]any) error {
 	now := tx.Now()
 	if _, err := tx.ExecContext(tx.ctx, `UPDATE companies SET status = 'archived', updated_at = ? WHERE id = ?`, now, id); err != nil {
-		return nil, err
+		return err
 	}
 	res, err := tx.ExecContext(tx.ctx, `UPDATE agents SET status = 'paused', pause_reason = 'company_archived', paused_at = ?, updated_at = ?
 		WHERE company_id = ? AND status NOT IN ('paused', 'terminated', 'pending_approval')`, now, now, id)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	paused, _ := res.RowsAffected()
 	if _, err := tx.ExecContext(tx.ctx, `UPDATE agent_wakeup_requests SET status = 'cancelled', finished_at = ?, updated_at = ?,
 		error = 'Cancelled due to company archive'
 		WHERE company_id = ? AND (status IN ('queued', 'deferred_issue_execution') OR (status = 'claimed' AND run_id IS NULL))`, now, now, id); err != nil {
-		return nil, err
+		return err
 	}
-	runs, err := tx.liveRunIDs(id)
+	runs, err := tx.stopLiveRuns(id)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if _, err := tx.ExecContext(tx.ctx, `UPDATE heartbeat_runs SET status = 'cancelled', error = 'Cancelled due to company archive',
 		error_code = 'cancelled', finished_at = ?, updated_at = ? WHERE company_id = ? AND status IN ('queued', 'running')`, now, now, id); err != nil {
-		return nil, err
+		return err
 	}
-	details := map[string]any{"agentsPaused": paused, "runsCancelled": len(runs)}
+	details := map[string]any{"agentsPaused": paused, "runsCancelled": runs}
 	for k, v := range applied {
 		if k != "status" {
 			details[k] = v
 		}
 	}
-	return runs, tx.logActivity(id, "company.archived", "company", id, details)
+	return tx.logActivity(id, "company.archived", "company", id, details)
 }
 
 // setCompanyLogo links (or with nil unlinks) the company logo asset. The asset that was

@@ -295,7 +295,7 @@ func (s *Store) FindRunIssues(ctx context.Context, run HeartbeatRun) ([]RunIssue
 		WHERE i.company_id = ? AND i.hidden_at IS NULL AND (i.id = ? OR i.id IN
 			(SELECT entity_id FROM activity_log WHERE run_id = ? AND entity_type = 'issue' AND company_id = ?))
 		ORDER BY CASE i.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
-		i.updated_at DESC, i.id`, run.CompanyID, ctxIssue, run.ID, run.CompanyID)
+		i.updated_at DESC, i.id DESC`, run.CompanyID, ctxIssue, run.ID, run.CompanyID)
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func findAgentByKey(ctx context.Context, q querier, companyID, key string) (agen
 		return findAgentRef(ctx, q, key)
 	}
 	return scanAgentRef(q.QueryRowContext(ctx, `SELECT `+agentRefColumns+` FROM agents
-		WHERE company_id = ? AND url_key = ? AND status <> 'terminated' ORDER BY created_at LIMIT 1`, companyID, URLKey(key)))
+		WHERE company_id = ? AND url_key = ? AND status <> 'terminated' ORDER BY created_at, id LIMIT 1`, companyID, URLKey(key)))
 }
 
 func (a agentRef) canCreateAgents() bool {
@@ -49,15 +49,10 @@ func (a agentRef) canCreateAgents() bool {
 	return a.Role == "ceo"
 }
 
+// requirePermission refuses the transaction's actor unless it holds key in the
+// company (authorize.go decides).
 func (tx *Tx) requirePermission(companyID, key string) error {
-	ok, err := actorCan(tx.ctx, tx, tx.actor, companyID, key)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return Errorf(EFORBIDDEN, "Missing permission: %s", key)
-	}
-	return nil
+	return tx.authorize(key, Target{CompanyID: companyID})
 }
 
 // runIsLive reports whether a run id names a queued or running heartbeat run; a

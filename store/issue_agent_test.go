@@ -99,9 +99,8 @@ func TestExtractMentions(t *testing.T) {
 }
 
 func TestCommentsMentionsAndWakes(t *testing.T) {
-	s := MustOpen(t)
 	rec := &recorder{}
-	s.Waker, s.RunStopper = rec, rec
+	s := MustOpen(t, store.Options{Waker: rec, RunStopper: rec})
 	board := boardCtx()
 	c := mustCompany(t, s, "Talk")
 	dev := insertAgent(t, s, c.ID, "Dev", "engineer", "idle")
@@ -195,9 +194,8 @@ func TestCommentsMentionsAndWakes(t *testing.T) {
 }
 
 func TestIssueCancelStopsLiveRun(t *testing.T) {
-	s := MustOpen(t)
 	rec := &recorder{}
-	s.RunStopper = rec
+	s := MustOpen(t, store.Options{RunStopper: rec})
 	board := boardCtx()
 	c := mustCompany(t, s, "Cancel")
 	dev := insertAgent(t, s, c.ID, "Dev", "engineer", "idle")

@@ -74,9 +74,8 @@ func TestCheckoutRace(t *testing.T) {
 }
 
 func TestCheckoutRules(t *testing.T) {
-	s := MustOpen(t)
 	rec := &recorder{}
-	s.Waker = rec
+	s := MustOpen(t, store.Options{Waker: rec})
 	board := boardCtx()
 	c := mustCompany(t, s, "Rules")
 	dev := insertAgent(t, s, c.ID, "Dev", "engineer", "idle")

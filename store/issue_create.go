@@ -342,7 +342,7 @@ func (tx *Tx) resolveProjectAndGoal(is *Issue, project, workspace, goal Optional
 		}
 	} else if creating && is.ProjectID != nil {
 		var id string
-		err := tx.QueryRowContext(tx.ctx, `SELECT id FROM project_workspaces WHERE project_id = ? AND is_primary = 1 ORDER BY created_at LIMIT 1`,
+		err := tx.QueryRowContext(tx.ctx, `SELECT id FROM project_workspaces WHERE project_id = ? AND is_primary = 1 ORDER BY created_at, id LIMIT 1`,
 			*is.ProjectID).Scan(&id)
 		if err != nil && err != sql.ErrNoRows {
 			return err

@@ -113,12 +113,12 @@ func (s *Store) FindIssueDetail(ctx context.Context, key string) (IssueDetail, e
 	}
 	if d.BlockedBy, err = s.relationRefs(ctx, `SELECT i.id, i.identifier, i.title, i.status, i.priority, i.assignee_agent_id
 		FROM issue_relations r JOIN issues i ON i.id = r.issue_id WHERE r.related_issue_id = ? AND r.type = 'blocks'
-		ORDER BY i.identifier`, is.ID); err != nil {
+		ORDER BY i.identifier, i.id`, is.ID); err != nil {
 		return d, err
 	}
 	if d.Blocks, err = s.relationRefs(ctx, `SELECT i.id, i.identifier, i.title, i.status, i.priority, i.assignee_agent_id
 		FROM issue_relations r JOIN issues i ON i.id = r.related_issue_id WHERE r.issue_id = ? AND r.type = 'blocks'
-		ORDER BY i.identifier`, is.ID); err != nil {
+		ORDER BY i.identifier, i.id`, is.ID); err != nil {
 		return d, err
 	}
 	if d.DocumentSummaries, err = s.FindIssueDocuments(ctx, is.ID); err != nil {

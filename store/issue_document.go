@@ -141,7 +141,7 @@ func (s *Store) FindIssueDocument(ctx context.Context, issueID, key string) (Doc
 
 // FindIssueDocuments lists an issue's documents without bodies, newest update first.
 func (s *Store) FindIssueDocuments(ctx context.Context, issueID string) ([]DocumentSummary, error) {
-	rows, err := s.reader.QueryContext(ctx, documentSummarySelect+documentFrom+` WHERE x.issue_id = ? ORDER BY d.updated_at DESC, d.id`, issueID)
+	rows, err := s.reader.QueryContext(ctx, documentSummarySelect+documentFrom+` WHERE x.issue_id = ? ORDER BY d.updated_at DESC, d.id DESC`, issueID)
 	if err != nil {
 		return nil, err
 	}

@@ -172,12 +172,16 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 		if f.SortField == "created" {
 			col = "i.created_at"
 		}
-		order = col + " " + dir + ", i.id"
+		// Ids are UUIDv7, so the id tie-break runs in the timestamp's direction: rows
+		// stamped in the same millisecond still come newest first under desc.
+		order = col + " " + dir + ", i.id " + dir
 	default:
 		if dir == "" {
 			dir = "ASC"
 		}
-		order = priorityRankSQL("i.priority") + " " + dir + ", i.updated_at DESC, i.id"
+		// The index issues_company_rank_updated_idx keeps id ascending; SQLite still reads
+		// in its order and sorts only rows that tie on rank and updated_at.
+		order = priorityRankSQL("i.priority") + " " + dir + ", i.updated_at DESC, i.id DESC"
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		lq := likeEscaper.Replace(strings.ToLower(q))

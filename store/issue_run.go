@@ -66,7 +66,7 @@ func (tx *Tx) cancelIssueRun(is *Issue, reason string) (string, error) {
 	var runID, agentID string
 	err := tx.QueryRowContext(tx.ctx, `SELECT id, agent_id FROM heartbeat_runs
 		WHERE status IN `+liveRunStatuses+` AND (id = ? OR (company_id = ? AND issue_id = ?))
-		ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END, created_at DESC LIMIT 1`,
+		ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END, created_at DESC, id DESC LIMIT 1`,
 		nullStr(is.ExecutionRunID), is.CompanyID, is.ID, nullStr(is.ExecutionRunID)).Scan(&runID, &agentID)
 	if err == sql.ErrNoRows {
 		return "", nil
@@ -87,7 +87,7 @@ func (tx *Tx) cancelIssueRun(is *Issue, reason string) (string, error) {
 		"runId": runID, "agentId": agentID, "reason": reason}); err != nil {
 		return "", err
 	}
-	tx.stopped = append(tx.stopped, runID)
+	tx.stopRun(runID)
 	return runID, nil
 }
 
@@ -150,7 +150,7 @@ func (s *Store) FindIssueActiveRun(ctx context.Context, is Issue) (*IssueActiveR
 		FROM heartbeat_runs r JOIN agents a ON a.id = r.agent_id
 		WHERE r.company_id = ? AND ((r.id = ? AND r.status IN `+liveRunStatuses+`)
 			OR (r.agent_id = ? AND r.status = 'running' AND r.issue_id = ?))
-		ORDER BY CASE WHEN r.id = ? THEN 0 ELSE 1 END, r.created_at DESC LIMIT 1`,
+		ORDER BY CASE WHEN r.id = ? THEN 0 ELSE 1 END, r.created_at DESC, r.id DESC LIMIT 1`,
 		is.CompanyID, nullStr(is.ExecutionRunID), nullStr(is.AssigneeAgentID), is.ID, nullStr(is.ExecutionRunID))
 	run, err := scanRun(row, &r.AgentName, &r.AdapterType)
 	if err == sql.ErrNoRows {

@@ -81,9 +81,8 @@ func TestIssueIdentifierAllocation(t *testing.T) {
 }
 
 func TestIssueCreateDefaultsAndDedupe(t *testing.T) {
-	s := MustOpen(t)
 	rec := &recorder{}
-	s.Waker = rec
+	s := MustOpen(t, store.Options{Waker: rec})
 	ctx := boardCtx()
 	c := mustCompany(t, s, "Dedupe")
 	agent := insertAgent(t, s, c.ID, "CTO", "cto", "idle")
@@ -199,9 +198,8 @@ func TestGoalFallbackAndProjectDefaults(t *testing.T) {
 }
 
 func TestBlockersAndHierarchyCycles(t *testing.T) {
-	s := MustOpen(t)
 	rec := &recorder{}
-	s.Waker = rec
+	s := MustOpen(t, store.Options{Waker: rec})
 	ctx := boardCtx()
 	c := mustCompany(t, s, "Graph")
 	agent := insertAgent(t, s, c.ID, "Dev", "engineer", "idle")

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -31,28 +32,40 @@ type Store struct {
 	writer *sql.DB
 	reader *sql.DB
 
-	// Now is the clock; tests replace it. Every transaction reads it once.
-	Now func() time.Time
-	// Publisher receives activity rows after their transaction commits. May be nil.
-	Publisher Publisher
-	// Waker receives agent wakes caused by issue events after commit. May be nil.
-	Waker Waker
-	// RunStopper is told about runs cancelled by issue events after commit. May be nil.
-	RunStopper RunStopper
-
-	// StorageDir is where uploaded files live (data/storage); RunLogDir holds run logs.
-	// Both are removed per company when a company is deleted.
-	StorageDir string
-	RunLogDir  string
+	now        func() time.Time
+	storageDir string
+	runLogDir  string
+	hookState  hookState
+	// commits counts committed write transactions; see CommitCount.
+	commits atomic.Uint64
 
 	// Applied is the number of migrations applied by Open (0 when the schema was current).
 	Applied int
 }
 
-// Publisher is the seam for live events: store calls it after commit, never inside a
-// transaction, so a slow subscriber cannot hold the write lock.
-type Publisher interface {
-	PublishActivity(a Activity)
+// CommitCount is how many write transactions this store has committed since it opened.
+// It is bumped only after a commit is durable and visible to readers, so a snapshot
+// begun after reading N holds every one of those N commits: the backup loop's test for
+// "changed since the last backup", which file sizes and times cannot give while a
+// commit is half-written to the WAL.
+func (s *Store) CommitCount() uint64 { return s.commits.Load() }
+
+// Options configure a Store when it opens; they are fixed for its lifetime. The zero
+// value is a working store: the wall clock, no file storage (uploads are refused and a
+// company delete removes no files) and no hooks (effects are dropped).
+type Options struct {
+	// Now is the clock; every transaction reads it once. Tests pass a fixed one.
+	Now func() time.Time
+	// StorageDir is where uploaded files live (data/storage); RunLogDir holds run logs.
+	// Both are removed per company when a company is deleted.
+	StorageDir string
+	RunLogDir  string
+	// Publisher receives activity rows after their transaction commits.
+	Publisher Publisher
+	// Waker receives agent wakes caused by issue events after commit.
+	Waker Waker
+	// RunStopper is told about every run a transaction cancelled, after commit.
+	RunStopper RunStopper
 }
 
 // dsn builds a connection string whose pragmas apply to every pooled connection;
@@ -72,7 +85,7 @@ func dsn(path string, readOnly bool) string {
 }
 
 // Open opens (creating if needed) the database at path and applies pending migrations.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create database directory: %w", err)
 	}
@@ -83,7 +96,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
-	s := &Store{path: path, writer: writer, Now: time.Now}
+	s := &Store{path: path, writer: writer, now: opts.Now, storageDir: opts.StorageDir, runLogDir: opts.RunLogDir}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	hooks := Hooks{Publisher: opts.Publisher, Waker: opts.Waker, RunStopper: opts.RunStopper}
+	s.hookState.hooks, s.hookState.set = hooks, !hooks.empty()
 	n, err := s.migrate(ctx)
 	if err != nil {
 		writer.Close()
@@ -105,6 +123,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	return s, nil
 }
+
+// Now reads the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }

@@ -8,16 +8,26 @@ import (
 	"paperclip/store"
 )
 
-// MustOpen opens a real SQLite file in a temp dir, closed when the test ends.
-func MustOpen(tb testing.TB) *store.Store {
+// MustOpen opens a real SQLite file in a temp dir, closed when the test ends. The
+// optional Options carry a clock or hooks; storage and run-log dirs default to the
+// temp dir.
+func MustOpen(tb testing.TB, opts ...store.Options) *store.Store {
 	tb.Helper()
 	dir := tb.TempDir()
-	s, err := store.Open(context.Background(), filepath.Join(dir, "db", "paperclip.db"))
+	var o store.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	if o.StorageDir == "" {
+		o.StorageDir = filepath.Join(dir, "storage")
+	}
+	if o.RunLogDir == "" {
+		o.RunLogDir = filepath.Join(dir, "run-logs")
+	}
+	s, err := store.Open(context.Background(), filepath.Join(dir, "db", "paperclip.db"), o)
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
 	}
-	s.StorageDir = filepath.Join(dir, "storage")
-	s.RunLogDir = filepath.Join(dir, "run-logs")
 	tb.Cleanup(func() { s.Close() })
 	return s
 }
@@ -30,7 +40,7 @@ func TestOpenMigratesOnceAndReopens(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "paperclip.db")
 	ctx := context.Background()
-	s, err := store.Open(ctx, path)
+	s, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +52,7 @@ func TestOpenMigratesOnceAndReopens(t *testing.T) {
 	if err != nil || pending != 0 || v != store.SchemaVersion() {
 		t.Fatalf("pending after migrate: v=%d pending=%d err=%v", v, pending, err)
 	}
-	s, err = store.Open(ctx, path)
+	s, err = store.Open(ctx, path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

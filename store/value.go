@@ -37,8 +37,17 @@ func NormalizeTime(s string) (string, bool) {
 	return FormatTime(t), true
 }
 
-// NewID returns a new random UUID v4.
-func NewID() string { return uuid.NewString() }
+// NewID returns a new UUID v7: a millisecond timestamp then random bits, and strictly
+// increasing within the process (google/uuid keeps a sub-millisecond sequence). Lists
+// order by (created_at, id), and created_at has millisecond resolution, so rows created
+// in the same millisecond keep their creation order only because ids are time-ordered.
+func NewID() string {
+	id, err := uuid.NewV7()
+	if err != nil {
+		panic(err) // only when crypto/rand fails, which it does not on supported platforms
+	}
+	return id.String()
+}
 
 var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 

@@ -15,7 +15,7 @@ const (
 )
 
 // Wake asks the heartbeat runtime to wake one agent because of something that happened
-// to an issue. Store collects them during a transaction and hands them to Store.Waker
+// to an issue. Store collects them during a transaction and hands them to the store's Waker
 // only after the commit, so a wake can never refer to data that was rolled back.
 type Wake struct {
 	CompanyID string
@@ -32,18 +32,6 @@ type Wake struct {
 	// RequestedByActorType/ID name who caused the wake (user, agent, system).
 	RequestedByActorType string
 	RequestedByActorID   string
-}
-
-// Waker is the seam the heartbeat runtime subscribes through. Wake is called after
-// commit, outside any transaction, at most once per agent per store call.
-type Waker interface {
-	Wake(w Wake)
-}
-
-// RunStopper is told about runs that store marked cancelled (issue cancelled, board
-// interrupt) so the runtime can stop their processes. Called after commit.
-type RunStopper interface {
-	StopRun(runID string)
 }
 
 // wakeRank orders reasons when several apply to one agent in one request: the higher

@@ -9,9 +9,8 @@ import (
 // TestWakeSeam: wakes carry their payload, are merged per agent, and are delivered
 // only for committed work.
 func TestWakeSeam(t *testing.T) {
-	s := MustOpen(t)
 	rec := &recorder{}
-	s.Waker = rec
+	s := MustOpen(t, store.Options{Waker: rec})
 	board := boardCtx()
 	c := mustCompany(t, s, "Wake")
 	dev := insertAgent(t, s, c.ID, "Dev", "engineer", "idle")

@@ -4,23 +4,14 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"paperclip/store"
 )
-
-// steppingClock returns a time one minute later on every call, so backups taken in
-// quick succession get distinct names.
-func steppingClock(start time.Time) func() time.Time {
-	var n atomic.Int64
-	return func() time.Time { return start.Add(time.Duration(n.Add(1)) * time.Minute) }
-}
 
 func backupNames(t *testing.T, dir string) []string {
 	t.Helper()
@@ -45,93 +36,6 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-func TestBackupLoop(t *testing.T) {
-	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "db", "paperclip.db")
-	backups := filepath.Join(dir, "backups")
-	seedDB(t, dbPath)
-	// The server keeps the database open while the loop runs.
-	ctx := store.NewContextWithActor(context.Background(), store.Actor{Kind: store.ActorBoard, Source: "local_implicit",
-		UserID: store.LocalBoardUserID, InstanceAdmin: true})
-	st, err := store.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	start := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	loop := &backupLoop{dbPath: dbPath, dir: backups, prefix: "paperclip", retentionDays: 30,
-		interval: 150 * time.Millisecond, now: steppingClock(start), logger: logger}
-	stop := loop.start(context.Background())
-	stopped := false
-	defer func() {
-		if !stopped {
-			stop()
-		}
-	}()
-
-	if n := len(backupNames(t, backups)); n != 0 {
-		t.Fatalf("%d backups right at start; the first is due one interval later", n)
-	}
-	waitFor(t, "the first backup", func() bool { return len(backupNames(t, backups)) == 1 })
-	time.Sleep(500 * time.Millisecond) // three more ticks with nothing written
-	if got := backupNames(t, backups); len(got) != 1 {
-		t.Fatalf("unchanged database backed up again: %v", got)
-	}
-	if _, err := st.CreateCompany(ctx, store.CompanyInput{Name: store.Some("Beta")}); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "a backup after a write", func() bool { return len(backupNames(t, backups)) == 2 })
-
-	done := make(chan struct{})
-	go func() { stop(); close(done) }()
-	select {
-	case <-done:
-		stopped = true
-	case <-time.After(30 * time.Second):
-		t.Fatal("loop did not stop on cancel")
-	}
-	names := backupNames(t, backups)
-	if len(names) != 2 {
-		t.Fatalf("backups after stop: %v", names)
-	}
-	tmp, _, err := store.PrepareRestore(context.Background(), filepath.Join(backups, names[0]), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := companies(t, tmp); got != "Acme,Beta" {
-		t.Fatalf("newest backup holds %q", got)
-	}
-
-	// A failing backup leaves the marker with the error; the next success removes it
-	// and prunes.
-	junk := filepath.Join(dir, "junk.db")
-	mustWrite(t, junk, strings.Repeat("not a database ", 100))
-	bad := &backupLoop{dbPath: junk, dir: backups, prefix: "paperclip", retentionDays: 30,
-		interval: time.Hour, now: steppingClock(start.Add(time.Hour)), logger: logger}
-	if took, err := bad.tick(context.Background()); took || err == nil {
-		t.Fatalf("tick on junk: took=%v err=%v", took, err)
-	}
-	marker := mustRead(t, filepath.Join(backups, backupFailedMarker))
-	if !strings.HasPrefix(marker, "2026-11-22T11:01:00.000Z ") || !strings.Contains(marker, "snapshot database") {
-		t.Fatalf("marker %q", marker)
-	}
-	for d := 40; d <= 43; d++ {
-		mustWrite(t, filepath.Join(backups, store.BackupName("paperclip", start.AddDate(0, 0, -d))), "old")
-	}
-	good := &backupLoop{dbPath: dbPath, dir: backups, prefix: "paperclip", retentionDays: 30,
-		interval: time.Hour, now: steppingClock(start.Add(2 * time.Hour)), logger: logger}
-	if took, err := good.tick(context.Background()); !took || err != nil {
-		t.Fatalf("recovery tick: took=%v err=%v", took, err)
-	}
-	if _, err := os.Stat(filepath.Join(backups, backupFailedMarker)); !os.IsNotExist(err) {
-		t.Error("marker survived a successful backup")
-	}
-	if got := backupNames(t, backups); len(got) != 3 || strings.Contains(strings.Join(got, " "), "202610") {
-		t.Fatalf("old backups not pruned: %v", got)
 	}
 }
 
