@@ -165,7 +165,8 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 	if _, err := a.backupBeforeMigrate(ctx, set, logger.With("component", "backup")); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, set.Server.DatabasePath, store.Options{StorageDir: set.Server.StorageDir, RunLogDir: set.Server.RunLogDir})
+	st, err := store.Open(ctx, set.Server.DatabasePath, store.Options{StorageDir: set.Server.StorageDir, RunLogDir: set.Server.RunLogDir,
+		Synchronous: set.DatabaseSynchronous})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}

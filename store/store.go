@@ -32,10 +32,11 @@ type Store struct {
 	writer *sql.DB
 	reader *sql.DB
 
-	now        func() time.Time
-	storageDir string
-	runLogDir  string
-	hookState  hookState
+	now         func() time.Time
+	storageDir  string
+	runLogDir   string
+	hookState   hookState
+	synchronous string
 	// commits counts committed write transactions; see CommitCount.
 	commits atomic.Uint64
 
@@ -66,16 +67,43 @@ type Options struct {
 	Waker Waker
 	// RunStopper is told about every run a transaction cancelled, after commit.
 	RunStopper RunStopper
+	// Synchronous is SQLite's synchronous setting for the writer: SyncNormal (the
+	// default when empty) or SyncFull. See docs/durability.md for what each survives.
+	Synchronous string
+}
+
+// Synchronous settings a Store accepts (docs/durability.md).
+const (
+	// SyncNormal survives any process crash; a power loss or OS crash may drop the
+	// last commits, never corrupt the file. WAL then syncs only at checkpoints.
+	SyncNormal = "NORMAL"
+	// SyncFull also survives power loss: every commit waits for the WAL to reach disk.
+	SyncFull = "FULL"
+)
+
+// ParseSynchronous maps a configured synchronous value (any case; empty means the
+// default) to SyncNormal or SyncFull, refusing anything else.
+func ParseSynchronous(v string) (string, error) {
+	switch strings.ToUpper(strings.TrimSpace(v)) {
+	case "", SyncNormal:
+		return SyncNormal, nil
+	case SyncFull:
+		return SyncFull, nil
+	}
+	return "", fmt.Errorf("synchronous must be normal or full (got %q)", v)
 }
 
 // dsn builds a connection string whose pragmas apply to every pooled connection;
 // a PRAGMA run once after sql.Open would reach only one of them.
-func dsn(path string, readOnly bool) string {
+func dsn(path string, readOnly bool) string { return dsnSync(path, readOnly, SyncNormal) }
+
+// dsnSync is dsn with the synchronous setting, which only matters to the writer.
+func dsnSync(path string, readOnly bool, synchronous string) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(on)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous("+synchronous+")")
 	if readOnly {
 		q.Add("_pragma", "query_only(on)")
 	} else {
@@ -86,17 +114,21 @@ func dsn(path string, readOnly bool) string {
 
 // Open opens (creating if needed) the database at path and applies pending migrations.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	synchronous, err := ParseSynchronous(opts.Synchronous)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create database directory: %w", err)
 	}
-	writer, err := sql.Open("sqlite", dsn(path, false))
+	writer, err := sql.Open("sqlite", dsnSync(path, false, synchronous))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
-	s := &Store{path: path, writer: writer, now: opts.Now, storageDir: opts.StorageDir, runLogDir: opts.RunLogDir}
+	s := &Store{path: path, writer: writer, synchronous: synchronous, now: opts.Now, storageDir: opts.StorageDir, runLogDir: opts.RunLogDir}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -126,6 +158,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 
 // Now reads the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
+
+// Synchronous is the writer's synchronous setting, SyncNormal or SyncFull.
+func (s *Store) Synchronous() string { return s.synchronous }
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
