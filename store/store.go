@@ -234,17 +234,24 @@ func MigrationCount() int {
 
 // migrate applies each pending migration in its own transaction and records it.
 func (s *Store) migrate(ctx context.Context) (int, error) {
-	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return 0, fmt.Errorf("create schema_migrations: %w", err)
-	}
-	current, err := s.currentVersion(ctx, s.writer)
-	if err != nil {
-		return 0, err
-	}
 	ms, err := migrations()
 	if err != nil {
 		return 0, err
+	}
+	return migrateTo(ctx, s.writer, ms)
+}
+
+// migrateTo applies the migrations of ms the database at db lacks. ms is every
+// migration in production; the upgrade tests pass a prefix of it to build a database
+// at an earlier schema version by the same path.
+func migrateTo(ctx context.Context, db *sql.DB, ms []migration) (int, error) {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var current int
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
 	}
 	if len(ms) > 0 && current > ms[len(ms)-1].version {
 		return 0, fmt.Errorf("database schema v%d was created by a newer paperclip (this binary knows v%d)", current, ms[len(ms)-1].version)
@@ -254,7 +261,7 @@ func (s *Store) migrate(ctx context.Context) (int, error) {
 		if m.version <= current {
 			continue
 		}
-		tx, err := s.writer.BeginTx(ctx, nil)
+		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return applied, err
 		}
