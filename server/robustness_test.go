@@ -17,6 +17,13 @@ func TestNoRouteAnswers5xxOnBadInput(t *testing.T) {
 	ag := e.mustAgent(cid, map[string]any{"name": "Probe", "role": "ceo"})
 	key := e.agentKey(ag["id"].(string))
 	issue := e.mustIssue(cid, map[string]any{"title": "Target", "status": "todo"})
+	// Entity routes get a real entity of their kind for the "x" id, so garbage bodies
+	// reach the validation and rules of a row that exists.
+	goal := e.do("POST", "/api/companies/"+cid+"/goals", map[string]any{"title": "Target goal"}).JSON()
+	project := e.do("POST", "/api/companies/"+cid+"/projects", map[string]any{"name": "Target project", "workspace": map[string]any{"cwd": "/tmp"}}).JSON()
+	approval := e.do("POST", "/api/companies/"+cid+"/approvals", map[string]any{"type": "request_board_approval", "payload": map[string]any{}}, bearer(key)...).JSON()
+	realID := map[string]string{"/api/goals/": goal["id"].(string), "/api/projects/": project["id"].(string), "/api/approvals/": approval["id"].(string)}
+	workspaceID := project["primaryWorkspace"].(map[string]any)["id"].(string)
 
 	doc := e.do("GET", "/api/openapi.json", nil).JSON()
 	paths := doc["paths"].(map[string]any)
@@ -51,7 +58,16 @@ func TestNoRouteAnswers5xxOnBadInput(t *testing.T) {
 						return cid
 					case "{id}", "{issueId}":
 						if id == "x" {
+							for prefix, real := range realID {
+								if strings.HasPrefix(p, prefix) {
+									return real
+								}
+							}
 							return issue["id"].(string)
+						}
+					case "{workspaceId}":
+						if id == "x" {
+							return workspaceID
 						}
 					}
 					return id

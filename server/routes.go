@@ -36,6 +36,9 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.issueDocumentRoutes()...)
 	rs = append(rs, s.labelRoutes()...)
 	rs = append(rs, s.issueExtraRoutes()...)
+	rs = append(rs, s.goalRoutes()...)
+	rs = append(rs, s.projectRoutes()...)
+	rs = append(rs, s.approvalRoutes()...)
 	return rs
 }
 

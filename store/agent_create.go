@@ -6,26 +6,10 @@ import (
 	"strings"
 )
 
-// HireApproval is the approval row a hire request creates (approvals.md §1 shape).
-type HireApproval struct {
-	ID                 string         `json:"id"`
-	CompanyID          string         `json:"companyId"`
-	Type               string         `json:"type"`
-	RequestedByAgentID *string        `json:"requestedByAgentId"`
-	RequestedByUserID  *string        `json:"requestedByUserId"`
-	Status             string         `json:"status"`
-	Payload            map[string]any `json:"payload"`
-	DecisionNote       *string        `json:"decisionNote"`
-	DecidedByUserID    *string        `json:"decidedByUserId"`
-	DecidedAt          *string        `json:"decidedAt"`
-	CreatedAt          string         `json:"createdAt"`
-	UpdatedAt          string         `json:"updatedAt"`
-}
-
 // HireResult is the agent-hires response.
 type HireResult struct {
-	Agent    Agent         `json:"agent"`
-	Approval *HireApproval `json:"approval"`
+	Agent    Agent     `json:"agent"`
+	Approval *Approval `json:"approval"`
 }
 
 // CreateAgent is the direct create (agents.md §4.2): refused with 409 when the company
@@ -66,7 +50,7 @@ func (s *Store) HireAgent(ctx context.Context, companyID string, in AgentInput) 
 		return HireResult{}, err
 	}
 	var id string
-	var approval *HireApproval
+	var approval *Approval
 	err := s.write(ctx, func(tx *Tx) error {
 		requireApproval, err := tx.companyRequiresHireApproval(companyID)
 		if err != nil {
@@ -242,28 +226,15 @@ func hireIssueIDs(in AgentInput) []string {
 	return out
 }
 
-// insertHireApproval writes the pending hire_agent approval of a pending agent and links
-// the source issues to it.
-func (tx *Tx) insertHireApproval(a Agent, in AgentInput, issueIDs []string) (*HireApproval, error) {
-	for _, id := range issueIDs {
-		var company string
-		err := tx.QueryRowContext(tx.ctx, `SELECT company_id FROM issues WHERE id = ?`, id).Scan(&company)
-		if err == sql.ErrNoRows || (err == nil && company != a.CompanyID) {
-			return nil, Errorf(EUNPROCESSABLE, "Linked issues must belong to same company")
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	ap := &HireApproval{ID: NewID(), CompanyID: a.CompanyID, Type: "hire_agent", Status: "pending", CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
-	var requester any
+// insertHireApproval writes the pending hire_agent approval of a pending agent, linked
+// to the source issues. Its payload is redacted when stored (secrets.md §5): the agent
+// row keeps the real configuration.
+func (tx *Tx) insertHireApproval(a Agent, in AgentInput, issueIDs []string) (*Approval, error) {
+	var requester, agentID, userID *string
 	if tx.actor.IsAgent() {
-		id := tx.actor.AgentID
-		ap.RequestedByAgentID = &id
-		requester = id
+		agentID, requester = &tx.actor.AgentID, &tx.actor.AgentID
 	} else if tx.actor.IsBoard() {
-		id := tx.actor.UserID
-		ap.RequestedByUserID = &id
+		userID = &tx.actor.UserID
 	}
 	adapterCfg := RedactAdapterConfig(a.AdapterConfig)
 	runtimeCfg := redactMap(a.RuntimeConfig)
@@ -278,22 +249,10 @@ func (tx *Tx) insertHireApproval(a Agent, in AgentInput, issueIDs []string) (*Hi
 		"agentId": a.ID, "requestedByAgentId": requester,
 		"requestedConfigurationSnapshot": map[string]any{"adapterType": a.AdapterType, "adapterConfig": adapterCfg, "runtimeConfig": runtimeCfg},
 	}
-	ap.Payload = normalizeJSON(payload).(map[string]any)
-	text, err := jsonText(ap.Payload)
+	id, err := tx.insertApproval(a.CompanyID, ApprovalHireAgent, agentID, userID, normalizeJSON(payload).(map[string]any), issueIDs)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tx.ExecContext(tx.ctx, `INSERT INTO approvals (id, company_id, type, requested_by_agent_id, requested_by_user_id,
-		status, payload, created_at, updated_at) VALUES (?, ?, 'hire_agent', ?, ?, 'pending', ?, ?, ?)`,
-		ap.ID, ap.CompanyID, nullStr(ap.RequestedByAgentID), nullStr(ap.RequestedByUserID), text, ap.CreatedAt, ap.UpdatedAt); err != nil {
-		return nil, err
-	}
-	for _, id := range issueIDs {
-		if _, err := tx.ExecContext(tx.ctx, `INSERT INTO issue_approvals (company_id, issue_id, approval_id, linked_by_agent_id,
-			linked_by_user_id, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			a.CompanyID, id, ap.ID, nullStr(ap.RequestedByAgentID), nullStr(ap.RequestedByUserID), ap.CreatedAt); err != nil {
-			return nil, err
-		}
-	}
-	return ap, nil
+	ap, err := findApproval(tx.ctx, tx, id)
+	return &ap, err
 }

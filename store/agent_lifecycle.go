@@ -134,26 +134,16 @@ func (tx *Tx) approveAgent(a Agent) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(tx.ctx, `UPDATE agents SET status = 'idle', updated_at = ? WHERE id = ?`, tx.Now(), a.ID); err != nil {
-		return err
-	}
-	if err := tx.ensureAgentMembership(a.CompanyID, a.ID); err != nil {
-		return err
-	}
 	var approvalID any
+	var payload map[string]any
 	if len(approvals) > 0 {
 		ap := approvals[0]
-		approvalID = ap.id
+		approvalID, payload = ap.id, ap.payload
 		if err := tx.decideHireApproval(a.CompanyID, ap, "approved"); err != nil {
 			return err
 		}
-		if n, ok := numberOf(ap.payload["budgetMonthlyCents"]); ok && n > 0 {
-			if err := tx.upsertMonthlyBudget(a.CompanyID, "agent", a.ID, int64(n)); err != nil {
-				return err
-			}
-		}
 	}
-	return tx.logActivity(a.CompanyID, "agent.approved", "agent", a.ID, map[string]any{"source": "agent_detail", "approvalId": approvalID})
+	return tx.activateHiredAgent(a, approvalID, payload, map[string]any{"source": "agent_detail"})
 }
 
 type openApproval struct {
@@ -198,16 +188,22 @@ func (tx *Tx) decideHireApproval(companyID string, ap openApproval, status strin
 		WHERE id = ? AND status IN ('pending', 'revision_requested')`, status, user, now, now, ap.id); err != nil {
 		return err
 	}
+	linked, err := tx.approvalIssueIDs(ap.id)
+	if err != nil {
+		return err
+	}
 	details := map[string]any{"type": "hire_agent"}
 	if status == "approved" {
-		linked, err := tx.approvalIssueIDs(ap.id)
-		if err != nil {
-			return err
-		}
 		details["requestedByAgentId"] = ap.requester
 		details["linkedIssueIds"] = linked
 	}
-	return tx.logActivity(companyID, "approval."+status, "approval", ap.id, details)
+	if err := tx.logActivity(companyID, "approval."+status, "approval", ap.id, details); err != nil {
+		return err
+	}
+	// A hire decided from the agent's page is still a decision on the requester's
+	// approval, so the requester hears about it as from the approvals route.
+	return tx.wakeRequester(Approval{ID: ap.id, CompanyID: companyID, Type: ApprovalHireAgent, RequestedByAgentID: ap.requester},
+		decisionRules[status], linked)
 }
 
 func (tx *Tx) approvalIssueIDs(approvalID string) ([]string, error) {

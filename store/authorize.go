@@ -16,6 +16,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 )
 
 // Actions decided by decide beyond the bare permission keys (PermTasksAssign, ...,
@@ -50,17 +51,43 @@ const (
 	// ActCompanyManageBranding is PATCH /companies/{id}/branding: board writers or the
 	// company's CEO agent.
 	ActCompanyManageBranding = "company.manage_branding"
+	// ActApprovalDecide is approve, reject and request-revision: the board (or the
+	// system) decides, never an agent, not even the CEO that asked.
+	ActApprovalDecide = "approval.decide"
+	// ActApprovalResubmit is resubmit of a revision-requested approval: the board, or
+	// the agent that requested it (the target's AgentID, see ApprovalTarget).
+	ActApprovalResubmit = "approval.resubmit"
+	// ActApprovalLink links and unlinks approvals on an issue: board writers, or the
+	// company's CEO agent or an agent creator.
+	ActApprovalLink = "approval.link"
+	// ActWorkspaceSetCommands guards the host-executed workspace commands named in the
+	// target's Fields (setupCommand, cleanupCommand): they run on the server's machine
+	// outside any adapter sandbox, so only the board may set them. A body touching none
+	// of them is allowed to anyone.
+	ActWorkspaceSetCommands = "project.workspace_set_commands"
 )
 
-// Target is what a decision is about: the company, and for agent-scoped rules the
-// agent acted upon.
+// Target is what a decision is about: the company; for agent-scoped rules the agent
+// acted upon, for approval rules the agent that requested the approval; for field
+// rules the body fields the request touches.
 type Target struct {
 	CompanyID string
 	AgentID   string
+	Fields    []string
 }
 
 // AgentTarget is the target of a rule about agent a.
 func AgentTarget(a Agent) Target { return Target{CompanyID: a.CompanyID, AgentID: a.ID} }
+
+// ApprovalTarget is the target of a rule about approval ap: its company and its
+// requesting agent, if any.
+func ApprovalTarget(ap Approval) Target {
+	t := Target{CompanyID: ap.CompanyID}
+	if ap.RequestedByAgentID != nil {
+		t.AgentID = *ap.RequestedByAgentID
+	}
+	return t
+}
 
 // Authorize decides action on t for the context's actor, answering a forbidden
 // *Error with the rule's message when it is refused. Handlers call it to refuse before
@@ -169,6 +196,24 @@ func decide(ctx context.Context, q querier, a Actor, action string, t Target) (b
 		}
 		ok, err := agentIsCEO(ctx, q, a, t.CompanyID)
 		return ok, deny, err
+	case ActApprovalDecide:
+		return !agent, "Board access required", nil
+	case ActApprovalResubmit:
+		return !agent || (t.AgentID != "" && a.AgentID == t.AgentID), "Only requesting agent can resubmit this approval", nil
+	case ActApprovalLink:
+		if !agent {
+			return true, "", nil
+		}
+		const deny = "Missing permission to link approvals"
+		ok, err := actorCan(ctx, q, a, t.CompanyID, PermAgentsCreate)
+		if err != nil || ok {
+			return ok, deny, err
+		}
+		ok, err = agentIsCEO(ctx, q, a, t.CompanyID)
+		return ok, deny, err
+	case ActWorkspaceSetCommands:
+		return !agent || len(t.Fields) == 0,
+			"Agent keys cannot modify host-executed workspace commands (" + strings.Join(t.Fields, ", ") + ").", nil
 	}
 	ok, err := actorCan(ctx, q, a, t.CompanyID, action)
 	return ok, "Missing permission: " + action, err

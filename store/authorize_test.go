@@ -56,7 +56,14 @@ func TestAuthorizeDecisions(t *testing.T) {
 		noPath       = "Only the target agent or an ancestor manager can update instructions path"
 		noPerms      = "Only CEO can manage permissions"
 		noReflection = "Missing permission to read agent configuration reflection"
+		noDecide     = "Board access required"
+		noResubmit   = "Only requesting agent can resubmit this approval"
+		noLink       = "Missing permission to link approvals"
 	)
+	asked := func(a store.Agent) store.Target {
+		return store.ApprovalTarget(store.Approval{CompanyID: a.CompanyID, RequestedByAgentID: &a.ID})
+	}
+	commands := store.Target{CompanyID: c.ID, Fields: []string{"setupCommand", "cleanupCommand"}}
 	cases := []struct {
 		actor, action string
 		target        store.Target
@@ -143,6 +150,27 @@ func TestAuthorizeDecisions(t *testing.T) {
 		{"eng", store.ActCompanyManageSettings, co, "Only CEO agents can manage company settings"},
 		{"granted", store.ActCompanyManageBranding, co, "Only CEO agents can manage company branding"},
 		{"foreign", store.ActCompanyManageBranding, co, "Only CEO agents can manage company branding"},
+
+		// Governance: the board decides approvals, their requester resubmits, the CEO or
+		// creators link them, and agents never set host-executed workspace commands.
+		{"viewer", store.ActApprovalDecide, co, ""}, // the server's C:board scope refuses viewers first
+		{"local", store.ActApprovalDecide, co, ""},
+		{"ceo", store.ActApprovalDecide, asked(ceo), noDecide},
+		{"eng", store.ActApprovalDecide, co, noDecide},
+		{"local", store.ActApprovalResubmit, asked(ceo), ""},
+		{"ceo", store.ActApprovalResubmit, asked(ceo), ""},
+		{"eng", store.ActApprovalResubmit, asked(ceo), noResubmit},
+		{"eng", store.ActApprovalResubmit, co, noResubmit},
+		{"operator", store.ActApprovalLink, co, ""},
+		{"ceo", store.ActApprovalLink, co, ""},
+		{"ceoNoCreate", store.ActApprovalLink, co, ""},
+		{"creator", store.ActApprovalLink, co, ""},
+		{"granted", store.ActApprovalLink, co, ""},
+		{"eng", store.ActApprovalLink, co, noLink},
+		{"foreign", store.ActApprovalLink, co, noLink},
+		{"local", store.ActWorkspaceSetCommands, commands, ""},
+		{"ceo", store.ActWorkspaceSetCommands, store.Target{CompanyID: c.ID}, ""},
+		{"ceo", store.ActWorkspaceSetCommands, commands, "Agent keys cannot modify host-executed workspace commands (setupCommand, cleanupCommand)."},
 	}
 	for _, tc := range cases {
 		a, ok := actors[tc.actor]

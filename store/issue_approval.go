@@ -6,22 +6,6 @@ import (
 	"strings"
 )
 
-// LinkedApproval is an approval (approvals.md §1) as listed on an issue.
-type LinkedApproval struct {
-	ID                 string  `json:"id"`
-	CompanyID          string  `json:"companyId"`
-	Type               string  `json:"type"`
-	RequestedByAgentID *string `json:"requestedByAgentId"`
-	RequestedByUserID  *string `json:"requestedByUserId"`
-	Status             string  `json:"status"`
-	Payload            JSONRaw `json:"payload"`
-	DecisionNote       *string `json:"decisionNote"`
-	DecidedByUserID    *string `json:"decidedByUserId"`
-	DecidedAt          *string `json:"decidedAt"`
-	CreatedAt          string  `json:"createdAt"`
-	UpdatedAt          string  `json:"updatedAt"`
-}
-
 // ApprovalLinkInput is the POST body.
 type ApprovalLinkInput struct {
 	ApprovalID Optional[string] `json:"approvalId"`
@@ -42,65 +26,36 @@ func (in *ApprovalLinkInput) Validate() error {
 	return p.Err()
 }
 
-func findIssueApprovals(ctx context.Context, q querier, issueID string) ([]LinkedApproval, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a.id, a.company_id, a.type, a.requested_by_agent_id, a.requested_by_user_id, a.status,
-		a.payload, a.decision_note, a.decided_by_user_id, a.decided_at, a.created_at, a.updated_at
+func findIssueApprovals(ctx context.Context, q querier, issueID string) ([]Approval, error) {
+	return queryApprovals(ctx, q, `SELECT a.`+strings.ReplaceAll(approvalColumns, ", ", ", a.")+`
 		FROM issue_approvals l JOIN approvals a ON a.id = l.approval_id WHERE l.issue_id = ?
 		ORDER BY a.created_at DESC, a.id DESC`, issueID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []LinkedApproval{}
-	for rows.Next() {
-		var a LinkedApproval
-		var agent, user, note, decider, decided, payload sql.NullString
-		if err := rows.Scan(&a.ID, &a.CompanyID, &a.Type, &agent, &user, &a.Status, &payload, &note, &decider, &decided,
-			&a.CreatedAt, &a.UpdatedAt); err != nil {
-			return nil, err
-		}
-		a.RequestedByAgentID, a.RequestedByUserID, a.DecisionNote = strPtr(agent), strPtr(user), strPtr(note)
-		a.DecidedByUserID, a.DecidedAt = strPtr(decider), strPtr(decided)
-		a.Payload = redactedJSON(payload, "null")
-		if a.Payload == nil {
-			a.Payload = JSONRaw("{}")
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 // FindIssueApprovals lists the approvals linked to an issue, newest first.
-func (s *Store) FindIssueApprovals(ctx context.Context, issueID string) ([]LinkedApproval, error) {
+func (s *Store) FindIssueApprovals(ctx context.Context, issueID string) ([]Approval, error) {
 	return findIssueApprovals(ctx, s.reader, issueID)
 }
 
-// requireApprovalLinker: board writers, or the CEO / agent creators of the company,
-// under the agent write rules.
+// requireApprovalLinker: the ActApprovalLink rule, then the agent write rules of the
+// issue.
 func (tx *Tx) requireApprovalLinker(is *Issue) error {
-	if !tx.actor.IsAgent() {
-		return nil
-	}
-	ok, err := actorCan(tx.ctx, tx, tx.actor, is.CompanyID, PermAgentsCreate)
-	if err != nil {
+	if err := tx.authorize(ActApprovalLink, Target{CompanyID: is.CompanyID}); err != nil {
 		return err
 	}
-	if !ok && tx.actor.AgentRole != "ceo" {
-		ag, err := findAgentRef(tx.ctx, tx, tx.actor.AgentID)
-		if err != nil || ag.Role != "ceo" {
-			return Errorf(EFORBIDDEN, "Missing permission to link approvals")
-		}
+	if !tx.actor.IsAgent() {
+		return nil
 	}
 	return tx.enforceAgentWrite(is, false)
 }
 
 // LinkIssueApproval links an approval of the same company (no duplicates) and returns
 // the full linked list.
-func (s *Store) LinkIssueApproval(ctx context.Context, key string, in ApprovalLinkInput) ([]LinkedApproval, error) {
+func (s *Store) LinkIssueApproval(ctx context.Context, key string, in ApprovalLinkInput) ([]Approval, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	var out []LinkedApproval
+	var out []Approval
 	err := s.write(ctx, func(tx *Tx) error {
 		is, err := tx.loadIssue(key)
 		if err != nil {

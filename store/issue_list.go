@@ -53,6 +53,8 @@ type IssueFilter struct {
 	ProjectID       string
 	GoalID          string
 	LabelID         string
+	// ApprovalID lists the issues linked to an approval.
+	ApprovalID string
 	// ParentID lists direct children; ParentNull lists root issues.
 	ParentID      string
 	ParentNull    bool
@@ -116,6 +118,9 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 	}
 	if f.LabelID != "" {
 		add("EXISTS (SELECT 1 FROM issue_labels il WHERE il.issue_id = i.id AND il.label_id = ?)", strings.ToLower(f.LabelID))
+	}
+	if f.ApprovalID != "" {
+		add("EXISTS (SELECT 1 FROM issue_approvals ia WHERE ia.issue_id = i.id AND ia.approval_id = ?)", strings.ToLower(f.ApprovalID))
 	}
 	if f.ParentNull {
 		add("i.parent_id IS NULL")

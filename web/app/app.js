@@ -1,0 +1,287 @@
+// The board UI entry point: routes (company-prefixed), the shell (sidebar, dialogs,
+// palette, toasts, offline banner), global shortcuts and the live-events connection.
+import { html, render, useEffect, useMemo, useRef, useState, useCallback } from "./preact.js";
+import { useLocation, navigate, match } from "./router.js";
+import * as api from "./api.js";
+import { useQuery, invalidate } from "./data.js";
+import { startLive } from "./live.js";
+import { plainKey } from "./keys.js";
+import { cycleTheme } from "./theme.js";
+import { Sidebar } from "./components/sidebar.js";
+import { Toasts, toast } from "./components/toasts.js";
+import { Palette } from "./components/palette.js";
+import { NewIssueDialog } from "./components/new-issue.js";
+import { Dialog } from "./components/dialog.js";
+import { ShellContext, Loading } from "./components/ui.js";
+import { isLiveRun } from "./format.js";
+import { DashboardPage } from "./pages/dashboard.js";
+import { InboxPage } from "./pages/inbox.js";
+import { IssuesPage } from "./pages/issues.js";
+import { IssuePage } from "./pages/issue.js";
+import { AgentsPage } from "./pages/agents.js";
+import { NewAgentPage } from "./pages/agent-new.js";
+import { AgentPage } from "./pages/agent.js";
+import { RunPage } from "./pages/run.js";
+import { OrgPage } from "./pages/org.js";
+import { OnboardingPage } from "./pages/onboarding.js";
+import { CompaniesPage } from "./pages/companies.js";
+import { ActivityPage } from "./pages/activity.js";
+import { CompanySettingsPage } from "./pages/company-settings.js";
+import { InstanceSettingsPage } from "./pages/instance-settings.js";
+import { PendingApiPage } from "./pages/pending.js";
+import { NotFoundPage } from "./pages/not-found.js";
+
+const LAST = "paperclip.lastCompany";
+const COLLAPSED = "paperclip.sidebarCollapsed";
+const AGENT_TABS = ["all", "active", "paused", "error"];
+const store = {
+  get: (k) => { try { return localStorage.getItem(k); } catch { return null; } },
+  set: (k, v) => { try { localStorage.setItem(k, v); } catch { /* storage off */ } },
+};
+
+// Company pages: [pattern, section, component]. The first match wins.
+const COMPANY_ROUTES = [
+  ["/:prefix/dashboard", "dashboard", DashboardPage],
+  ["/:prefix/inbox", "inbox", InboxPage],
+  ["/:prefix/inbox/:tab", "inbox", InboxPage],
+  ["/:prefix/issues", "issues", IssuesPage],
+  ["/:prefix/issues/:identifier", "issues", IssuePage],
+  ["/:prefix/agents", "agents", AgentsPage],
+  ["/:prefix/agents/new", "agents", NewAgentPage],
+  ["/:prefix/agents/:agentKey", "agents", null], // list tab or agent detail, resolved below
+  ["/:prefix/agents/:agentKey/runs/:runId", "agents", RunPage],
+  ["/:prefix/agents/:agentKey/:tab", "agents", AgentPage],
+  ["/:prefix/org", "org", OrgPage],
+  ["/:prefix/goals", "goals", PendingApiPage],
+  ["/:prefix/goals/:id", "goals", PendingApiPage],
+  ["/:prefix/projects", "projects", PendingApiPage],
+  ["/:prefix/projects/:id", "projects", PendingApiPage],
+  ["/:prefix/approvals", "approvals", PendingApiPage],
+  ["/:prefix/approvals/:tab", "approvals", PendingApiPage],
+  ["/:prefix/costs", "costs", PendingApiPage],
+  ["/:prefix/activity", "activity", ActivityPage],
+  ["/:prefix/company/settings", "company-settings", CompanySettingsPage],
+];
+
+function resolve(path) {
+  for (const [pattern, section, Comp] of COMPANY_ROUTES) {
+    const params = match(pattern, path);
+    if (!params) continue;
+    if (pattern === "/:prefix/agents/:agentKey") {
+      if (AGENT_TABS.includes(params.agentKey)) return { section, Comp: AgentsPage, params: { ...params, tab: params.agentKey } };
+      return { section, Comp: AgentPage, params };
+    }
+    return { section, Comp, params };
+  }
+  return null;
+}
+
+function useLive(company, onRunLog) {
+  const [connected, setConnected] = useState(false);
+  const quietUntil = useRef(0);
+  useEffect(() => {
+    if (!company) return undefined;
+    const stop = startLive(company.id, {
+      onState: (s) => setConnected(s.connected),
+      onReconnect: () => { quietUntil.current = Date.now() + 2000; },
+      onEvent: (ev) => {
+        onRunLog.current.forEach((fn) => fn(ev));
+        if (Date.now() < quietUntil.current) return;
+        const p = ev.payload || {};
+        if (ev.type === "heartbeat.run.status" && (p.status === "failed" || p.status === "timed_out")) {
+          toast({ kind: "error", category: "run-failed", message: `Run failed${p.error ? ": " + p.error : ""}`,
+            link: { href: `/${company.issuePrefix}/agents/${p.agentId}/runs/${p.runId}`, label: "View run" } });
+        } else if (ev.type === "agent.status" && p.status === "error") {
+          toast({ kind: "error", category: "agent-error", message: "An agent entered error", link: { href: `/${company.issuePrefix}/agents/${p.agentId}`, label: "Open" } });
+        } else if (ev.type === "activity.logged" && p.entityType === "approval" && /created$/.test(p.action || "")) {
+          toast({ kind: "info", category: "approval", message: "New approval waiting for the board", link: { href: `/${company.issuePrefix}/approvals`, label: "Review" } });
+        }
+      },
+    });
+    return stop;
+  }, [company && company.id]);
+  return connected;
+}
+
+const SHORTCUTS = [
+  ["Ctrl/Cmd K, /", "Command palette"], ["c", "New issue"], ["?", "This cheat sheet"], ["[ / ]", "Toggle sidebar / properties panel"],
+  ["g d / g i / g t", "Dashboard / Inbox / Issues"], ["g a / g o / g p", "Agents / Org chart / Projects"],
+  ["g r / g $ / g l", "Approvals / Costs / Activity"], ["j / k", "Move selection"], ["Enter / o", "Open selected"],
+  ["x", "Select issue (issues list)"], ["s / p / a", "Status / priority / assignee of the issue"], ["e", "Edit the open issue"],
+  ["Ctrl/Cmd Enter", "Submit form or comment"], ["Esc", "Close dialog, panel or palette"],
+];
+
+function CheatSheet({ onClose }) {
+  return html`<${Dialog} title="Keyboard shortcuts" onClose=${onClose}>
+    <div class="dialog-body"><table class="table"><tbody>
+      ${SHORTCUTS.map(([k, v]) => html`<tr><th scope="row" class="mono">${k}</th><td>${v}</td></tr>`)}
+    </tbody></table></div>
+  </${Dialog}>`;
+}
+
+function Shell({ companies, company, section, children, health }) {
+  const [collapsed, setCollapsed] = useState(store.get(COLLAPSED) === "1");
+  const [panelOpen, setPanelOpen] = useState(true);
+  const [drawer, setDrawer] = useState(false);
+  const [dialog, setDialog] = useState(null); // {kind: "new-issue"|"palette"|"help", ctx}
+  const [offline, setOffline] = useState(api.isOffline());
+  const runLogListeners = useRef(new Set());
+  const newIssueCtx = useRef({}); // what `c` pre-fills on the current page (parent, project, assignee)
+  const cid = company && company.id;
+  const agents = useQuery(cid ? ["agents", cid] : null, () => api.listAgents(cid));
+  const badges = useQuery(cid ? ["badges", cid] : null, () => api.sidebarBadges(cid).catch((e) => (e.status === 404 ? null : Promise.reject(e))));
+  const live = useQuery(cid ? ["liveRuns", cid] : null, () => api.liveRuns(cid));
+  const connected = useLive(company, runLogListeners);
+  const liveCount = (live.data || []).filter((r) => isLiveRun(r.status)).length;
+  const agentErrors = (agents.data || []).filter((a) => a.status === "error").length;
+
+  useEffect(() => { if (company) store.set(LAST, company.id); }, [cid]);
+  useEffect(() => {
+    api.setApiHooks({ onOnline: (up) => { setOffline(!up); if (up) invalidate(); } });
+  }, []);
+  // Badges refresh every 30 s even with a live socket (budget and error counts drift).
+  useEffect(() => {
+    if (!cid) return undefined;
+    const t = setInterval(() => invalidate("badges", "liveRuns"), 30000);
+    return () => clearInterval(t);
+  }, [cid]);
+  useEffect(() => { setDrawer(false); }, [location.pathname]);
+
+  const openNewIssue = useCallback((ctx) => company && setDialog({ kind: "new-issue", ctx: ctx || {} }), [cid]);
+  const runHeartbeat = async (a) => {
+    try {
+      const r = await api.invokeHeartbeat(a.id);
+      if (r && r.status === "skipped") toast({ kind: "info", message: `${a.name} skipped: ${r.reason}` });
+      else toast({ message: `${a.name} is waking up`, link: r && r.id ? { href: `/${company.issuePrefix}/agents/${a.urlKey || a.id}/runs/${r.id}`, label: "View run" } : null });
+      invalidate("liveRuns", "runs");
+    } catch { /* toasted */ }
+  };
+
+  // Global shortcuts. Sequences start with g and must finish within a second.
+  useEffect(() => {
+    let gAt = 0;
+    const goto = { d: "dashboard", i: "inbox", t: "issues", a: "agents", o: "org", p: "projects", r: "approvals", $: "costs", l: "activity" };
+    const on = (e) => {
+      if ((e.ctrlKey || e.metaKey) && (e.key === "k" || e.key === "K")) {
+        e.preventDefault();
+        setDialog((d) => (d && d.kind === "palette" ? null : { kind: "palette" }));
+        return;
+      }
+      if (!plainKey(e)) return;
+      if (gAt && Date.now() - gAt < 1000 && goto[e.key] && company) {
+        e.preventDefault();
+        gAt = 0;
+        navigate(`/${company.issuePrefix}/${goto[e.key]}`);
+        return;
+      }
+      gAt = 0;
+      switch (e.key) {
+        case "g": gAt = Date.now(); break;
+        case "/": e.preventDefault(); setDialog({ kind: "palette" }); break;
+        case "c": if (company) { e.preventDefault(); openNewIssue(newIssueCtx.current); } break;
+        case "?": e.preventDefault(); setDialog({ kind: "help" }); break;
+        case "[": setCollapsed((c) => { store.set(COLLAPSED, c ? "0" : "1"); return !c; }); break;
+        case "]": setPanelOpen((p) => !p); break;
+        default: break;
+      }
+    };
+    document.addEventListener("keydown", on);
+    return () => document.removeEventListener("keydown", on);
+  }, [cid]);
+
+  const ctx = {
+    company, companies, agents: agents.data || [], agentsLoaded: agents.data !== undefined, liveRuns: live.data || [], liveCount, connected, health,
+    panelOpen, togglePanel: () => setPanelOpen((p) => !p), setDrawer,
+    openNewIssue, runHeartbeat, setNewIssueContext: (c) => { newIssueCtx.current = c || {}; }, onRunEvent: (fn) => { runLogListeners.current.add(fn); return () => runLogListeners.current.delete(fn); },
+  };
+  return html`<${ShellContext.Provider} value=${ctx}>
+    <a class="skip-link" href="#main" onClick=${(e) => { e.preventDefault(); const m = document.getElementById("main"); if (m) m.focus(); }}>Skip to content</a>
+    <div class=${"shell" + (drawer ? " drawer-open" : "")}>
+      <${Sidebar} section=${section} badges=${badges.data} liveCount=${liveCount} agentErrors=${agentErrors} health=${health}
+        companies=${companies} collapsed=${collapsed} onNewIssue=${() => openNewIssue({})} onSearch=${() => setDialog({ kind: "palette" })} />
+      <div class="drawer-backdrop" onClick=${() => setDrawer(false)} />
+      <div class="main-col">
+        ${offline ? html`<div class="offline-banner" role="status">Cannot reach Paperclip — retrying…</div>` : null}
+        ${children}
+      </div>
+    </div>
+    ${dialog && dialog.kind === "new-issue" ? html`<${NewIssueDialog} company=${company} agents=${agents.data || []} ctx=${dialog.ctx} onClose=${() => setDialog(null)} />` : null}
+    ${dialog && dialog.kind === "palette" ? html`<${Palette} company=${company} agents=${agents.data || []} onClose=${() => setDialog(null)}
+      onNewIssue=${() => openNewIssue({})} onRunHeartbeat=${runHeartbeat} />` : null}
+    ${dialog && dialog.kind === "help" ? html`<${CheatSheet} onClose=${() => setDialog(null)} />` : null}
+  </${ShellContext.Provider}>`;
+}
+
+function Redirect({ to }) {
+  useEffect(() => { navigate(to, { replace: true }); }, [to]);
+  return null;
+}
+
+function App() {
+  const loc = useLocation();
+  const companies = useQuery(["companies"], () => api.listCompanies());
+  const health = useQuery(["health"], () => api.health());
+  useEffect(() => {
+    api.setApiHooks({
+      onError: (err, method) => {
+        if (err.status === 0) return; // the offline banner says it
+        let message = err.message;
+        if (err.status === 403) message = "You don't have permission to do that.";
+        else if (err.status === 409 && /\/issues\//.test(err.path || "") && method !== "GET") message = "Someone else is working on this issue";
+        const detail = [err.status === 403 || message !== err.message ? err.message : null,
+          ...((err.details || []).map ? (err.details || []).map((d) => d && d.message).filter(Boolean) : [])].filter(Boolean).join(" · ");
+        toast({ kind: "error", message, detail: detail || null });
+      },
+    });
+  }, []);
+  const path = loc.path.replace(/\/+$/, "") || "/";
+  const list = companies.data;
+  const h = health.data;
+
+  if (path === "/onboarding") return html`<${ShellContext.Provider} value=${{ companies: list || [] }}><${OnboardingPage} companies=${list || []} query=${loc.query} /><${Toasts} /></${ShellContext.Provider}>`;
+  if (list === undefined) {
+    if (companies.error) return html`<div class="page"><p>Cannot load companies: ${companies.error.message}</p></div><${Toasts} />`;
+    return html`<${Loading} />`;
+  }
+  const byPrefix = (p) => list.find((c) => c.issuePrefix.toLowerCase() === String(p).toLowerCase());
+  const last = () => list.find((c) => c.id === store.get(LAST) && c.status !== "archived") || list.find((c) => c.status !== "archived") || list[0];
+
+  if (path === "/") {
+    if (!list.length) return html`<${Redirect} to="/onboarding" />`;
+    return html`<${Redirect} to=${"/" + last().issuePrefix + "/dashboard"} />`;
+  }
+  const noPrefix = match("/issues/:identifier", path);
+  if (noPrefix) {
+    const owner = byPrefix(noPrefix.identifier.split("-")[0]) || last();
+    return owner ? html`<${Redirect} to=${`/${owner.issuePrefix}/issues/${noPrefix.identifier}`} />` : html`<${Redirect} to="/onboarding" />`;
+  }
+  if (path === "/agents" || path.startsWith("/agents/")) {
+    const c = last();
+    return c ? html`<${Redirect} to=${"/" + c.issuePrefix + path} />` : html`<${Redirect} to="/onboarding" />`;
+  }
+  let body, section, company = null;
+  if (path === "/companies") { section = "companies"; body = html`<${CompaniesPage} />`; company = null; }
+  else if (path === "/instance/settings") return html`<${Redirect} to="/instance/settings/general" />`;
+  else if (match("/instance/settings/:tab", path)) { section = "instance"; body = html`<${InstanceSettingsPage} tab=${match("/instance/settings/:tab", path).tab} />`; }
+  else {
+    const first = path.split("/")[1];
+    company = byPrefix(first);
+    if (company && path.split("/").length === 2) return html`<${Redirect} to=${"/" + company.issuePrefix + "/dashboard"} />`;
+    if (company && path === `/${first}/inbox`) return html`<${Redirect} to=${"/" + company.issuePrefix + "/inbox/mine"} />`;
+    if (company && path === `/${first}/approvals`) return html`<${Redirect} to=${"/" + company.issuePrefix + "/approvals/pending"} />`;
+    const r = company ? resolve(path) : null;
+    if (r) {
+      section = r.section;
+      const Comp = r.Comp;
+      body = html`<${Comp} key=${company.id + ":" + (r.params.identifier || r.params.agentKey || "") + ":" + (r.params.runId || "")} params=${r.params} query=${loc.query} section=${section} />`;
+    } else {
+      section = null;
+      body = html`<${NotFoundPage} />`;
+    }
+  }
+  return html`<${Shell} companies=${list} company=${company} section=${section} health=${h}>${body}</${Shell}><${Toasts} />`;
+}
+
+const root = document.getElementById("root");
+root.replaceChildren(); // drop the boot placeholder; Preact appends beside foreign nodes
+render(html`<${App} />`, root);
