@@ -80,14 +80,19 @@ func TestKill9LosesNoAcknowledgedWrite(t *testing.T) {
 
 	// The restarted server reads every acknowledged issue through the API too.
 	s := startServer(t, instanceEnv(home, "PAPERCLIP_DB_BACKUP_ENABLED=false"), "run", "--no-open")
-	status, body := call(t, http.MethodGet, s.url+"/api/companies/"+company+"/issues", nil)
-	var listed []struct{ ID string }
-	if status != http.StatusOK || json.Unmarshal(body, &listed) != nil {
-		t.Fatalf("list after crashes: %d %.200s", status, body)
-	}
 	seen := map[string]bool{}
-	for _, is := range listed {
-		seen[is.ID] = true
+	for offset := 0; ; offset += 1000 {
+		status, body := call(t, http.MethodGet, fmt.Sprintf("%s/api/companies/%s/issues?limit=1000&offset=%d", s.url, company, offset), nil)
+		var page []struct{ ID string }
+		if status != http.StatusOK || json.Unmarshal(body, &page) != nil {
+			t.Fatalf("list after crashes: %d %.200s", status, body)
+		}
+		for _, is := range page {
+			seen[is.ID] = true
+		}
+		if len(page) < 1000 {
+			break
+		}
 	}
 	for _, a := range all {
 		if a.kind == "issue" && !seen[a.id] {
