@@ -163,8 +163,14 @@ func sanitizeSVG(data []byte) ([]byte, error) {
 }
 
 // svgAttrName returns the output name of an attribute, or false for attributes of
-// foreign namespaces and namespace declarations (we write our own).
+// foreign namespaces and namespace declarations (we write our own), and for names
+// that are not plain ASCII XML names: a prefix bound to the empty namespace
+// (xmlns:p="" then p:0="") leaves a local part such as "0", which written alone
+// would make the stored file unparsable.
 func svgAttrName(a xml.Attr) (string, bool) {
+	if !plainXMLName(a.Name.Local) {
+		return "", false
+	}
 	switch a.Name.Space {
 	case "":
 		if a.Name.Local == "xmlns" {
@@ -177,4 +183,21 @@ func svgAttrName(a xml.Attr) (string, bool) {
 		return "xml:" + a.Name.Local, true
 	}
 	return "", false
+}
+
+// plainXMLName reports whether s is an XML name of ASCII letters, digits, '_', '-'
+// and '.', not starting with a digit, '-' or '.'; every SVG attribute name is one.
+func plainXMLName(s string) bool {
+	for i, c := range []byte(s) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
+		case (c >= '0' && c <= '9') || c == '-' || c == '.':
+			if i == 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
