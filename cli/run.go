@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"paperclip/server"
+	"paperclip/server/live"
 	"paperclip/store"
 	"paperclip/web"
 )
@@ -165,8 +166,12 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 	if _, err := a.backupBeforeMigrate(ctx, set, logger.With("component", "backup")); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, set.Server.DatabasePath, store.Options{StorageDir: set.Server.StorageDir, RunLogDir: set.Server.RunLogDir,
-		Synchronous: set.DatabaseSynchronous})
+	// The hub exists before the store so every activity row committed from now on can
+	// reach it; it runs as the first component, so it outlives the scheduler that
+	// publishes to it.
+	hub := live.New(live.Options{Logger: logger.With("component", "live")})
+	st, err := store.Open(ctx, set.Server.DatabasePath, store.Options{StorageDir: set.Server.StorageDir,
+		RunLogDir: set.Server.RunLogDir, Publisher: hub, Synchronous: set.DatabaseSynchronous})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -211,6 +216,7 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 	stopForce := a.exitOnSecondSignal(ctx)
 	defer stopForce()
 	return server.Runner{Config: set.Server, Store: st, Logger: logger, UI: web.FS(), Ready: ready,
+		Live: hub, Components: []server.Component{hub.Run},
 		BackupInterval: a.backupInterval, Now: a.now}.Run(ctx, ln)
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"os"
 	"regexp"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 type lockedBuffer struct {
@@ -66,11 +69,20 @@ func TestRunInProcess(t *testing.T) {
 	}
 	res.Body.Close()
 
+	// The live-events hub is wired: the store publishes to it and the route serves it.
+	socket := checkLiveEvents(t, url)
+
 	// While it runs, doctor reports the instance as running instead of probing the port.
 	r := e.run("", "doctor")
 	r.has(t, "✓ Server port: Paperclip is running on this instance at "+url)
 
 	cancel()
+	// The hub is a component of the run: shutdown closes its sockets politely.
+	sctx, scancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer scancel()
+	if _, _, err := socket.Read(sctx); websocket.CloseStatus(err) != websocket.StatusGoingAway {
+		t.Fatalf("socket after shutdown: %v, want close 1001", err)
+	}
 	select {
 	case code := <-done:
 		if code != 0 {
@@ -85,4 +97,50 @@ func TestRunInProcess(t *testing.T) {
 	if v := os.Getenv(jwtSecretKey); v != "" {
 		t.Fatalf("run exported %s into the process environment", jwtSecretKey)
 	}
+}
+
+// checkLiveEvents creates a company, listens to its events socket and requires the
+// activity of a new issue to arrive on it; it returns the open socket.
+func checkLiveEvents(t *testing.T, url string) *websocket.Conn {
+	t.Helper()
+	post := func(path, body string) map[string]any {
+		res, err := http.Post(url+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var m map[string]any
+		json.NewDecoder(res.Body).Decode(&m)
+		if res.StatusCode != http.StatusCreated {
+			t.Fatalf("POST %s: %d %v", path, res.StatusCode, m)
+		}
+		return m
+	}
+	cid := post("/api/companies", `{"name":"Live"}`)["id"].(string)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(url, "http")+"/api/companies/"+cid+"/events/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	// The hub subscribes a client before it answers the handshake, so nothing
+	// committed after Dial returns can be missed.
+	issue := post("/api/companies/"+cid+"/issues", `{"title":"Watched"}`)
+	_, data, err := c.Read(ctx)
+	if err != nil {
+		t.Fatalf("no live event for a new issue: %v", err)
+	}
+	var env struct {
+		CompanyID string `json:"companyId"`
+		Type      string `json:"type"`
+		Payload   struct {
+			EntityID string `json:"entityId"`
+		} `json:"payload"`
+	}
+	json.Unmarshal(data, &env)
+	if env.Type != "activity.logged" || env.CompanyID != cid || env.Payload.EntityID != issue["id"] {
+		t.Fatalf("event %s, want the issue's activity", data)
+	}
+	return c
 }

@@ -59,6 +59,14 @@ func (s *Server) resolveActor(r *http.Request) (store.Actor, error) {
 func bearerToken(r *http.Request) (string, bool) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
+		// Browsers cannot set headers on a WebSocket, so the live-events socket alone
+		// also takes the bearer as ?token= (runtime.md §13). Other routes never read
+		// credentials from the URL, where proxies and histories would keep them.
+		if isEventsSocket(r) {
+			if t := r.URL.Query().Get("token"); t != "" {
+				return strings.TrimSpace(t), true
+			}
+		}
 		return "", false
 	}
 	scheme, token, ok := strings.Cut(h, " ")

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"paperclip/server/live"
 	"paperclip/store"
 )
 
@@ -39,6 +40,10 @@ type Runner struct {
 	// order after the HTTP server, so a component may use the ones before it (the
 	// scheduler publishes to the hub) until it has stopped.
 	Components []Component
+	// Live is the live-events hub behind the events socket; its Run belongs in
+	// Components (before the scheduler) and it is the store's Publisher. Nil: the
+	// socket answers 404.
+	Live *live.Hub
 	// Ready is called once the listener is about to be served (the cli prints its banner
 	// and opens the browser).
 	Ready func()
@@ -72,6 +77,7 @@ func (r Runner) Run(ctx context.Context, ln net.Listener) error {
 	defer running.stop()
 
 	srv := New(r.Config, r.Store, logger.With("component", "http"), r.UI)
+	srv.SetLive(r.Live)
 	// Requests get their own context so a signal does not cancel in-flight work before
 	// Shutdown has let it finish; it is cancelled once Shutdown returns.
 	baseCtx, cancelBase := context.WithCancel(context.WithoutCancel(ctx))

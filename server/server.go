@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"paperclip/server/heartbeat"
+	"paperclip/server/live"
 	"paperclip/store"
 )
 
@@ -135,6 +136,8 @@ type Server struct {
 	router *mux.Router
 	// adapters are the installed agent adapters (models, env checks, docs).
 	adapters *heartbeat.Registry
+	// live serves the events socket; nil when the server runs without a hub.
+	live *live.Hub
 }
 
 // New builds the server over an open store. ui may be nil (API only).

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -297,8 +298,11 @@ func (s *Store) FindComments(ctx context.Context, f CommentFilter) ([]Comment, e
 	if f.After != "" {
 		var at, id string
 		err := s.reader.QueryRowContext(ctx, `SELECT created_at, id FROM issue_comments WHERE id = ? AND issue_id = ?`, strings.ToLower(f.After), f.IssueID).Scan(&at, &id)
-		if err != nil {
+		if err == sql.ErrNoRows {
 			return []Comment{}, nil
+		}
+		if err != nil { // a failing database is not an unknown anchor
+			return nil, err
 		}
 		where += ` AND (created_at > ? OR (created_at = ? AND id > ?))`
 		args = append(args, at, at, id)
