@@ -22,7 +22,7 @@ func dbInstance(t *testing.T) (e *cliEnv, root, dbPath, backupDir string) {
 	e.mustRun("", "onboard", "--yes")
 	root = e.instDir("default")
 	dbPath = filepath.Join(root, "db", "paperclip.db")
-	seedDB(t, dbPath)
+	seedDB(t, dbPath, nil)
 	return e, root, dbPath, filepath.Join(root, "data", "backups")
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"paperclip/store"
+	"paperclip/store/storetest"
 )
 
 var checkNames = []string{"Config file", "Deployment/auth mode", "Agent JWT secret", "Secrets key", "Storage",
@@ -218,7 +219,7 @@ func TestDoctorSecretsKeyNeverRecreatedOverSecrets(t *testing.T) {
 	e := newCLIEnv(t)
 	e.mustRun("", "onboard", "--yes")
 	root := e.instDir("default")
-	seedDB(t, filepath.Join(root, "db", "paperclip.db"),
+	seedDB(t, filepath.Join(root, "db", "paperclip.db"), nil,
 		`INSERT INTO company_secrets (id, company_id, key, name, created_at, updated_at) VALUES ('s1', '$COMPANY', 'K', 'K', 'now', 'now')`)
 	os.Remove(filepath.Join(root, "secrets", "master.key"))
 	r := e.run("", "doctor", "--repair", "--yes")
@@ -236,13 +237,18 @@ func TestDoctorAgentCLIs(t *testing.T) {
 	e.mustRun("", "onboard", "--yes")
 	root := e.instDir("default")
 	sh := "/bin/sh"
-	seedDB(t, filepath.Join(root, "db", "paperclip.db"),
-		`INSERT INTO agents (id, company_id, name, url_key, adapter_type, adapter_config, created_at, updated_at)
-		 VALUES ('a1', '$COMPANY', 'CEO', 'ceo', 'claude_local', '{"command":"`+sh+`"}', 'now', 'now')`,
-		`INSERT INTO agents (id, company_id, name, url_key, adapter_type, adapter_config, created_at, updated_at)
-		 VALUES ('a2', '$COMPANY', 'Dev', 'dev', 'codex_local', '{"command":"paperclip-no-such-cli"}', 'now', 'now')`,
-		`INSERT INTO agents (id, company_id, name, url_key, adapter_type, created_at, updated_at)
-		 VALUES ('a3', '$COMPANY', 'Bot', 'bot', 'process', 'now', 'now')`)
+	seedDB(t, filepath.Join(root, "db", "paperclip.db"), func(st *store.Store, cid string) {
+		agent := func(name, adapter string, config map[string]any) {
+			in := store.AgentInput{AdapterType: store.Some(adapter)}
+			if config != nil {
+				in.AdapterConfig = store.Some(config)
+			}
+			storetest.Agent(t, st, cid, name, in)
+		}
+		agent("CEO", "claude_local", map[string]any{"command": sh})
+		agent("Dev", "codex_local", map[string]any{"command": "paperclip-no-such-cli"})
+		agent("Bot", "process", nil)
+	})
 	rep := doctorJSON(t, e.run("", "doctor", "--json"))
 	c := findCheck(rep, "Agent CLIs")
 	if c.Status != "warn" || !strings.Contains(c.Message, "paperclip-no-such-cli (used by codex_local agents)") || c.Hint != "Install it or set adapterConfig.command" {

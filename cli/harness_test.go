@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"paperclip/store"
+	"paperclip/store/storetest"
 )
 
 // result is what one CLI invocation produced.
@@ -105,19 +106,18 @@ func mustWrite(t *testing.T, path, content string) {
 	}
 }
 
-// seedDB creates the instance database with one company and runs extra SQL on it
-// (agents and secrets have no store API yet).
-func seedDB(t *testing.T, path string, stmts ...string) string {
+// seedDB creates the instance database with one company "Acme", lets seed add rows
+// through the store, and then runs extra SQL on it for rows no store call creates yet
+// (secrets). It returns the company id.
+func seedDB(t *testing.T, path string, seed func(st *store.Store, companyID string), stmts ...string) string {
 	t.Helper()
-	ctx := store.NewContextWithActor(context.Background(), store.Actor{Kind: store.ActorBoard, Source: "local_implicit",
-		UserID: store.LocalBoardUserID, InstanceAdmin: true})
-	st, err := store.Open(ctx, path, store.Options{})
+	st, err := store.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	co, err := st.CreateCompany(ctx, store.CompanyInput{Name: store.Optional[string]{Set: true, Value: "Acme"}})
-	if err != nil {
-		t.Fatal(err)
+	co := storetest.Company(t, st, "Acme")
+	if seed != nil {
+		seed(st, co.ID)
 	}
 	st.Close()
 	db, err := sql.Open("sqlite", "file:"+path)

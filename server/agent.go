@@ -151,7 +151,7 @@ func (s *Server) handleAgentConfigurations(w http.ResponseWriter, r *http.Reques
 }
 
 func (s *Server) handleOrg(w http.ResponseWriter, r *http.Request) {
-	tree, err := s.store.OrgTree(r.Context(), mux.Vars(r)["companyId"])
+	tree, err := s.store.FindOrgTree(r.Context(), mux.Vars(r)["companyId"])
 	s.respond(w, r, http.StatusOK, tree, err)
 }
 
@@ -187,7 +187,7 @@ func (s *Server) handleRevisionGet(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rev, err := s.store.FindConfigRevision(r.Context(), a.ID, mux.Vars(r)["revisionId"])
+	rev, err := s.store.FindConfigRevisionByID(r.Context(), a.ID, mux.Vars(r)["revisionId"])
 	s.respond(w, r, http.StatusOK, rev, err)
 }
 

@@ -38,7 +38,7 @@ func (s *Server) resolveAgentKey(ctx context.Context, token, runID string) (stor
 		return store.Actor{}, errBadCredentials
 	}
 	if runID != "" {
-		run, err := s.store.FindRunRef(ctx, runID)
+		run, err := s.store.FindRunRefByID(ctx, runID)
 		switch {
 		case err == nil && run.AgentID != k.Agent.ID:
 			return store.Actor{}, &store.Error{Code: store.EFORBIDDEN, Message: "Run id does not belong to this agent", Tag: "run_id_invalid"}
@@ -79,7 +79,7 @@ func (s *Server) resolveRunJWT(ctx context.Context, token, headerRunID string) (
 		return store.Actor{}, errBadCredentials
 	}
 	inactive := errorf(store.EUNAUTHORIZED, "Agent run is no longer active")
-	run, err := s.store.FindRunRef(ctx, claims.RunID)
+	run, err := s.store.FindRunRefByID(ctx, claims.RunID)
 	switch {
 	case store.ErrorCode(err) == store.ENOTFOUND:
 		return store.Actor{}, inactive

@@ -5,21 +5,14 @@ import (
 
 	"paperclip/server/runjwt"
 	"paperclip/store"
+	"paperclip/store/storetest"
 )
 
-// insertRun inserts a heartbeat run row for an agent and returns its id. finishedAgo < 0
-// leaves finished_at null.
+// insertRun creates a heartbeat run of an agent through the store and returns its id.
+// finishedAgo < 0 leaves finished_at null.
 func (e *env) insertRun(companyID, agentID, status string, finishedAgo time.Duration) string {
 	e.t.Helper()
-	id := store.NewID()
-	now := time.Now()
-	var finished any
-	if finishedAgo >= 0 {
-		finished = store.FormatTime(now.Add(-finishedAgo))
-	}
-	e.rawExec(`INSERT INTO heartbeat_runs (id, company_id, agent_id, invocation_source, status, finished_at, created_at, updated_at)
-		VALUES (?, ?, ?, 'on_demand', ?, ?, ?, ?)`, id, companyID, agentID, status, finished, store.FormatTime(now), store.FormatTime(now))
-	return id
+	return storetest.Run(e.t, e.store, store.Agent{ID: agentID, CompanyID: companyID}, status, finishedAgo).ID
 }
 
 // mintJWT signs a run JWT for an agent with the env's secret.

@@ -1,23 +1,23 @@
 package server_test
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"paperclip/store"
+	"paperclip/store/storetest"
 )
 
-// insertIssue inserts an issue row directly (the issues API lands separately).
-func (e *env) insertIssue(companyID, prefix string, number int, status string, assignee any) string {
+// insertIssue creates an issue with a status and an optional assignee (an agent id, or
+// nil) through the store and returns its id; identifiers follow the company's counter.
+func (e *env) insertIssue(companyID, status string, assignee any) string {
 	e.t.Helper()
-	id := store.NewID()
-	now := store.FormatTime(time.Now())
-	e.rawExec(`INSERT INTO issues (id, company_id, title, normalized_title, status, priority, assignee_agent_id, issue_number,
-		identifier, checkout_run_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'medium', ?, ?, ?, ?, ?, ?)`,
-		id, companyID, "Issue "+prefix, "issue", status, assignee, number, prefix+"-"+strconv.Itoa(number), nil, now, now)
-	return id
+	in := store.IssueInput{Status: store.Some(status)}
+	if id, ok := assignee.(string); ok {
+		in.AssigneeAgentID = store.Some(id)
+	}
+	return storetest.Issue(e.t, e.store, companyID, "Issue", in).ID
 }
 
 func TestAgentLifecycle(t *testing.T) {
@@ -50,8 +50,8 @@ func TestAgentLifecycle(t *testing.T) {
 	})
 	// Terminate: keys revoked, open issues handed back, live runs cancelled; idempotent.
 	key := e.agentKey(id)
-	owned := e.insertIssue(cid, "ACM", 1, "in_progress", id)
-	e.insertIssue(cid, "ACM", 2, "done", id) // closed work keeps its assignee: no release row
+	owned := e.insertIssue(cid, "in_progress", id)
+	e.insertIssue(cid, "done", id) // closed work keeps its assignee: no release row
 	run2 := e.insertRun(cid, id, "queued", -1)
 	e.run(t, []scenario{
 		{"key works", "GET", "/api/agents/me", nil, bearer(key), 200, []string{`"id":"` + id + `"`}},
@@ -108,8 +108,8 @@ func TestAgentHireFlow(t *testing.T) {
 	c := e.do("POST", "/api/companies", map[string]any{"name": "Gated", "requireBoardApprovalForNewAgents": true}).JSON()
 	cid := c["id"].(string)
 	other := e.mustCompany("Other")["id"].(string)
-	issue := e.insertIssue(cid, c["issuePrefix"].(string), 1, "todo", nil)
-	foreignIssue := e.insertIssue(other, "OTH", 1, "todo", nil)
+	issue := e.insertIssue(cid, "todo", nil)
+	foreignIssue := e.insertIssue(other, "todo", nil)
 	body := map[string]any{"name": "Hire", "role": "engineer", "budgetMonthlyCents": 900,
 		"adapterConfig": map[string]any{"env": map[string]any{"OPENAI_API_KEY": "sk-live"}}, "sourceIssueId": issue}
 	e.run(t, []scenario{

@@ -58,7 +58,7 @@ func (s *Server) handleCompanyList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleCompanyStats(w http.ResponseWriter, r *http.Request) {
-	stats, err := s.store.CompanyStatsFor(r.Context(), boardUserFilter(actorOf(r)))
+	stats, err := s.store.FindCompanyStats(r.Context(), boardUserFilter(actorOf(r)))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

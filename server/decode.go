@@ -63,23 +63,15 @@ func decodeJSONObject(body []byte, dst any, strict bool) error {
 		return store.Validation(store.FieldError{Path: []any{}, Code: "invalid_type",
 			Message: "Expected object, received " + store.JSONKind(body)})
 	}
-	rv := reflect.ValueOf(dst).Elem()
-	rt := rv.Type()
 	known := map[string]bool{}
 	var problems store.Problems
-	for i := 0; i < rt.NumField(); i++ {
-		f := rt.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "" || name == "-" || !f.IsExported() {
-			continue
-		}
-		known[name] = true
-		raw, ok := fields[name]
+	for _, f := range bodyFields(reflect.ValueOf(dst).Elem(), known) {
+		raw, ok := fields[f.name]
 		if !ok {
 			continue
 		}
-		if err := json.Unmarshal(raw, rv.Field(i).Addr().Interface()); err != nil {
-			problems = append(problems, typeProblem(name, raw, err))
+		if err := json.Unmarshal(raw, f.field.Addr().Interface()); err != nil {
+			problems = append(problems, typeProblem(f.name, raw, err))
 		}
 	}
 	if strict {
@@ -95,6 +87,40 @@ func decodeJSONObject(body []byte, dst any, strict bool) error {
 		}
 	}
 	return problems.Err()
+}
+
+// bodyField is one JSON key of a body struct and the Go field it decodes into.
+type bodyField struct {
+	name  string
+	field reflect.Value
+}
+
+// bodyFields lists the JSON keys of the struct v, recording each in known. An embedded
+// struct without a json name promotes its fields, as encoding/json does, so create and
+// patch bodies can share a common part; a field of the outer struct shadows an
+// embedded one of the same name. (Embedded pointers are not promoted: bodies embed
+// values, which need no allocation.)
+func bodyFields(v reflect.Value, known map[string]bool) []bodyField {
+	var out []bodyField
+	var embedded []reflect.Value
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" && f.Anonymous && f.Type.Kind() == reflect.Struct {
+			embedded = append(embedded, v.Field(i))
+			continue
+		}
+		if name == "" || name == "-" || !f.IsExported() || known[name] {
+			continue
+		}
+		known[name] = true
+		out = append(out, bodyField{name: name, field: v.Field(i)})
+	}
+	for _, e := range embedded {
+		out = append(out, bodyFields(e, known)...)
+	}
+	return out
 }
 
 func typeProblem(name string, raw json.RawMessage, err error) store.FieldError {

@@ -18,6 +18,7 @@ import (
 
 	"paperclip/server"
 	"paperclip/store"
+	"paperclip/store/storetest"
 	"paperclip/web"
 )
 
@@ -70,6 +71,14 @@ func newEnv(t testing.TB, mutate ...func(*server.Config)) *env {
 		st.Close()
 	})
 	return &env{t: t, store: st, srv: srv, cfg: cfg, clock: clock, wakes: wakes}
+}
+
+// with is the env reporting to t, for subtests: a subtest runs on its own goroutine,
+// so it must not fail (t.Fatal) through its parent's testing.T.
+func (e *env) with(t testing.TB) *env {
+	c := *e
+	c.t = t
+	return &c
 }
 
 // resp is a decoded response.
@@ -209,18 +218,25 @@ func (e *env) rawExec(query string, args ...any) {
 	}
 }
 
-// insertAgent inserts an agent (with membership and tasks:assign grant) and returns its id.
+// insertAgent creates an agent (with membership and tasks:assign grant) through the
+// store, brings it to status, and returns its id.
 func (e *env) insertAgent(companyID, name, role, status string) string {
 	e.t.Helper()
-	id := store.NewID()
-	now := "2026-01-01T00:00:00.000Z"
-	e.rawExec(`INSERT INTO agents (id, company_id, name, url_key, role, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, companyID, name, store.URLKey(name), role, status, now, now)
-	e.rawExec(`INSERT INTO company_memberships (id, company_id, principal_type, principal_id, status, membership_role, created_at, updated_at)
-		VALUES (?, ?, 'agent', ?, 'active', 'member', ?, ?)`, store.NewID(), companyID, id, now, now)
-	e.rawExec(`INSERT INTO principal_permission_grants (id, company_id, principal_type, principal_id, permission_key, created_at, updated_at)
-		VALUES (?, ?, 'agent', ?, 'tasks:assign', ?, ?)`, store.NewID(), companyID, id, now, now)
-	return id
+	a := storetest.Agent(e.t, e.store, companyID, name, store.AgentInput{Role: store.Some(role)})
+	switch status {
+	case store.AgentIdle:
+	case store.AgentTerminated:
+		if _, err := e.store.TerminateAgent(storetest.Board(), a.ID); err != nil {
+			e.t.Fatal(err)
+		}
+	case store.AgentPendingApproval:
+		// The store makes pending agents only in companies that gate hires; these tests
+		// need one in an ungated company, so the status alone is set by hand.
+		e.rawExec(`UPDATE agents SET status = ? WHERE id = ?`, status, a.ID)
+	default:
+		e.t.Fatalf("insertAgent: status %q not supported", status)
+	}
+	return a.ID
 }
 
 // mustIssue creates an issue over the API (duplicates allowed) and returns its JSON.

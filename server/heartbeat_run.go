@@ -44,14 +44,14 @@ func (s *Server) handleRunList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleLiveRuns(w http.ResponseWriter, r *http.Request) {
-	list, err := s.store.FindLiveRuns(r.Context(), mux.Vars(r)["companyId"],
-		clampedInt(r, "minCount", 0, 0, 50), clampedInt(r, "limit", 50, 1, 50))
+	list, err := s.store.FindLiveRuns(r.Context(), store.LiveRunFilter{CompanyID: mux.Vars(r)["companyId"],
+		MinCount: clampedInt(r, "minCount", 0, 0, 50), Limit: clampedInt(r, "limit", 50, 1, 50)})
 	s.respond(w, r, http.StatusOK, list, err)
 }
 
 // loadRun finds the path run; a run of a company the caller cannot read is not found.
 func (s *Server) loadRun(r *http.Request) (store.HeartbeatRun, error) {
-	run, err := s.store.FindHeartbeatRun(r.Context(), mux.Vars(r)["runId"])
+	run, err := s.store.FindHeartbeatRunByID(r.Context(), mux.Vars(r)["runId"])
 	if err != nil {
 		return run, err
 	}
@@ -70,7 +70,8 @@ func (s *Server) handleRunEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	after, _ := strconv.ParseInt(r.URL.Query().Get("afterSeq"), 10, 64)
-	list, err := s.store.FindRunEvents(r.Context(), run.ID, max(after, 0), clampedInt(r, "limit", 200, 1, 1000))
+	list, err := s.store.FindRunEvents(r.Context(), store.RunEventFilter{RunID: run.ID, AfterSeq: max(after, 0),
+		Limit: clampedInt(r, "limit", 200, 1, 1000)})
 	s.respond(w, r, http.StatusOK, list, err)
 }
 

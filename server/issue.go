@@ -34,7 +34,7 @@ func issueKey(r *http.Request) string {
 // issueFor loads the path issue and checks the caller may use its company at level;
 // another company's issue answers exactly like a missing one.
 func (s *Server) issueFor(r *http.Request, level string) (store.Issue, error) {
-	is, err := s.store.FindIssue(r.Context(), issueKey(r))
+	is, err := s.store.FindIssueByID(r.Context(), issueKey(r))
 	if err != nil {
 		return is, err
 	}

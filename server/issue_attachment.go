@@ -79,7 +79,7 @@ func (s *Server) handleAttachmentUpload(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) attachmentFor(r *http.Request, level string) (store.Attachment, error) {
-	t, err := s.store.FindAttachment(r.Context(), mux.Vars(r)["attachmentId"])
+	t, err := s.store.FindAttachmentByID(r.Context(), mux.Vars(r)["attachmentId"])
 	if err != nil {
 		return t, err
 	}

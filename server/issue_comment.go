@@ -54,7 +54,7 @@ func (s *Server) handleCommentGet(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	c, err := s.store.FindComment(r.Context(), is.ID, mux.Vars(r)["commentId"])
+	c, err := s.store.FindCommentByID(r.Context(), is.ID, mux.Vars(r)["commentId"])
 	s.respond(w, r, http.StatusOK, c, err)
 }
 

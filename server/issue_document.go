@@ -35,7 +35,7 @@ func (s *Server) handleDocumentGet(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	d, err := s.store.FindIssueDocument(r.Context(), is.ID, mux.Vars(r)["key"])
+	d, err := s.store.FindIssueDocumentByKey(r.Context(), is.ID, mux.Vars(r)["key"])
 	s.respond(w, r, http.StatusOK, d, err)
 }
 

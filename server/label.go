@@ -17,7 +17,7 @@ func (s *Server) labelRoutes() []route {
 }
 
 func (s *Server) handleLabelList(w http.ResponseWriter, r *http.Request) {
-	list, err := s.store.FindLabels(r.Context(), mux.Vars(r)["companyId"])
+	list, err := s.store.FindLabels(r.Context(), store.LabelFilter{CompanyID: mux.Vars(r)["companyId"]})
 	s.respond(w, r, http.StatusOK, list, err)
 }
 

@@ -76,7 +76,7 @@ type ActivityFilter struct {
 
 const activityColumns = `id, company_id, actor_type, actor_id, action, entity_type, entity_id, agent_id, run_id, details, created_at`
 
-func scanActivity(sc interface{ Scan(...any) error }) (Activity, error) {
+func scanActivity(sc scanner) (Activity, error) {
 	var a Activity
 	var agentID, runID, details sql.NullString
 	err := sc.Scan(&a.ID, &a.CompanyID, &a.ActorType, &a.ActorID, &a.Action, &a.EntityType, &a.EntityID,
@@ -116,21 +116,8 @@ func (s *Store) FindActivity(ctx context.Context, f ActivityFilter) ([]Activity,
 		limit = 100
 	}
 	args := append(c.args, limit, f.Offset)
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+activityColumns+` FROM activity_log WHERE `+
+	return queryAll(ctx, s.reader, scanActivity, `SELECT `+activityColumns+` FROM activity_log WHERE `+
 		c.sql()+` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Activity{}
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 // ActivityInput is a manual audit entry posted by the board or an integration.

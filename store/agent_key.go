@@ -88,23 +88,16 @@ func (s *Store) CreateAgentKey(ctx context.Context, agentID string, in AgentKeyI
 
 // FindAgentKeys lists an agent's keys newest first, revoked included.
 func (s *Store) FindAgentKeys(ctx context.Context, agentID string) ([]AgentKey, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT id, name, created_at, last_used_at, revoked_at FROM agent_api_keys
+	return queryAll(ctx, s.reader, scanAgentKey, `SELECT id, name, created_at, last_used_at, revoked_at FROM agent_api_keys
 		WHERE agent_id = ? ORDER BY created_at DESC, id DESC`, agentID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []AgentKey{}
-	for rows.Next() {
-		var k AgentKey
-		var used, revoked sql.NullString
-		if err := rows.Scan(&k.ID, &k.Name, &k.CreatedAt, &used, &revoked); err != nil {
-			return nil, err
-		}
-		k.LastUsedAt, k.RevokedAt = strPtr(used), strPtr(revoked)
-		out = append(out, k)
-	}
-	return out, rows.Err()
+}
+
+func scanAgentKey(sc scanner) (AgentKey, error) {
+	var k AgentKey
+	var used, revoked sql.NullString
+	err := sc.Scan(&k.ID, &k.Name, &k.CreatedAt, &used, &revoked)
+	k.LastUsedAt, k.RevokedAt = strPtr(used), strPtr(revoked)
+	return k, err
 }
 
 // RevokeAgentKey revokes a key of the agent; revoking twice changes nothing.

@@ -155,26 +155,29 @@ type openApproval struct {
 // openHireApprovals finds the undecided hire_agent approvals naming the agent. Payloads
 // are JSON text, so a LIKE narrows the scan and Go confirms the agentId.
 func (tx *Tx) openHireApprovals(a Agent) ([]openApproval, error) {
-	rows, err := tx.QueryContext(tx.ctx, `SELECT id, payload, requested_by_agent_id FROM approvals WHERE company_id = ? AND type = 'hire_agent'
+	type candidate struct {
+		openApproval
+		raw string
+	}
+	candidates, err := queryAll(tx.ctx, tx, func(sc scanner) (candidate, error) {
+		var c candidate
+		var requester sql.NullString
+		err := sc.Scan(&c.id, &c.raw, &requester)
+		c.requester = strPtr(requester)
+		return c, err
+	}, `SELECT id, payload, requested_by_agent_id FROM approvals WHERE company_id = ? AND type = 'hire_agent'
 		AND status IN ('pending', 'revision_requested') AND payload LIKE ? ORDER BY created_at, id`, a.CompanyID, "%"+a.ID+"%")
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []openApproval
-	for rows.Next() {
-		var id, payload string
-		var requester sql.NullString
-		if err := rows.Scan(&id, &payload, &requester); err != nil {
-			return nil, err
-		}
-		var m map[string]any
-		if json.Unmarshal([]byte(payload), &m) != nil || m["agentId"] != a.ID {
+	for _, c := range candidates {
+		if json.Unmarshal([]byte(c.raw), &c.payload) != nil || c.payload["agentId"] != a.ID {
 			continue
 		}
-		out = append(out, openApproval{id: id, payload: m, requester: strPtr(requester)})
+		out = append(out, c.openApproval)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // decideHireApproval records a decision on an open hire approval with its activity row.
@@ -207,20 +210,7 @@ func (tx *Tx) decideHireApproval(companyID string, ap openApproval, status strin
 }
 
 func (tx *Tx) approvalIssueIDs(approvalID string) ([]string, error) {
-	rows, err := tx.QueryContext(tx.ctx, `SELECT issue_id FROM issue_approvals WHERE approval_id = ? ORDER BY created_at, issue_id`, approvalID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return queryAll(tx.ctx, tx, scanString, `SELECT issue_id FROM issue_approvals WHERE approval_id = ? ORDER BY created_at, issue_id`, approvalID)
 }
 
 // settleHireApprovals decides (rejected) or, without activity, cancels the open hire
@@ -271,22 +261,16 @@ func (tx *Tx) cancelAgentWork(agentID, reason string) (int, error) {
 // releaseAgentIssues hands an agent's open issues back: no assignee, in_progress → todo,
 // locks cleared. With audit, each issue gets a system issue.updated row.
 func (tx *Tx) releaseAgentIssues(a Agent, audit bool) error {
-	rows, err := tx.QueryContext(tx.ctx, `SELECT id, status FROM issues WHERE company_id = ? AND assignee_agent_id = ?
+	type issue struct{ id, status string }
+	issues, err := queryAll(tx.ctx, tx, func(sc scanner) (issue, error) {
+		var i issue
+		err := sc.Scan(&i.id, &i.status)
+		return i, err
+	}, `SELECT id, status FROM issues WHERE company_id = ? AND assignee_agent_id = ?
 		AND status NOT IN ('done', 'cancelled')`, a.CompanyID, a.ID)
 	if err != nil {
 		return err
 	}
-	type issue struct{ id, status string }
-	var issues []issue
-	for rows.Next() {
-		var i issue
-		if err := rows.Scan(&i.id, &i.status); err != nil {
-			rows.Close()
-			return err
-		}
-		issues = append(issues, i)
-	}
-	rows.Close()
 	now := tx.Now()
 	for _, i := range issues {
 		status := i.status

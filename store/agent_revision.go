@@ -34,7 +34,7 @@ type ConfigRevision struct {
 const revisionColumns = `id, company_id, agent_id, created_by_agent_id, created_by_user_id, source, rolled_back_from_revision_id,
 	changed_keys, before_config, after_config, created_at`
 
-func scanRevision(sc interface{ Scan(...any) error }) (ConfigRevision, error) {
+func scanRevision(sc scanner) (ConfigRevision, error) {
 	var r ConfigRevision
 	var byAgent, byUser, from sql.NullString
 	var keys, before, after string
@@ -52,21 +52,8 @@ func scanRevision(sc interface{ Scan(...any) error }) (ConfigRevision, error) {
 
 // FindConfigRevisions lists an agent's revisions newest first.
 func (s *Store) FindConfigRevisions(ctx context.Context, agentID string) ([]ConfigRevision, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+revisionColumns+` FROM agent_config_revisions WHERE agent_id = ?
+	return queryAll(ctx, s.reader, scanRevision, `SELECT `+revisionColumns+` FROM agent_config_revisions WHERE agent_id = ?
 		ORDER BY created_at DESC, id DESC`, agentID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []ConfigRevision{}
-	for rows.Next() {
-		r, err := scanRevision(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 func findRevision(ctx context.Context, q querier, agentID, revisionID string) (ConfigRevision, error) {
@@ -75,8 +62,8 @@ func findRevision(ctx context.Context, q querier, agentID, revisionID string) (C
 	return r, translate(err, "Revision")
 }
 
-// FindConfigRevision returns one revision of an agent; another agent's is not found.
-func (s *Store) FindConfigRevision(ctx context.Context, agentID, revisionID string) (ConfigRevision, error) {
+// FindConfigRevisionByID returns one revision of an agent; another agent's is not found.
+func (s *Store) FindConfigRevisionByID(ctx context.Context, agentID, revisionID string) (ConfigRevision, error) {
 	return findRevision(ctx, s.reader, agentID, revisionID)
 }
 

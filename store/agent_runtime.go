@@ -87,26 +87,21 @@ func (s *Store) FindRuntimeState(ctx context.Context, a Agent) (RuntimeState, er
 
 // FindTaskSessions lists an agent's task sessions, most recently updated first.
 func (s *Store) FindTaskSessions(ctx context.Context, agentID string) ([]TaskSession, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT id, company_id, agent_id, adapter_type, task_key, session_params_json,
+	return queryAll(ctx, s.reader, scanTaskSession, `SELECT id, company_id, agent_id, adapter_type, task_key, session_params_json,
 		session_display_id, last_run_id, last_error, created_at, updated_at FROM agent_task_sessions
 		WHERE agent_id = ? ORDER BY updated_at DESC, id DESC`, agentID)
-	if err != nil {
-		return nil, err
+}
+
+func scanTaskSession(sc scanner) (TaskSession, error) {
+	var t TaskSession
+	var params, display, lastRun, lastErr sql.NullString
+	if err := sc.Scan(&t.ID, &t.CompanyID, &t.AgentID, &t.AdapterType, &t.TaskKey, &params, &display, &lastRun,
+		&lastErr, &t.CreatedAt, &t.UpdatedAt); err != nil {
+		return TaskSession{}, err
 	}
-	defer rows.Close()
-	out := []TaskSession{}
-	for rows.Next() {
-		var t TaskSession
-		var params, display, lastRun, lastErr sql.NullString
-		if err := rows.Scan(&t.ID, &t.CompanyID, &t.AgentID, &t.AdapterType, &t.TaskKey, &params, &display, &lastRun,
-			&lastErr, &t.CreatedAt, &t.UpdatedAt); err != nil {
-			return nil, err
-		}
-		t.SessionParamsJSON = redactedJSON(params, "null")
-		t.SessionDisplayID, t.LastRunID, t.LastError = strPtr(display), strPtr(lastRun), strPtr(lastErr)
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	t.SessionParamsJSON = redactedJSON(params, "null")
+	t.SessionDisplayID, t.LastRunID, t.LastError = strPtr(display), strPtr(lastRun), strPtr(lastErr)
+	return t, nil
 }
 
 // ResetSessionInput is the body of POST .../runtime-state/reset-session.
@@ -185,7 +180,7 @@ const inboxLimit = 500
 // FindInboxLite lists an agent's open assigned issues (todo, in_progress, blocked; not
 // hidden) by priority then most recently updated, with blocker state and live run.
 func (s *Store) FindInboxLite(ctx context.Context, companyID, agentID string) ([]InboxItem, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT i.id, i.identifier, i.title, i.status, i.priority, i.project_id, i.goal_id,
+	out, err := queryAll(ctx, s.reader, scanInboxItem, `SELECT i.id, i.identifier, i.title, i.status, i.priority, i.project_id, i.goal_id,
 		i.parent_id, i.updated_at, r.id, r.status, r.agent_id, r.invocation_source, r.trigger_detail, r.started_at,
 		r.finished_at, r.created_at
 		FROM issues i LEFT JOIN heartbeat_runs r ON r.id = i.execution_run_id AND r.status IN ('queued', 'running')
@@ -195,33 +190,12 @@ func (s *Store) FindInboxLite(ctx context.Context, companyID, agentID string) ([
 	if err != nil {
 		return nil, err
 	}
-	out := []InboxItem{}
 	index := map[string]int{}
-	for rows.Next() {
-		var it InboxItem
-		var project, goal, parent, runID, runStatus, runAgent, runSource, runTrigger, runStarted, runFinished, runCreated sql.NullString
-		if err := rows.Scan(&it.ID, &it.Identifier, &it.Title, &it.Status, &it.Priority, &project, &goal, &parent, &it.UpdatedAt,
-			&runID, &runStatus, &runAgent, &runSource, &runTrigger, &runStarted, &runFinished, &runCreated); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		it.ProjectID, it.GoalID, it.ParentID = strPtr(project), strPtr(goal), strPtr(parent)
-		if runID.Valid {
-			it.ActiveRun = &RunSummary{ID: runID.String, Status: runStatus.String, AgentID: runAgent.String,
-				InvocationSource: runSource.String, TriggerDetail: strPtr(runTrigger), StartedAt: strPtr(runStarted),
-				FinishedAt: strPtr(runFinished), CreatedAt: runCreated.String}
-		}
-		it.UnresolvedBlockerIssueIDs = []string{}
-		it.DependencyReady = true
-		index[it.ID] = len(out)
-		out = append(out, it)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	for i, it := range out {
+		index[it.ID] = i
 	}
 	// One query for every blocker of the agent's issues; a blocker resolves only when done.
-	blockers, err := s.reader.QueryContext(ctx, `SELECT rel.related_issue_id, rel.issue_id FROM issue_relations rel
+	blockers, err := queryAll(ctx, s.reader, scanIDPair, `SELECT rel.related_issue_id, rel.issue_id FROM issue_relations rel
 		JOIN issues blocked ON blocked.id = rel.related_issue_id
 		JOIN issues blocker ON blocker.id = rel.issue_id
 		WHERE rel.company_id = ? AND rel.type = 'blocks' AND blocked.assignee_agent_id = ? AND blocker.status <> 'done'
@@ -229,12 +203,8 @@ func (s *Store) FindInboxLite(ctx context.Context, companyID, agentID string) ([
 	if err != nil {
 		return nil, err
 	}
-	defer blockers.Close()
-	for blockers.Next() {
-		var blocked, blocker string
-		if err := blockers.Scan(&blocked, &blocker); err != nil {
-			return nil, err
-		}
+	for _, b := range blockers {
+		blocked, blocker := b[0], b[1]
 		if i, ok := index[blocked]; ok {
 			it := &out[i]
 			it.UnresolvedBlockerIssueIDs = append(it.UnresolvedBlockerIssueIDs, blocker)
@@ -242,7 +212,25 @@ func (s *Store) FindInboxLite(ctx context.Context, companyID, agentID string) ([
 			it.DependencyReady = false
 		}
 	}
-	return out, blockers.Err()
+	return out, nil
+}
+
+func scanInboxItem(sc scanner) (InboxItem, error) {
+	var it InboxItem
+	var project, goal, parent, runID, runStatus, runAgent, runSource, runTrigger, runStarted, runFinished, runCreated sql.NullString
+	if err := sc.Scan(&it.ID, &it.Identifier, &it.Title, &it.Status, &it.Priority, &project, &goal, &parent, &it.UpdatedAt,
+		&runID, &runStatus, &runAgent, &runSource, &runTrigger, &runStarted, &runFinished, &runCreated); err != nil {
+		return InboxItem{}, err
+	}
+	it.ProjectID, it.GoalID, it.ParentID = strPtr(project), strPtr(goal), strPtr(parent)
+	if runID.Valid {
+		it.ActiveRun = &RunSummary{ID: runID.String, Status: runStatus.String, AgentID: runAgent.String,
+			InvocationSource: runSource.String, TriggerDetail: strPtr(runTrigger), StartedAt: strPtr(runStarted),
+			FinishedAt: strPtr(runFinished), CreatedAt: runCreated.String}
+	}
+	it.UnresolvedBlockerIssueIDs = []string{}
+	it.DependencyReady = true
+	return it, nil
 }
 
 // RunRef is what authentication needs to know about a heartbeat run.
@@ -259,8 +247,8 @@ func (r RunRef) IsLive() bool {
 	return r.Status == "queued" || r.Status == "running" || r.Status == "scheduled_retry"
 }
 
-// FindRunRef returns the auth view of a run, or "Heartbeat run not found".
-func (s *Store) FindRunRef(ctx context.Context, runID string) (RunRef, error) {
+// FindRunRefByID returns the auth view of a run, or "Heartbeat run not found".
+func (s *Store) FindRunRefByID(ctx context.Context, runID string) (RunRef, error) {
 	r := RunRef{ID: runID}
 	var finished sql.NullString
 	err := s.reader.QueryRowContext(ctx, `SELECT company_id, agent_id, status, finished_at FROM heartbeat_runs WHERE id = ?`, runID).

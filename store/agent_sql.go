@@ -16,7 +16,7 @@ const agentColumns = `a.id, a.company_id, a.name, a.url_key, a.role, a.title, a.
 
 const agentSelect = `SELECT ` + agentColumns + ` FROM agents a`
 
-func scanAgent(sc interface{ Scan(...any) error }) (Agent, error) {
+func scanAgent(sc scanner) (Agent, error) {
 	var a Agent
 	var title, icon, reportsTo, caps, pauseReason, pausedAt, errReason, lastHB, metadata sql.NullString
 	var adapterCfg, runtimeCfg, perms string
@@ -62,21 +62,9 @@ func (s *Store) FindAgentByShortname(ctx context.Context, companyID, shortname s
 		key = strings.ToLower(strings.TrimSpace(shortname))
 	}
 	start, end := MonthWindow(s.Now())
-	rows, err := s.reader.QueryContext(ctx, agentSelect+` WHERE a.company_id = ? AND a.url_key = ? AND a.status <> 'terminated'
+	found, err := queryAll(ctx, s.reader, scanAgent, agentSelect+` WHERE a.company_id = ? AND a.url_key = ? AND a.status <> 'terminated'
 		ORDER BY a.created_at, a.id LIMIT 2`, start, end, companyID, key)
 	if err != nil {
-		return Agent{}, err
-	}
-	defer rows.Close()
-	var found []Agent
-	for rows.Next() {
-		a, err := scanAgent(rows)
-		if err != nil {
-			return Agent{}, err
-		}
-		found = append(found, a)
-	}
-	if err := rows.Err(); err != nil {
 		return Agent{}, err
 	}
 	switch len(found) {
@@ -100,20 +88,7 @@ func (s *Store) FindAgents(ctx context.Context, f AgentFilter) ([]Agent, error) 
 	paging, pagingArgs := limitOffset(f.Limit, f.Offset)
 	query += paging
 	args = append(args, pagingArgs...)
-	rows, err := s.reader.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Agent{}
-	for rows.Next() {
-		a, err := scanAgent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader, scanAgent, query, args...)
 }
 
 // FindAgentDetail returns the detail view of an agent.
@@ -178,33 +153,27 @@ func (s *Store) UserHasPermission(ctx context.Context, companyID, userID, key st
 	return actorCan(ctx, s.reader, Actor{Kind: ActorBoard, UserID: userID}, companyID, key)
 }
 
-// OrgTree builds the org chart forest (agents.md §3.4): terminated agents left out,
+// FindOrgTree builds the org chart forest (agents.md §3.4): terminated agents left out,
 // agents whose manager is missing or terminated become roots, siblings oldest first.
-func (s *Store) OrgTree(ctx context.Context, companyID string) ([]OrgNode, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT id, name, role, status, reports_to FROM agents
-		WHERE company_id = ? AND status <> 'terminated' ORDER BY created_at, id`, companyID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+func (s *Store) FindOrgTree(ctx context.Context, companyID string) ([]OrgNode, error) {
 	type row struct {
 		node OrgNode
 		up   string
 	}
-	var all []row
-	index := map[string]int{}
-	for rows.Next() {
+	all, err := queryAll(ctx, s.reader, func(sc scanner) (row, error) {
 		var r row
 		var up sql.NullString
-		if err := rows.Scan(&r.node.ID, &r.node.Name, &r.node.Role, &r.node.Status, &up); err != nil {
-			return nil, err
-		}
+		err := sc.Scan(&r.node.ID, &r.node.Name, &r.node.Role, &r.node.Status, &up)
 		r.up = up.String
-		index[r.node.ID] = len(all)
-		all = append(all, r)
-	}
-	if err := rows.Err(); err != nil {
+		return r, err
+	}, `SELECT id, name, role, status, reports_to FROM agents
+		WHERE company_id = ? AND status <> 'terminated' ORDER BY created_at, id`, companyID)
+	if err != nil {
 		return nil, err
+	}
+	index := map[string]int{}
+	for i, r := range all {
+		index[r.node.ID] = i
 	}
 	children := map[string][]int{}
 	var roots []int

@@ -77,7 +77,7 @@ func TestAgentReportingCycles(t *testing.T) {
 	if err != nil || len(detail.ChainOfCommand) != 2 {
 		t.Fatalf("cyclic chain %v %v", detail.ChainOfCommand, err)
 	}
-	tree, err := s.OrgTree(ctx, c.ID)
+	tree, err := s.FindOrgTree(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

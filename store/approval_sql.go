@@ -41,25 +41,8 @@ func (s *Store) FindApprovals(ctx context.Context, f ApprovalFilter) ([]Approval
 	c.eq("status", f.Status)
 	c.eq("type", f.Type)
 	paging, pageArgs := limitOffset(f.Limit, f.Offset)
-	return queryApprovals(ctx, s.reader, `SELECT `+approvalColumns+` FROM approvals WHERE `+c.sql()+
+	return queryAll(ctx, s.reader, scanApproval, `SELECT `+approvalColumns+` FROM approvals WHERE `+c.sql()+
 		` ORDER BY created_at DESC, id DESC`+paging, append(c.args, pageArgs...)...)
-}
-
-func queryApprovals(ctx context.Context, q querier, query string, args ...any) ([]Approval, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Approval{}
-	for rows.Next() {
-		a, err := scanApproval(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 // FindApprovalIssues lists the issues linked to an approval, in issue-list order.
@@ -171,21 +154,8 @@ func scanApprovalComment(sc scanner) (ApprovalComment, error) {
 
 // FindApprovalComments lists an approval's comments oldest first.
 func (s *Store) FindApprovalComments(ctx context.Context, approvalID string) ([]ApprovalComment, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+approvalCommentColumns+` FROM approval_comments WHERE approval_id = ?
+	return queryAll(ctx, s.reader, scanApprovalComment, `SELECT `+approvalCommentColumns+` FROM approval_comments WHERE approval_id = ?
 		ORDER BY created_at, id`, approvalID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []ApprovalComment{}
-	for rows.Next() {
-		c, err := scanApprovalComment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // CreateApprovalComment adds a comment by the context's actor.

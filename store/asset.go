@@ -127,7 +127,7 @@ func (s *Store) CreateAsset(ctx context.Context, in NewAsset) (Asset, error) {
 const assetColumns = `id, company_id, provider, object_key, content_type, byte_size, sha256, original_filename,
 	created_by_agent_id, created_by_user_id, created_at, updated_at`
 
-func scanAsset(sc interface{ Scan(...any) error }) (Asset, error) {
+func scanAsset(sc scanner) (Asset, error) {
 	var a Asset
 	var orig, agent, user sql.NullString
 	err := sc.Scan(&a.AssetID, &a.CompanyID, &a.Provider, &a.ObjectKey, &a.ContentType, &a.ByteSize, &a.SHA256,

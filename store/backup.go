@@ -17,7 +17,7 @@ import (
 
 // Database backups (cli.md §5.5, §5.6): gzip-compressed consistent snapshots named
 // <prefix>-<YYYYMMDD>-<HHMMSS>.db.gz (UTC). The snapshot itself comes from
-// backup_sqlite.go; this file handles files only.
+// dialect_sqlite.go; this file handles files only.
 
 // BackupSuffix ends every backup file name.
 const BackupSuffix = ".db.gz"

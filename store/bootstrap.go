@@ -26,21 +26,11 @@ func (s *Store) EnsureLocalBoard(ctx context.Context) error {
 			VALUES (?, ?, 'instance_admin', ?, ?) ON CONFLICT (user_id, role) DO NOTHING`, NewID(), LocalBoardUserID, now, now); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM companies WHERE id NOT IN
+		ids, err := queryAll(ctx, tx, scanString, `SELECT id FROM companies WHERE id NOT IN
 			(SELECT company_id FROM company_memberships WHERE principal_type = 'user' AND principal_id = ?)`, LocalBoardUserID)
 		if err != nil {
 			return err
 		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		for _, id := range ids {
 			if err := tx.ensureOwnerMembership(id, LocalBoardUserID); err != nil {
 				return err
@@ -48,4 +38,22 @@ func (s *Store) EnsureLocalBoard(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// BootstrapPending reports whether no real user holds instance_admin yet (the
+// authenticated-mode bootstrap of access-auth §4), and whether a usable bootstrap
+// invite exists.
+func (s *Store) BootstrapPending(ctx context.Context) (pending, inviteActive bool, err error) {
+	var admins int
+	if err = s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM instance_user_roles WHERE role = 'instance_admin' AND user_id <> ?`,
+		LocalBoardUserID).Scan(&admins); err != nil {
+		return false, false, err
+	}
+	if admins > 0 {
+		return false, false, nil
+	}
+	var invites int
+	err = s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM invites WHERE invite_type = 'bootstrap_ceo' AND revoked_at IS NULL
+		AND accepted_at IS NULL AND expires_at > ?`, FormatTime(s.Now())).Scan(&invites)
+	return true, invites > 0, err
 }

@@ -232,7 +232,7 @@ func TestManySameNamedCompaniesGetShortPrefixes(t *testing.T) {
 	}
 	// The last prefix still makes an identifier that resolves.
 	is := mustIssue(t, s, boardCtx(), last.ID, store.IssueInput{Title: store.Some("T")})
-	got, err := s.FindIssue(context.Background(), strings.ToLower(is.Identifier))
+	got, err := s.FindIssueByID(context.Background(), strings.ToLower(is.Identifier))
 	if err != nil || got.ID != is.ID || is.Identifier != last.IssuePrefix+"-1" {
 		t.Fatalf("identifier %q: %v", is.Identifier, err)
 	}

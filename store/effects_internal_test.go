@@ -76,7 +76,7 @@ func TestRolledBackCascadeStopsNothing(t *testing.T) {
 		if len(rec.ids) != 0 {
 			t.Fatalf("%s rolled back, yet stopped %v", name, rec.ids)
 		}
-		run, err := s.FindHeartbeatRun(ctx, run)
+		run, err := s.FindHeartbeatRunByID(ctx, run)
 		if err != nil || run.Status != "running" {
 			t.Fatalf("%s rolled back, run %q %v", name, run.Status, err)
 		}

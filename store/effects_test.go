@@ -23,7 +23,7 @@ func (p *stopProbe) StopRun(id string) {
 	defer p.mu.Unlock()
 	p.stopped = append(p.stopped, id)
 	status := "missing"
-	if run, err := p.s.FindHeartbeatRun(boardCtx(), id); err == nil {
+	if run, err := p.s.FindHeartbeatRunByID(boardCtx(), id); err == nil {
 		status = run.Status
 	}
 	p.statuses = append(p.statuses, status)

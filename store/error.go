@@ -97,20 +97,8 @@ func translate(err error, what string) error {
 	if errors.As(err, &e) {
 		return err
 	}
-	msg := err.Error()
-	if strings.Contains(msg, "UNIQUE constraint failed") {
+	if isUniqueViolation(err, "") {
 		return Errorf(ECONFLICT, "%s already exists", what)
 	}
 	return fmt.Errorf("%s: %w", strings.ToLower(what), err)
-}
-
-func isUniqueViolation(err error, index string) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	if !strings.Contains(msg, "UNIQUE constraint failed") {
-		return false
-	}
-	return index == "" || strings.Contains(msg, index)
 }

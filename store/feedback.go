@@ -66,38 +66,36 @@ func (s *Store) FindFeedbackTraces(ctx context.Context, f FeedbackTraceFilter) (
 	if f.SharedOnly {
 		c.add("v.shared_with_labs = 1")
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT v.id, v.company_id, v.issue_id, v.project_id, i.identifier, i.title,
+	return queryAll(ctx, s.reader, func(sc scanner) (FeedbackTrace, error) {
+		return scanFeedbackTrace(sc, f.IncludePayload)
+	}, `SELECT v.id, v.company_id, v.issue_id, v.project_id, i.identifier, i.title,
 		v.author_user_id, v.target_type, v.target_id, v.vote, v.trace_status, c.feedback_data_sharing_terms_version,
 		v.payload_snapshot, v.target_summary, v.created_at, v.updated_at
 		FROM feedback_votes v
 		JOIN companies c ON c.id = v.company_id
 		LEFT JOIN issues i ON i.id = v.issue_id
 		WHERE `+c.sql()+` ORDER BY v.created_at DESC, v.id DESC`, c.args...)
-	if err != nil {
-		return nil, err
+}
+
+// scanFeedbackTrace reads one trace; the payload snapshot is shown only when asked for.
+func scanFeedbackTrace(sc scanner, includePayload bool) (FeedbackTrace, error) {
+	var t FeedbackTrace
+	var project, ident, title, consent, payload sql.NullString
+	var summary string
+	if err := sc.Scan(&t.ID, &t.CompanyID, &t.IssueID, &project, &ident, &title, &t.AuthorUserID, &t.TargetType,
+		&t.TargetID, &t.Vote, &t.Status, &consent, &payload, &summary, &t.CreatedAt, &t.UpdatedAt); err != nil {
+		return FeedbackTrace{}, err
 	}
-	defer rows.Close()
-	out := []FeedbackTrace{}
-	for rows.Next() {
-		var t FeedbackTrace
-		var project, ident, title, consent, payload sql.NullString
-		var summary string
-		if err := rows.Scan(&t.ID, &t.CompanyID, &t.IssueID, &project, &ident, &title, &t.AuthorUserID, &t.TargetType,
-			&t.TargetID, &t.Vote, &t.Status, &consent, &payload, &summary, &t.CreatedAt, &t.UpdatedAt); err != nil {
-			return nil, err
-		}
-		t.FeedbackVoteID = t.ID
-		t.ProjectID, t.IssueIdentifier, t.IssueTitle, t.ConsentVersion = strPtr(project), strPtr(ident), strPtr(title), strPtr(consent)
-		t.SchemaVersion = "paperclip-feedback-envelope-v2"
-		t.BundleVersion = "paperclip-feedback-bundle-v2"
-		t.PayloadVersion = "paperclip-feedback-v1"
-		t.TargetSummary = JSONRaw(summary)
-		t.PayloadSnapshot = JSONRaw("null")
-		if f.IncludePayload && payload.Valid && json.Valid([]byte(payload.String)) {
-			t.PayloadSnapshot = JSONRaw(payload.String)
-		}
-		t.RedactionSummary = JSONRaw("null")
-		out = append(out, t)
+	t.FeedbackVoteID = t.ID
+	t.ProjectID, t.IssueIdentifier, t.IssueTitle, t.ConsentVersion = strPtr(project), strPtr(ident), strPtr(title), strPtr(consent)
+	t.SchemaVersion = "paperclip-feedback-envelope-v2"
+	t.BundleVersion = "paperclip-feedback-bundle-v2"
+	t.PayloadVersion = "paperclip-feedback-v1"
+	t.TargetSummary = JSONRaw(summary)
+	t.PayloadSnapshot = JSONRaw("null")
+	if includePayload && payload.Valid && json.Valid([]byte(payload.String)) {
+		t.PayloadSnapshot = JSONRaw(payload.String)
 	}
-	return out, rows.Err()
+	t.RedactionSummary = JSONRaw("null")
+	return t, nil
 }

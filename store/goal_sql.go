@@ -42,21 +42,8 @@ func (s *Store) FindGoals(ctx context.Context, f GoalFilter) ([]Goal, error) {
 	}
 	c.eq("owner_agent_id", strings.ToLower(f.OwnerAgentID))
 	paging, pageArgs := limitOffset(f.Limit, f.Offset)
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+goalColumns+` FROM goals WHERE `+c.sql()+
+	return queryAll(ctx, s.reader, scanGoal, `SELECT `+goalColumns+` FROM goals WHERE `+c.sql()+
 		` ORDER BY created_at, id`+paging, append(c.args, pageArgs...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Goal{}
-	for rows.Next() {
-		g, err := scanGoal(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
 }
 
 // CreateGoal adds a goal to a company (level task and status planned by default).
@@ -133,7 +120,7 @@ func (s *Store) DeleteGoal(ctx context.Context, id string) (Goal, error) {
 		if g, err = findGoal(ctx, tx, id); err != nil {
 			return err
 		}
-		projects, err := queryStrings(ctx, tx, `SELECT project_id FROM project_goals WHERE goal_id = ?
+		projects, err := tx.strings(`SELECT project_id FROM project_goals WHERE goal_id = ?
 			UNION SELECT id FROM projects WHERE goal_id = ?`, g.ID, g.ID)
 		if err != nil {
 			return err
@@ -198,22 +185,4 @@ func (tx *Tx) checkCompanyRef(table, companyID, id, label string) error {
 		return Errorf(EUNPROCESSABLE, "%s must belong to same company", label)
 	}
 	return nil
-}
-
-// queryStrings runs a query returning one text column.
-func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }

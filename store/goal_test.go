@@ -124,7 +124,7 @@ func TestGoalDeleteClearsReferences(t *testing.T) {
 	if got, _ := s.FindGoalByID(ctx, child.ID); got.ParentID != nil {
 		t.Fatalf("child keeps parent %v", *got.ParentID)
 	}
-	if got, _ := s.FindIssue(ctx, is.ID); got.GoalID != nil {
+	if got, _ := s.FindIssueByID(ctx, is.ID); got.GoalID != nil {
 		t.Fatalf("issue keeps goal %v", *got.GoalID)
 	}
 	p, _ = s.FindProjectByID(ctx, p.ID)

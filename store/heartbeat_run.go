@@ -100,7 +100,7 @@ const runColumns = `id, company_id, agent_id, invocation_source, trigger_detail,
 var qualifiedRunColumns = "r." + strings.Join(strings.Fields(strings.ReplaceAll(runColumns, ",", " ")), ", r.")
 
 // scanRun reads runColumns, then any extra columns a joined query selects after them.
-func scanRun(sc interface{ Scan(...any) error }, extra ...any) (HeartbeatRun, error) {
+func scanRun(sc scanner, extra ...any) (HeartbeatRun, error) {
 	var r HeartbeatRun
 	var trigger, issue, started, finished, errText, errCode, wakeup, signal, usage, result, before, after sql.NullString
 	var logStore, logRef, stdout, stderr, procStarted, lastOut, retry, snapshot sql.NullString
@@ -131,8 +131,8 @@ func intPtr(n sql.NullInt64) *int64 {
 	return &v
 }
 
-// FindHeartbeatRun returns one run or "Heartbeat run not found".
-func (s *Store) FindHeartbeatRun(ctx context.Context, id string) (HeartbeatRun, error) {
+// FindHeartbeatRunByID returns one run or "Heartbeat run not found".
+func (s *Store) FindHeartbeatRunByID(ctx context.Context, id string) (HeartbeatRun, error) {
 	r, err := scanRun(s.reader.QueryRowContext(ctx, `SELECT `+runColumns+` FROM heartbeat_runs WHERE id = ?`, id))
 	return r, translate(err, "Heartbeat run")
 }
@@ -158,21 +158,11 @@ func (s *Store) FindHeartbeatRuns(ctx context.Context, f RunFilter) ([]Heartbeat
 		query += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	rows, err := s.reader.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []HeartbeatRun{}
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return nil, err
-		}
+	return queryAll(ctx, s.reader, func(sc scanner) (HeartbeatRun, error) {
+		r, err := scanRun(sc)
 		r.Summary = f.Summary
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, err
+	}, query, args...)
 }
 
 // LiveRun is one row of the live-runs widget.
@@ -192,48 +182,45 @@ type LiveRun struct {
 	LastOutputAt     *string `json:"lastOutputAt"`
 }
 
-// FindLiveRuns lists queued/running runs newest first (at most limit), padded with the
-// most recent finished runs up to minCount.
-func (s *Store) FindLiveRuns(ctx context.Context, companyID string, minCount, limit int) ([]LiveRun, error) {
+// LiveRunFilter selects the live-runs widget of a company.
+type LiveRunFilter struct {
+	CompanyID string
+	// MinCount pads the list with the most recent finished runs up to this many.
+	MinCount int
+	// Limit caps the queued and running runs listed.
+	Limit int
+}
+
+// FindLiveRuns lists queued/running runs newest first (at most f.Limit), padded with the
+// most recent finished runs up to f.MinCount.
+func (s *Store) FindLiveRuns(ctx context.Context, f LiveRunFilter) ([]LiveRun, error) {
+	companyID, minCount, limit := f.CompanyID, f.MinCount, f.Limit
 	const cols = `SELECT r.id, r.status, r.invocation_source, r.trigger_detail, r.started_at, r.finished_at, r.created_at,
 		r.agent_id, a.name, a.adapter_type, r.issue_id, r.log_bytes, r.last_output_at
 		FROM heartbeat_runs r JOIN agents a ON a.id = r.agent_id WHERE r.company_id = ?`
-	scan := func(query string, args ...any) ([]LiveRun, error) {
-		rows, err := s.reader.QueryContext(ctx, query, args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []LiveRun
-		for rows.Next() {
-			var l LiveRun
-			var trigger, started, finished, issue, lastOut sql.NullString
-			var logBytes sql.NullInt64
-			if err := rows.Scan(&l.ID, &l.Status, &l.InvocationSource, &trigger, &started, &finished, &l.CreatedAt,
-				&l.AgentID, &l.AgentName, &l.AdapterType, &issue, &logBytes, &lastOut); err != nil {
-				return nil, err
-			}
-			l.TriggerDetail, l.StartedAt, l.FinishedAt, l.IssueID = strPtr(trigger), strPtr(started), strPtr(finished), strPtr(issue)
-			l.LogBytes, l.LastOutputAt = intPtr(logBytes), strPtr(lastOut)
-			out = append(out, l)
-		}
-		return out, rows.Err()
-	}
-	live, err := scan(cols+` AND r.status IN ('queued', 'running') ORDER BY r.created_at DESC, r.id DESC LIMIT ?`, companyID, limit)
+	live, err := queryAll(ctx, s.reader, scanLiveRun, cols+` AND r.status IN ('queued', 'running') ORDER BY r.created_at DESC, r.id DESC LIMIT ?`, companyID, limit)
 	if err != nil {
 		return nil, err
 	}
-	if live == nil {
-		live = []LiveRun{}
-	}
 	if pad := min(minCount, limit) - len(live); pad > 0 {
-		done, err := scan(cols+` AND r.status NOT IN ('queued', 'running') ORDER BY r.created_at DESC, r.id DESC LIMIT ?`, companyID, pad)
+		done, err := queryAll(ctx, s.reader, scanLiveRun, cols+` AND r.status NOT IN ('queued', 'running') ORDER BY r.created_at DESC, r.id DESC LIMIT ?`, companyID, pad)
 		if err != nil {
 			return nil, err
 		}
 		live = append(live, done...)
 	}
 	return live, nil
+}
+
+func scanLiveRun(sc scanner) (LiveRun, error) {
+	var l LiveRun
+	var trigger, started, finished, issue, lastOut sql.NullString
+	var logBytes sql.NullInt64
+	err := sc.Scan(&l.ID, &l.Status, &l.InvocationSource, &trigger, &started, &finished, &l.CreatedAt,
+		&l.AgentID, &l.AgentName, &l.AdapterType, &issue, &logBytes, &lastOut)
+	l.TriggerDetail, l.StartedAt, l.FinishedAt, l.IssueID = strPtr(trigger), strPtr(started), strPtr(finished), strPtr(issue)
+	l.LogBytes, l.LastOutputAt = intPtr(logBytes), strPtr(lastOut)
+	return l, err
 }
 
 // RunEvent is one event of a run.
@@ -252,27 +239,29 @@ type RunEvent struct {
 	CreatedAt string  `json:"createdAt"`
 }
 
-// FindRunEvents lists a run's events with seq > afterSeq in order.
-func (s *Store) FindRunEvents(ctx context.Context, runID string, afterSeq int64, limit int) ([]RunEvent, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT id, company_id, run_id, agent_id, seq, event_type, stream, level, color,
-		message, payload, created_at FROM heartbeat_run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`, runID, afterSeq, limit)
-	if err != nil {
-		return nil, err
+// RunEventFilter selects the events of one run after a sequence number.
+type RunEventFilter struct {
+	RunID    string
+	AfterSeq int64
+	Limit    int
+}
+
+// FindRunEvents lists a run's events with seq > f.AfterSeq in order, at most f.Limit.
+func (s *Store) FindRunEvents(ctx context.Context, f RunEventFilter) ([]RunEvent, error) {
+	return queryAll(ctx, s.reader, scanRunEvent, `SELECT id, company_id, run_id, agent_id, seq, event_type, stream, level, color,
+		message, payload, created_at FROM heartbeat_run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`, f.RunID, f.AfterSeq, f.Limit)
+}
+
+func scanRunEvent(sc scanner) (RunEvent, error) {
+	var e RunEvent
+	var stream, level, color, message, payload sql.NullString
+	if err := sc.Scan(&e.ID, &e.CompanyID, &e.RunID, &e.AgentID, &e.Seq, &e.EventType, &stream, &level, &color,
+		&message, &payload, &e.CreatedAt); err != nil {
+		return RunEvent{}, err
 	}
-	defer rows.Close()
-	out := []RunEvent{}
-	for rows.Next() {
-		var e RunEvent
-		var stream, level, color, message, payload sql.NullString
-		if err := rows.Scan(&e.ID, &e.CompanyID, &e.RunID, &e.AgentID, &e.Seq, &e.EventType, &stream, &level, &color,
-			&message, &payload, &e.CreatedAt); err != nil {
-			return nil, err
-		}
-		e.Stream, e.Level, e.Color, e.Message = strPtr(stream), strPtr(level), strPtr(color), strPtr(message)
-		e.Payload = redactedJSON(payload, "null")
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	e.Stream, e.Level, e.Color, e.Message = strPtr(stream), strPtr(level), strPtr(color), strPtr(message)
+	e.Payload = redactedJSON(payload, "null")
+	return e, nil
 }
 
 // RunIssue is an issue a run touched.
@@ -291,22 +280,20 @@ func (s *Store) FindRunIssues(ctx context.Context, run HeartbeatRun) ([]RunIssue
 	if run.IssueID != nil {
 		ctxIssue = *run.IssueID
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT i.id, i.identifier, i.title, i.status, i.priority FROM issues i
+	return queryAll(ctx, s.reader, func(sc scanner) (RunIssue, error) {
+		var ri RunIssue
+		err := sc.Scan(&ri.IssueID, &ri.Identifier, &ri.Title, &ri.Status, &ri.Priority)
+		return ri, err
+	}, `SELECT i.id, i.identifier, i.title, i.status, i.priority FROM issues i
 		WHERE i.company_id = ? AND i.hidden_at IS NULL AND (i.id = ? OR i.id IN
 			(SELECT entity_id FROM activity_log WHERE run_id = ? AND entity_type = 'issue' AND company_id = ?))
 		ORDER BY CASE i.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
 		i.updated_at DESC, i.id DESC`, run.CompanyID, ctxIssue, run.ID, run.CompanyID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []RunIssue{}
-	for rows.Next() {
-		var ri RunIssue
-		if err := rows.Scan(&ri.IssueID, &ri.Identifier, &ri.Title, &ri.Status, &ri.Priority); err != nil {
-			return nil, err
-		}
-		out = append(out, ri)
-	}
-	return out, rows.Err()
+}
+
+// CountLiveRuns counts heartbeat runs that are queued or running, instance-wide.
+func (s *Store) CountLiveRuns(ctx context.Context) (int, error) {
+	var n int
+	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM heartbeat_runs WHERE status IN ('queued', 'running')`).Scan(&n)
+	return n, err
 }

@@ -23,7 +23,7 @@ func openInspect(path string) (*sql.DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, err // a read-only look must not create the file
 	}
-	return sql.Open("sqlite", dsn(path, true))
+	return sql.Open(driverName, dsn(path, true))
 }
 
 // InspectAgentCommands lists the distinct (adapter type, command) pairs of agents that
@@ -34,23 +34,23 @@ func InspectAgentCommands(ctx context.Context, path string) ([]AgentCommand, err
 		return nil, err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, `SELECT adapter_type, adapter_config FROM agents WHERE status <> 'terminated'`)
-	if err != nil {
-		return nil, fmt.Errorf("read agents: %w", err)
-	}
-	defer rows.Close()
-	seen := map[AgentCommand]bool{}
-	out := []AgentCommand{}
-	for rows.Next() {
+	all, err := queryAll(ctx, db, func(sc scanner) (AgentCommand, error) {
 		var typ, config string
-		if err := rows.Scan(&typ, &config); err != nil {
-			return nil, err
+		if err := sc.Scan(&typ, &config); err != nil {
+			return AgentCommand{}, err
 		}
 		var ac struct {
 			Command string `json:"command"`
 		}
 		json.Unmarshal([]byte(config), &ac) // a malformed config falls back to the default CLI
-		c := AgentCommand{AdapterType: typ, Command: ac.Command}
+		return AgentCommand{AdapterType: typ, Command: ac.Command}, nil
+	}, `SELECT adapter_type, adapter_config FROM agents WHERE status <> 'terminated'`)
+	if err != nil {
+		return nil, fmt.Errorf("read agents: %w", err)
+	}
+	seen := map[AgentCommand]bool{}
+	out := []AgentCommand{}
+	for _, c := range all {
 		if !seen[c] {
 			seen[c] = true
 			out = append(out, c)
@@ -62,7 +62,7 @@ func InspectAgentCommands(ctx context.Context, path string) ([]AgentCommand, err
 		}
 		return out[i].Command < out[j].Command
 	})
-	return out, rows.Err()
+	return out, nil
 }
 
 // CountSecrets reports how many company secrets the database file at path holds.

@@ -149,7 +149,7 @@ func (tx *Tx) adoptLock(is *Issue, staleRunID, reason string) error {
 // agent write rules, without changing anything. Handlers that must refuse before
 // reading a large body (attachments) call it first; the write itself checks again.
 func (s *Store) CheckIssueWrite(ctx context.Context, key string) error {
-	is, err := s.FindIssue(ctx, key)
+	is, err := s.FindIssueByID(ctx, key)
 	if err != nil {
 		return err
 	}

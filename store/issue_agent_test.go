@@ -156,7 +156,7 @@ func TestCommentsMentionsAndWakes(t *testing.T) {
 	if _, err := s.CreateComment(board, is.ID, store.CommentInput{Body: store.Some("again"), Reopen: store.Some(true)}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.FindIssue(board, is.ID); got.Status != "todo" || got.CancelledAt != nil {
+	if got, _ := s.FindIssueByID(board, is.ID); got.Status != "todo" || got.CancelledAt != nil {
 		t.Fatalf("reopened %+v", got)
 	}
 	if w := rec.take(); !slices.Equal(w, []string{cto + ":issue_reopened_via_comment"}) {
@@ -188,7 +188,7 @@ func TestCommentsMentionsAndWakes(t *testing.T) {
 	if none, _ := s.FindComments(board, store.CommentFilter{IssueID: is.ID, After: store.NewID()}); len(none) != 0 {
 		t.Fatalf("unknown anchor %v", none)
 	}
-	if _, err := s.FindComment(board, is.ID, all[0].ID); err != nil {
+	if _, err := s.FindCommentByID(board, is.ID, all[0].ID); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -27,7 +27,7 @@ func (in *ApprovalLinkInput) Validate() error {
 }
 
 func findIssueApprovals(ctx context.Context, q querier, issueID string) ([]Approval, error) {
-	return queryApprovals(ctx, q, `SELECT a.`+strings.ReplaceAll(approvalColumns, ", ", ", a.")+`
+	return queryAll(ctx, q, scanApproval, `SELECT a.`+strings.ReplaceAll(approvalColumns, ", ", ", a.")+`
 		FROM issue_approvals l JOIN approvals a ON a.id = l.approval_id WHERE l.issue_id = ?
 		ORDER BY a.created_at DESC, a.id DESC`, issueID)
 }

@@ -57,28 +57,15 @@ func scanAttachment(sc scanner) (Attachment, error) {
 	return t, err
 }
 
-// FindAttachment returns one attachment or "Attachment not found".
-func (s *Store) FindAttachment(ctx context.Context, id string) (Attachment, error) {
+// FindAttachmentByID returns one attachment or "Attachment not found".
+func (s *Store) FindAttachmentByID(ctx context.Context, id string) (Attachment, error) {
 	t, err := scanAttachment(s.reader.QueryRowContext(ctx, attachmentSelect+` WHERE t.id = ?`, strings.ToLower(id)))
 	return t, translate(err, "Attachment")
 }
 
 // FindIssueAttachments lists an issue's attachments, newest first.
 func (s *Store) FindIssueAttachments(ctx context.Context, issueID string) ([]Attachment, error) {
-	rows, err := s.reader.QueryContext(ctx, attachmentSelect+` WHERE t.issue_id = ? ORDER BY t.created_at DESC, t.id DESC`, issueID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Attachment{}
-	for rows.Next() {
-		t, err := scanAttachment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader, scanAttachment, attachmentSelect+` WHERE t.issue_id = ? ORDER BY t.created_at DESC, t.id DESC`, issueID)
 }
 
 // OpenAttachment opens the stored file of an attachment.

@@ -62,7 +62,7 @@ func TestCheckoutRace(t *testing.T) {
 	if winner < 0 {
 		t.Fatal("nobody won")
 	}
-	got, _ := s.FindIssue(boardCtx(), is.ID)
+	got, _ := s.FindIssueByID(boardCtx(), is.ID)
 	if got.Status != "in_progress" || *got.AssigneeAgentID != agents[winner] || *got.CheckoutRunID != runs[winner] ||
 		*got.ExecutionRunID != runs[winner] || got.ExecutionAgentNameKey == nil || got.StartedAt == nil {
 		t.Fatalf("winner state %+v", got)

@@ -97,23 +97,15 @@ func (tx *Tx) resolveMentions(companyID, body string) ([]string, error) {
 	if len(ids) == 0 && len(tokens) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.QueryContext(tx.ctx, `SELECT id, url_key FROM agents WHERE company_id = ? AND status NOT IN ('terminated', 'pending_approval')`, companyID)
+	agents, err := queryAll(tx.ctx, tx, scanIDPair, `SELECT id, url_key FROM agents WHERE company_id = ? AND status NOT IN ('terminated', 'pending_approval')`, companyID)
 	if err != nil {
 		return nil, err
 	}
 	byID, byKey := map[string]bool{}, map[string]string{}
-	for rows.Next() {
-		var id, key string
-		if err := rows.Scan(&id, &key); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	for _, a := range agents {
+		id, key := a[0], a[1]
 		byID[id] = true
 		byKey[strings.ToLower(key)] = id
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	var out []string
 	seen := map[string]bool{}
@@ -316,24 +308,11 @@ func (s *Store) FindComments(ctx context.Context, f CommentFilter) ([]Comment, e
 		query += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	rows, err := s.reader.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Comment{}
-	for rows.Next() {
-		c, err := scanComment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader, scanComment, query, args...)
 }
 
-// FindComment returns one comment of an issue, or "Comment not found".
-func (s *Store) FindComment(ctx context.Context, issueID, commentID string) (Comment, error) {
+// FindCommentByID returns one comment of an issue, or "Comment not found".
+func (s *Store) FindCommentByID(ctx context.Context, issueID, commentID string) (Comment, error) {
 	c, err := scanComment(s.reader.QueryRowContext(ctx, `SELECT `+commentColumns+` FROM issue_comments WHERE id = ? AND issue_id = ?`,
 		strings.ToLower(commentID), issueID))
 	return c, translate(err, "Comment")

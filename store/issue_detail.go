@@ -57,7 +57,7 @@ type IssueDetail struct {
 // FindIssueDetail loads an issue with its tree, project, goal (the fallback goal when
 // none is set), relations and documents.
 func (s *Store) FindIssueDetail(ctx context.Context, key string) (IssueDetail, error) {
-	is, err := s.FindIssue(ctx, key)
+	is, err := s.FindIssueByID(ctx, key)
 	if err != nil {
 		return IssueDetail{}, err
 	}
@@ -136,20 +136,13 @@ func (s *Store) FindIssueDetail(ctx context.Context, key string) (IssueDetail, e
 }
 
 func (s *Store) relationRefs(ctx context.Context, query, issueID string) ([]IssueRelationRef, error) {
-	rows, err := s.reader.QueryContext(ctx, query, issueID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []IssueRelationRef{}
-	for rows.Next() {
-		var r IssueRelationRef
-		var agent sql.NullString
-		if err := rows.Scan(&r.ID, &r.Identifier, &r.Title, &r.Status, &r.Priority, &agent); err != nil {
-			return nil, err
-		}
-		r.AssigneeAgentID = strPtr(agent)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader, scanRelationRef, query, issueID)
+}
+
+func scanRelationRef(sc scanner) (IssueRelationRef, error) {
+	var r IssueRelationRef
+	var agent sql.NullString
+	err := sc.Scan(&r.ID, &r.Identifier, &r.Title, &r.Status, &r.Priority, &agent)
+	r.AssigneeAgentID = strPtr(agent)
+	return r, err
 }

@@ -130,8 +130,8 @@ func findDocument(ctx context.Context, q querier, issueID, key string) (Document
 	return d, translate(err, "Document")
 }
 
-// FindIssueDocument returns the document with a key, or "Document not found".
-func (s *Store) FindIssueDocument(ctx context.Context, issueID, key string) (Document, error) {
+// FindIssueDocumentByKey returns the document with a key, or "Document not found".
+func (s *Store) FindIssueDocumentByKey(ctx context.Context, issueID, key string) (Document, error) {
 	k, err := NormalizeDocumentKey(key)
 	if err != nil {
 		return Document{}, err
@@ -141,20 +141,8 @@ func (s *Store) FindIssueDocument(ctx context.Context, issueID, key string) (Doc
 
 // FindIssueDocuments lists an issue's documents without bodies, newest update first.
 func (s *Store) FindIssueDocuments(ctx context.Context, issueID string) ([]DocumentSummary, error) {
-	rows, err := s.reader.QueryContext(ctx, documentSummarySelect+documentFrom+` WHERE x.issue_id = ? ORDER BY d.updated_at DESC, d.id DESC`, issueID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []DocumentSummary{}
-	for rows.Next() {
-		d, err := scanDocumentSummary(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	scan := func(sc scanner) (DocumentSummary, error) { return scanDocumentSummary(sc) }
+	return queryAll(ctx, s.reader, scan, documentSummarySelect+documentFrom+` WHERE x.issue_id = ? ORDER BY d.updated_at DESC, d.id DESC`, issueID)
 }
 
 // actorColumns are the (agent id, user id) author columns of the context's actor.
@@ -288,24 +276,11 @@ func scanDocumentRevision(sc scanner) (DocumentRevision, error) {
 
 // FindDocumentRevisions lists a document's revisions, newest first.
 func (s *Store) FindDocumentRevisions(ctx context.Context, issueID, key string) ([]DocumentRevision, error) {
-	d, err := s.FindIssueDocument(ctx, issueID, key)
+	d, err := s.FindIssueDocumentByKey(ctx, issueID, key)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.reader.QueryContext(ctx, revisionSelect+` WHERE r.document_id = ? ORDER BY r.revision_number DESC`, d.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []DocumentRevision{}
-	for rows.Next() {
-		r, err := scanDocumentRevision(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader, scanDocumentRevision, revisionSelect+` WHERE r.document_id = ? ORDER BY r.revision_number DESC`, d.ID)
 }
 
 // RestoreDocumentRevision appends a revision copying an older one's title and body.

@@ -175,18 +175,5 @@ func scanFeedbackVote(sc scanner) (FeedbackVote, error) {
 
 // FindIssueFeedbackVotes lists every vote on an issue, newest first.
 func (s *Store) FindIssueFeedbackVotes(ctx context.Context, issueID string) ([]FeedbackVote, error) {
-	rows, err := s.reader.QueryContext(ctx, feedbackVoteSelect+` WHERE issue_id = ? ORDER BY created_at DESC, id DESC`, issueID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []FeedbackVote{}
-	for rows.Next() {
-		v, err := scanFeedbackVote(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader, scanFeedbackVote, feedbackVoteSelect+` WHERE issue_id = ? ORDER BY created_at DESC, id DESC`, issueID)
 }

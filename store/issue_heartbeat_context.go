@@ -92,7 +92,7 @@ func (s *Store) FindIssueHeartbeatContext(ctx context.Context, key, wakeCommentI
 		return hc, err
 	}
 	if id := strings.TrimSpace(wakeCommentID); id != "" && IsUUID(id) {
-		c, err := s.FindComment(ctx, is.ID, id)
+		c, err := s.FindCommentByID(ctx, is.ID, id)
 		switch ErrorCode(err) {
 		case "":
 			hc.WakeComment = &c

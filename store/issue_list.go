@@ -215,48 +215,10 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 	query := with + `SELECT ` + cols + ` FROM issues i LEFT JOIN heartbeat_runs r ON r.id = i.execution_run_id AND r.status IN ` + liveRunStatuses +
 		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
 	all := append(append(append(append(withArgs, colArgs...), args...), orderArgs...), limit, f.Offset)
-	rows, err := s.reader.QueryContext(ctx, query, all...)
+	out, err := queryAll(ctx, s.reader, func(sc scanner) (IssueRow, error) {
+		return scanIssueRow(sc, user != "")
+	}, query, all...)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []IssueRow{}
-	for rows.Next() {
-		var row IssueRow
-		dest, finish := issueScanTargets(&row.Issue)
-		var runID, runStatus, runAgent, runSource, runTrigger, runStarted, runFinished, runCreated sql.NullString
-		dest = append(dest, &runID, &runStatus, &runAgent, &runSource, &runTrigger, &runStarted, &runFinished, &runCreated)
-		var tc, tm, tr, ext sql.NullString
-		if user != "" {
-			dest = append(dest, &tc, &tm, &tr, &ext)
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		finish()
-		if row.Description != nil {
-			d := truncateRunes(*row.Description, maxListDescription)
-			row.Description = &d
-		}
-		if runID.Valid {
-			row.ActiveRun = &RunSummary{ID: runID.String, Status: runStatus.String, AgentID: runAgent.String,
-				InvocationSource: runSource.String, TriggerDetail: strPtr(runTrigger), StartedAt: strPtr(runStarted),
-				FinishedAt: strPtr(runFinished), CreatedAt: runCreated.String}
-		}
-		if user != "" {
-			uc := &IssueUserContext{LastExternalCommentAt: strPtr(ext)}
-			for _, t := range []sql.NullString{tc, tm, tr} {
-				if t.Valid && (uc.MyLastTouchAt == nil || t.String > *uc.MyLastTouchAt) {
-					v := t.String
-					uc.MyLastTouchAt = &v
-				}
-			}
-			uc.IsUnreadForMe = uc.LastExternalCommentAt != nil && (uc.MyLastTouchAt == nil || *uc.MyLastTouchAt < *uc.LastExternalCommentAt)
-			row.user = uc
-		}
-		out = append(out, row)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	ptrs := make([]*Issue, len(out))
@@ -264,4 +226,42 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 		ptrs[i] = &out[i].Issue
 	}
 	return out, loadIssueLabels(ctx, s.reader, ptrs)
+}
+
+// scanIssueRow reads one list row: the issue, its live run and, with userContext, the
+// four touch columns of the requesting user.
+func scanIssueRow(sc scanner, userContext bool) (IssueRow, error) {
+	var row IssueRow
+	dest, finish := issueScanTargets(&row.Issue)
+	var runID, runStatus, runAgent, runSource, runTrigger, runStarted, runFinished, runCreated sql.NullString
+	dest = append(dest, &runID, &runStatus, &runAgent, &runSource, &runTrigger, &runStarted, &runFinished, &runCreated)
+	var tc, tm, tr, ext sql.NullString
+	if userContext {
+		dest = append(dest, &tc, &tm, &tr, &ext)
+	}
+	if err := sc.Scan(dest...); err != nil {
+		return IssueRow{}, err
+	}
+	finish()
+	if row.Description != nil {
+		d := truncateRunes(*row.Description, maxListDescription)
+		row.Description = &d
+	}
+	if runID.Valid {
+		row.ActiveRun = &RunSummary{ID: runID.String, Status: runStatus.String, AgentID: runAgent.String,
+			InvocationSource: runSource.String, TriggerDetail: strPtr(runTrigger), StartedAt: strPtr(runStarted),
+			FinishedAt: strPtr(runFinished), CreatedAt: runCreated.String}
+	}
+	if userContext {
+		uc := &IssueUserContext{LastExternalCommentAt: strPtr(ext)}
+		for _, t := range []sql.NullString{tc, tm, tr} {
+			if t.Valid && (uc.MyLastTouchAt == nil || t.String > *uc.MyLastTouchAt) {
+				v := t.String
+				uc.MyLastTouchAt = &v
+			}
+		}
+		uc.IsUnreadForMe = uc.LastExternalCommentAt != nil && (uc.MyLastTouchAt == nil || *uc.MyLastTouchAt < *uc.LastExternalCommentAt)
+		row.user = uc
+	}
+	return row, nil
 }

@@ -35,20 +35,7 @@ func (tx *Tx) requireUnblocked(issueID string) error {
 }
 
 func (tx *Tx) strings(query string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(tx.ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryAll(tx.ctx, tx, scanString, query, args...)
 }
 
 // setBlockers replaces every "blocks" edge pointing at is with edges from ids
@@ -196,25 +183,16 @@ func (tx *Tx) checkParent(is *Issue, parentID string) error {
 // dependents whose last blocker is now done, and a parent whose children are all closed.
 func (tx *Tx) closeWakes(is *Issue) error {
 	if is.Status == IssueDone {
-		rows, err := tx.QueryContext(tx.ctx, `SELECT d.id, d.assignee_agent_id FROM issue_relations r JOIN issues d ON d.id = r.related_issue_id
+		type dep struct{ id, agent string }
+		deps, err := queryAll(tx.ctx, tx, func(sc scanner) (dep, error) {
+			var d dep
+			err := sc.Scan(&d.id, &d.agent)
+			return d, err
+		}, `SELECT d.id, d.assignee_agent_id FROM issue_relations r JOIN issues d ON d.id = r.related_issue_id
 			WHERE r.issue_id = ? AND r.type = 'blocks' AND d.assignee_agent_id IS NOT NULL AND d.status IN ('todo', 'blocked')
 			AND NOT EXISTS (SELECT 1 FROM issue_relations r2 JOIN issues b ON b.id = r2.issue_id
 				WHERE r2.related_issue_id = d.id AND r2.type = 'blocks' AND b.status <> 'done')`, is.ID)
 		if err != nil {
-			return err
-		}
-		type dep struct{ id, agent string }
-		var deps []dep
-		for rows.Next() {
-			var d dep
-			if err := rows.Scan(&d.id, &d.agent); err != nil {
-				rows.Close()
-				return err
-			}
-			deps = append(deps, d)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, d := range deps {

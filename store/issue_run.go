@@ -94,52 +94,40 @@ func (tx *Tx) cancelIssueRun(is *Issue, reason string) (string, error) {
 // FindIssueRuns lists runs that worked on an issue (its issue_id, or activity on it),
 // newest first.
 func (s *Store) FindIssueRuns(ctx context.Context, is Issue) ([]IssueRun, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT id, status, agent_id, invocation_source, started_at, finished_at, created_at,
+	return queryAll(ctx, s.reader, scanIssueRun, `SELECT id, status, agent_id, invocation_source, started_at, finished_at, created_at,
 		usage_json, result_json FROM heartbeat_runs
 		WHERE company_id = ? AND (issue_id = ? OR id IN (SELECT run_id FROM activity_log
 			WHERE company_id = ? AND entity_type = 'issue' AND entity_id = ? AND run_id IS NOT NULL))
 		ORDER BY created_at DESC, id DESC`, is.CompanyID, is.ID, is.CompanyID, is.ID)
-	if err != nil {
-		return nil, err
+}
+
+func scanIssueRun(sc scanner) (IssueRun, error) {
+	var r IssueRun
+	var started, finished, usage, result sql.NullString
+	if err := sc.Scan(&r.RunID, &r.Status, &r.AgentID, &r.InvocationSource, &started, &finished, &r.CreatedAt, &usage, &result); err != nil {
+		return IssueRun{}, err
 	}
-	defer rows.Close()
-	out := []IssueRun{}
-	for rows.Next() {
-		var r IssueRun
-		var started, finished, usage, result sql.NullString
-		if err := rows.Scan(&r.RunID, &r.Status, &r.AgentID, &r.InvocationSource, &started, &finished, &r.CreatedAt, &usage, &result); err != nil {
-			return nil, err
-		}
-		r.StartedAt, r.FinishedAt = strPtr(started), strPtr(finished)
-		r.UsageJSON, r.ResultJSON = redactedJSON(usage, "null"), redactedJSON(result, "null")
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	r.StartedAt, r.FinishedAt = strPtr(started), strPtr(finished)
+	r.UsageJSON, r.ResultJSON = redactedJSON(usage, "null"), redactedJSON(result, "null")
+	return r, nil
 }
 
 // FindIssueLiveRuns lists the queued and running runs of an issue, newest first.
 func (s *Store) FindIssueLiveRuns(ctx context.Context, is Issue) ([]IssueLiveRun, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT r.id, r.status, r.invocation_source, r.trigger_detail, r.started_at, r.finished_at,
+	return queryAll(ctx, s.reader, scanIssueLiveRun, `SELECT r.id, r.status, r.invocation_source, r.trigger_detail, r.started_at, r.finished_at,
 		r.created_at, r.agent_id, a.name, a.adapter_type
 		FROM heartbeat_runs r JOIN agents a ON a.id = r.agent_id
 		WHERE r.company_id = ? AND r.status IN `+liveRunStatuses+` AND (r.issue_id = ? OR r.id = ?)
 		ORDER BY r.created_at DESC, r.id DESC`, is.CompanyID, is.ID, nullStr(is.ExecutionRunID))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []IssueLiveRun{}
-	for rows.Next() {
-		var r IssueLiveRun
-		var trigger, started, finished sql.NullString
-		if err := rows.Scan(&r.ID, &r.Status, &r.InvocationSource, &trigger, &started, &finished, &r.CreatedAt,
-			&r.AgentID, &r.AgentName, &r.AdapterType); err != nil {
-			return nil, err
-		}
-		r.TriggerDetail, r.StartedAt, r.FinishedAt = strPtr(trigger), strPtr(started), strPtr(finished)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+}
+
+func scanIssueLiveRun(sc scanner) (IssueLiveRun, error) {
+	var r IssueLiveRun
+	var trigger, started, finished sql.NullString
+	err := sc.Scan(&r.ID, &r.Status, &r.InvocationSource, &trigger, &started, &finished, &r.CreatedAt,
+		&r.AgentID, &r.AgentName, &r.AdapterType)
+	r.TriggerDetail, r.StartedAt, r.FinishedAt = strPtr(trigger), strPtr(started), strPtr(finished)
+	return r, err
 }
 
 // FindIssueActiveRun returns the issue's live execution run, else the assignee's

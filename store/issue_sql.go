@@ -15,8 +15,6 @@ const issueColumns = `i.id, i.company_id, i.identifier, i.issue_number, i.title,
 	i.billing_code, i.assignee_adapter_overrides, i.started_at, i.completed_at, i.cancelled_at, i.hidden_at,
 	i.created_at, i.updated_at`
 
-type scanner interface{ Scan(...any) error }
-
 // issueScanTargets returns the Scan destinations of issueColumns for is, and a finish
 // function that copies the nullable columns into it after a successful Scan.
 func issueScanTargets(is *Issue) ([]any, func()) {
@@ -76,12 +74,12 @@ func findIssue(ctx context.Context, q querier, key string) (Issue, error) {
 	return is, loadIssueLabels(ctx, q, list)
 }
 
-// FindIssue returns an issue by UUID or identifier, or "Issue not found".
-func (s *Store) FindIssue(ctx context.Context, key string) (Issue, error) {
+// FindIssueByID returns an issue by UUID or by identifier (PAP-12), or "Issue not found".
+func (s *Store) FindIssueByID(ctx context.Context, key string) (Issue, error) {
 	return findIssue(ctx, s.reader, key)
 }
 
-// loadIssue is the transaction form of FindIssue that also hides other companies'
+// loadIssue is the transaction form of FindIssueByID that also hides other companies'
 // issues from agent actors (they must look missing).
 func (tx *Tx) loadIssue(key string) (Issue, error) {
 	is, err := findIssue(tx.ctx, tx, key)
@@ -105,24 +103,27 @@ func loadIssueLabels(ctx context.Context, q querier, issues []*Issue) error {
 		byID[is.ID] = is
 		args = append(args, is.ID)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT il.issue_id, l.id, l.company_id, l.name, l.color, l.created_at, l.updated_at
+	type issueLabel struct {
+		issueID string
+		label   Label
+	}
+	labels, err := queryAll(ctx, q, func(sc scanner) (issueLabel, error) {
+		var il issueLabel
+		l := &il.label
+		err := sc.Scan(&il.issueID, &l.ID, &l.CompanyID, &l.Name, &l.Color, &l.CreatedAt, &l.UpdatedAt)
+		return il, err
+	}, `SELECT il.issue_id, l.id, l.company_id, l.name, l.color, l.created_at, l.updated_at
 		FROM issue_labels il JOIN labels l ON l.id = il.label_id
 		WHERE il.issue_id IN (`+placeholders(len(args))+`) ORDER BY l.name, l.id`, args...)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var issueID string
-		var l Label
-		if err := rows.Scan(&issueID, &l.ID, &l.CompanyID, &l.Name, &l.Color, &l.CreatedAt, &l.UpdatedAt); err != nil {
-			return err
-		}
-		is := byID[issueID]
-		is.Labels = append(is.Labels, l)
-		is.LabelIDs = append(is.LabelIDs, l.ID)
+	for _, il := range labels {
+		is := byID[il.issueID]
+		is.Labels = append(is.Labels, il.label)
+		is.LabelIDs = append(is.LabelIDs, il.label.ID)
 	}
-	return rows.Err()
+	return nil
 }
 
 func placeholders(n int) string {

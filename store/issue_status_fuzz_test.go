@@ -71,7 +71,7 @@ func FuzzIssueStatusMachine(f *testing.F) {
 			}
 			cur = next
 			started = started || cur == "in_progress"
-			is, err := s.FindIssue(ctx, created.ID)
+			is, err := s.FindIssueByID(ctx, created.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

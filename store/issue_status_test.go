@@ -154,7 +154,7 @@ func TestRandomPatchesRespectStatusMachine(t *testing.T) {
 			if err != nil && store.ErrorCode(err) == store.EINTERNAL {
 				t.Fatalf("round %d step %d op %d: internal error %v", round, step, op, err)
 			}
-			cur, ferr := s.FindIssue(board, is.ID)
+			cur, ferr := s.FindIssueByID(board, is.ID)
 			if ferr != nil {
 				t.Fatal(ferr)
 			}

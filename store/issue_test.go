@@ -23,7 +23,7 @@ func TestIssueIdentifierAllocation(t *testing.T) {
 		t.Fatalf("identifiers %v", ids)
 	}
 	// Lookup by identifier ignores case; a number is never reused after a delete.
-	got, err := s.FindIssue(ctx, "acm-2")
+	got, err := s.FindIssueByID(ctx, "acm-2")
 	if err != nil || got.Identifier != "ACM-2" || got.IssueNumber != 2 {
 		t.Fatalf("lookup: %v %+v", err, got)
 	}
@@ -42,7 +42,7 @@ func TestIssueIdentifierAllocation(t *testing.T) {
 		t.Fatalf("company counter %d", cc.IssueCounter)
 	}
 	for _, key := range []string{"nope", "ACM-99", "00000000-0000-4000-8000-000000000000", "ACM-"} {
-		if _, err := s.FindIssue(ctx, key); store.ErrorCode(err) != store.ENOTFOUND {
+		if _, err := s.FindIssueByID(ctx, key); store.ErrorCode(err) != store.ENOTFOUND {
 			t.Errorf("%q: %v", key, err)
 		}
 	}
@@ -258,7 +258,7 @@ func TestBlockersAndHierarchyCycles(t *testing.T) {
 	if _, err := s.DeleteIssue(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.FindIssue(ctx, b.ID); got.ParentID != nil {
+	if got, _ := s.FindIssueByID(ctx, b.ID); got.ParentID != nil {
 		t.Fatalf("child kept parent %v", got.ParentID)
 	}
 }

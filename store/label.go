@@ -57,22 +57,14 @@ func scanLabel(sc scanner) (Label, error) {
 	return l, err
 }
 
+// LabelFilter selects labels; CompanyID is required.
+type LabelFilter struct {
+	CompanyID string
+}
+
 // FindLabels lists a company's labels by name, then id.
-func (s *Store) FindLabels(ctx context.Context, companyID string) ([]Label, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+labelColumns+` FROM labels WHERE company_id = ? ORDER BY name, id`, companyID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Label{}
-	for rows.Next() {
-		l, err := scanLabel(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+func (s *Store) FindLabels(ctx context.Context, f LabelFilter) ([]Label, error) {
+	return queryAll(ctx, s.reader, scanLabel, `SELECT `+labelColumns+` FROM labels WHERE company_id = ? ORDER BY name, id`, f.CompanyID)
 }
 
 // FindLabelByID returns one label or "Label not found".

@@ -29,27 +29,36 @@ func (s *Store) IsInstanceAdmin(ctx context.Context, userID string) (bool, error
 	return n > 0, err
 }
 
-// BootstrapPending reports whether no real user holds instance_admin yet (the
-// authenticated-mode bootstrap of access-auth §4), and whether a usable bootstrap
-// invite exists.
-func (s *Store) BootstrapPending(ctx context.Context) (pending, inviteActive bool, err error) {
-	var admins int
-	if err = s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM instance_user_roles WHERE role = 'instance_admin' AND user_id <> ?`,
-		LocalBoardUserID).Scan(&admins); err != nil {
-		return false, false, err
+// ensureLocalBoardMembership gives local-board its owner membership when that user
+// exists (it does in local_trusted mode, data-model §3.11).
+func (tx *Tx) ensureLocalBoardMembership(companyID string) error {
+	var n int
+	if err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM auth_users WHERE id = ?`, LocalBoardUserID).Scan(&n); err != nil {
+		return err
 	}
-	if admins > 0 {
-		return false, false, nil
+	if n == 0 {
+		return nil
 	}
-	var invites int
-	err = s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM invites WHERE invite_type = 'bootstrap_ceo' AND revoked_at IS NULL
-		AND accepted_at IS NULL AND expires_at > ?`, FormatTime(s.Now())).Scan(&invites)
-	return true, invites > 0, err
+	return tx.ensureOwnerMembership(companyID, LocalBoardUserID)
 }
 
-// CountLiveRuns counts heartbeat runs that are queued or running, instance-wide.
-func (s *Store) CountLiveRuns(ctx context.Context) (int, error) {
-	var n int
-	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM heartbeat_runs WHERE status IN ('queued', 'running')`).Scan(&n)
-	return n, err
+// OwnerDefaultGrants are the permission keys an owner holds by default (access-auth §8.1).
+var OwnerDefaultGrants = []string{"agents:create", "agents:configure", "users:invite", "users:manage_permissions", "tasks:assign", "joins:approve"}
+
+func (tx *Tx) ensureOwnerMembership(companyID, userID string) error {
+	now := tx.Now()
+	if _, err := tx.ExecContext(tx.ctx, `INSERT INTO company_memberships (id, company_id, principal_type, principal_id, status, membership_role, created_at, updated_at)
+		VALUES (?, ?, 'user', ?, 'active', 'owner', ?, ?)
+		ON CONFLICT (company_id, principal_type, principal_id) DO NOTHING`, NewID(), companyID, userID, now, now); err != nil {
+		return err
+	}
+	for _, key := range OwnerDefaultGrants {
+		if _, err := tx.ExecContext(tx.ctx, `INSERT INTO principal_permission_grants (id, company_id, principal_type, principal_id, permission_key, granted_by_user_id, created_at, updated_at)
+			VALUES (?, ?, 'user', ?, ?, ?, ?, ?)
+			ON CONFLICT (company_id, principal_type, principal_id, permission_key) DO NOTHING`,
+			NewID(), companyID, userID, key, userID, now, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -53,25 +53,23 @@ func loadProjectExtras(ctx context.Context, q querier, ps []*Project) error {
 			p.Env = redactEnv(p.Env)
 		}
 	}
-	rows, err := q.QueryContext(ctx, `SELECT pg.project_id, g.id, g.title FROM project_goals pg JOIN goals g ON g.id = pg.goal_id
+	type link struct {
+		projectID string
+		goal      ProjectGoal
+	}
+	links, err := queryAll(ctx, q, func(sc scanner) (link, error) {
+		var l link
+		err := sc.Scan(&l.projectID, &l.goal.ID, &l.goal.Title)
+		return l, err
+	}, `SELECT pg.project_id, g.id, g.title FROM project_goals pg JOIN goals g ON g.id = pg.goal_id
 		WHERE pg.project_id IN (`+placeholders(len(ids))+`) ORDER BY pg.position, pg.created_at, g.id`, args...)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var pid string
-		var g ProjectGoal
-		if err := rows.Scan(&pid, &g.ID, &g.Title); err != nil {
-			rows.Close()
-			return err
-		}
-		p := byID[pid]
-		p.GoalIDs = append(p.GoalIDs, g.ID)
-		p.Goals = append(p.Goals, g)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+	for _, l := range links {
+		p := byID[l.projectID]
+		p.GoalIDs = append(p.GoalIDs, l.goal.ID)
+		p.Goals = append(p.Goals, l.goal)
 	}
 	ws, err := findWorkspaces(ctx, q, ids)
 	if err != nil {
@@ -110,7 +108,7 @@ func (s *Store) FindProjectByURLKey(ctx context.Context, companyID, key string) 
 	if k == "" {
 		k = strings.ToLower(strings.TrimSpace(key))
 	}
-	ids, err := queryStrings(ctx, s.reader, `SELECT id FROM projects WHERE company_id = ? AND url_key = ? ORDER BY created_at, id LIMIT 2`, companyID, k)
+	ids, err := queryAll(ctx, s.reader, scanString, `SELECT id FROM projects WHERE company_id = ? AND url_key = ? ORDER BY created_at, id LIMIT 2`, companyID, k)
 	if err != nil {
 		return Project{}, err
 	}
@@ -132,22 +130,9 @@ func (s *Store) FindProjects(ctx context.Context, f ProjectFilter) ([]Project, e
 		c.add("archived_at IS NULL")
 	}
 	paging, pageArgs := limitOffset(f.Limit, f.Offset)
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+projectColumns+` FROM projects WHERE `+c.sql()+
+	out, err := queryAll(ctx, s.reader, scanProject, `SELECT `+projectColumns+` FROM projects WHERE `+c.sql()+
 		` ORDER BY created_at, id`+paging, append(c.args, pageArgs...)...)
 	if err != nil {
-		return nil, err
-	}
-	out := []Project{}
-	for rows.Next() {
-		p, err := scanProject(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	ptrs := make([]*Project, len(out))
@@ -218,7 +203,7 @@ func (tx *Tx) uniqueProjectName(companyID, id, name string) (string, error) {
 
 // projectKeys is the set of url keys used by the company's other projects.
 func (tx *Tx) projectKeys(companyID, exceptID string) (map[string]bool, error) {
-	keys, err := queryStrings(tx.ctx, tx, `SELECT url_key FROM projects WHERE company_id = ? AND id <> ?`, companyID, exceptID)
+	keys, err := tx.strings(`SELECT url_key FROM projects WHERE company_id = ? AND id <> ?`, companyID, exceptID)
 	if err != nil {
 		return nil, err
 	}

@@ -214,21 +214,8 @@ func findWorkspaces(ctx context.Context, q querier, projectIDs []string) ([]Work
 	for i, id := range projectIDs {
 		args[i] = id
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+workspaceColumns+` FROM project_workspaces WHERE project_id IN (`+
+	return queryAll(ctx, q, scanWorkspace, `SELECT `+workspaceColumns+` FROM project_workspaces WHERE project_id IN (`+
 		placeholders(len(projectIDs))+`) ORDER BY is_primary DESC, created_at, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Workspace{}
-	for rows.Next() {
-		w, err := scanWorkspace(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
 }
 
 func (tx *Tx) insertWorkspace(w *Workspace) error {

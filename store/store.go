@@ -1,6 +1,3 @@
-// Package store is the domain of Paperclip: entity types with their JSON shape, the rules
-// that must hold for them, and the SQLite persistence that enforces those rules inside
-// one transaction per use case.
 package store
 
 import (
@@ -8,7 +5,6 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,8 +13,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
 
 //go:embed migrations/*.sql
@@ -93,25 +87,6 @@ func ParseSynchronous(v string) (string, error) {
 	return "", fmt.Errorf("synchronous must be normal or full (got %q)", v)
 }
 
-// dsn builds a connection string whose pragmas apply to every pooled connection;
-// a PRAGMA run once after sql.Open would reach only one of them.
-func dsn(path string, readOnly bool) string { return dsnSync(path, readOnly, SyncNormal) }
-
-// dsnSync is dsn with the synchronous setting, which only matters to the writer.
-func dsnSync(path string, readOnly bool, synchronous string) string {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(5000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "foreign_keys(on)")
-	q.Add("_pragma", "synchronous("+synchronous+")")
-	if readOnly {
-		q.Add("_pragma", "query_only(on)")
-	} else {
-		q.Set("_txlock", "immediate")
-	}
-	return "file:" + path + "?" + q.Encode()
-}
-
 // Open opens (creating if needed) the database at path and applies pending migrations.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	synchronous, err := ParseSynchronous(opts.Synchronous)
@@ -121,7 +96,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create database directory: %w", err)
 	}
-	writer, err := sql.Open("sqlite", dsnSync(path, false, synchronous))
+	writer, err := sql.Open(driverName, dsnSync(path, false, synchronous))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -140,7 +115,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.Applied = n
-	reader, err := sql.Open("sqlite", dsn(path, true))
+	reader, err := sql.Open(driverName, dsn(path, true))
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -172,7 +147,7 @@ func (s *Store) Close() error {
 	}
 	if s.writer != nil {
 		// Fold the WAL back into the main file so a copied .db is complete on its own.
-		s.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		checkpointWAL(context.Background(), s.writer)
 		return s.writer.Close()
 	}
 	return nil
@@ -282,11 +257,7 @@ func migrateTo(ctx context.Context, db *sql.DB, ms []migration) (int, error) {
 	return applied, nil
 }
 
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func (s *Store) currentVersion(ctx context.Context, q queryer) (int, error) {
+func (s *Store) currentVersion(ctx context.Context, q querier) (int, error) {
 	var v sql.NullInt64
 	if err := q.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
 		return 0, fmt.Errorf("read schema version: %w", err)
@@ -310,16 +281,16 @@ func PendingMigrations(ctx context.Context, path string) (version, pending int, 
 	if _, err := os.Stat(path); err != nil {
 		return 0, len(ms), nil
 	}
-	db, err := sql.Open("sqlite", dsn(path, true))
+	db, err := sql.Open(driverName, dsn(path, true))
 	if err != nil {
 		return 0, 0, err
 	}
 	defer db.Close()
-	var exists int
-	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'`).Scan(&exists); err != nil {
+	exists, err := hasMigrationsTable(ctx, db)
+	if err != nil {
 		return 0, 0, err
 	}
-	if exists == 0 {
+	if !exists {
 		return 0, len(ms), nil
 	}
 	var v sql.NullInt64
@@ -332,21 +303,4 @@ func PendingMigrations(ctx context.Context, path string) (version, pending int, 
 		}
 	}
 	return int(v.Int64), pending, nil
-}
-
-// QuickCheck runs SQLite's quick_check on the file at path.
-func QuickCheck(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var res string
-	if err := db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&res); err != nil {
-		return err
-	}
-	if res != "ok" {
-		return fmt.Errorf("quick_check: %s", res)
-	}
-	return nil
 }

@@ -6,13 +6,6 @@ import (
 	"time"
 )
 
-// querier is what both the reader pool and a transaction offer, so finders serve both.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 // Tx is one write transaction: a fixed clock reading, the acting actor, and the
 // effects recorded so far (activity rows, wakes, run stops, after-commit work), which
 // deliver hands to the store's hooks once the transaction has committed.

@@ -311,10 +311,10 @@ func checkFixtureMeaning(t *testing.T, s *Store) {
 		t.Errorf("agent keys: %d (%v)", len(keys), err)
 	}
 
-	child, err := s.FindIssue(ctx, "PAP-2")
+	child, err := s.FindIssueByID(ctx, "PAP-2")
 	has("in-progress issue", child, err, `"id":"`+upChild+`"`, `"parentId":"`+upParent+`"`, `"status":"in_progress"`,
 		`"checkoutRunId":"`+upRun+`"`, `"assigneeAgentId":"`+upDev+`"`, `"requestDepth":1`)
-	done, err := s.FindIssue(ctx, "PAP-3")
+	done, err := s.FindIssueByID(ctx, "PAP-3")
 	has("done issue", done, err, `"status":"done"`, `"completedAt":"2025-06-01T12:00:00.000Z"`, `"assigneeUserId":"01900000-0000-7000-8000-000000000011"`)
 	parent, err := s.FindIssueDetail(ctx, upParent)
 	has("issue detail", parent, err, `"identifier":"PAP-1"`, `"priority":"high"`, `"description":"It bends **clips**."`,
@@ -328,7 +328,7 @@ func checkFixtureMeaning(t *testing.T, s *Store) {
 	if len(comments) != 2 {
 		t.Errorf("%d comments, want 2", len(comments))
 	}
-	doc, err := s.FindIssueDocument(ctx, upParent, "plan")
+	doc, err := s.FindIssueDocumentByKey(ctx, upParent, "plan")
 	has("document", doc, err, `"body":"# Plan v2"`, `"latestRevisionNumber":2`)
 	revs, err := s.FindDocumentRevisions(ctx, upParent, "plan")
 	has("revisions", revs, err, `"body":"# Plan v1"`, `"changeSummary":"second pass"`)
@@ -336,7 +336,7 @@ func checkFixtureMeaning(t *testing.T, s *Store) {
 	has("linked approvals", approvals, err, `"type":"hire_agent"`, `"status":"pending"`)
 	acts, err := s.FindActivity(ctx, ActivityFilter{CompanyID: upCompany})
 	has("activity", acts, err, `"action":"company.created"`, `"action":"issue.comment_added"`, `"runId":"`+upRun+`"`)
-	run, err := s.FindHeartbeatRun(ctx, upRun)
+	run, err := s.FindHeartbeatRunByID(ctx, upRun)
 	has("run", run, err, `"status":"running"`, `"invocationSource":"assignment"`)
 
 	// The counter still numbers new issues after the fixture's.

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"regexp"
@@ -142,4 +143,12 @@ func URLKey(name string) string {
 		dash = true
 	}
 	return strings.TrimRight(b.String(), "-")
+}
+
+func strPtr(n sql.NullString) *string {
+	if !n.Valid {
+		return nil
+	}
+	v := n.String
+	return &v
 }
