@@ -19,8 +19,9 @@ import (
 	"time"
 )
 
-// binary is the paperclip executable built once for every end-to-end test.
-var binary string
+// binary is the paperclip executable built once for every end-to-end test; fakeAgent
+// is the process-adapter agent of the runtime tests.
+var binary, fakeAgent string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "paperclip-e2e-")
@@ -33,6 +34,14 @@ func TestMain(m *testing.M) {
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build paperclip:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	fakeAgent = filepath.Join(dir, "fakeagent")
+	build = exec.Command("go", "build", "-o", fakeAgent, "./server/adapter/testdata/fakeagent")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build fakeagent:", err)
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}

@@ -27,7 +27,8 @@ func (a *app) printBanner(inst *instance, set *settings, url string, schema, app
 			ui = "disabled (SERVE_UI=false)"
 		}
 	}
-	scheduler := "disabled"
+	// Wakes from events and the API run either way; the switch governs timer heartbeats.
+	scheduler := "timers disabled (wakes still run)"
 	if sc.SchedulerEnabled {
 		scheduler = fmt.Sprintf("enabled (every %s)", sc.SchedulerInterval.Round(time.Second))
 	}

@@ -68,6 +68,8 @@ type LoggingConfig struct {
 	RunLogDir           string `json:"runLogDir"`
 	RunLogRetentionDays int    `json:"runLogRetentionDays"`
 	RunLogMaxBytes      int64  `json:"runLogMaxBytes"`
+	// RunLogMaxTotalBytes bounds the whole run-log directory (0: 5 GiB).
+	RunLogMaxTotalBytes int64 `json:"runLogMaxTotalBytes,omitempty"`
 }
 
 // ServerConfig is how the server is reached.
@@ -241,6 +243,7 @@ func (c *Config) Validate() error {
 		{c.Logging.RunLogDir == "", "logging.runLogDir is required"},
 		{c.Logging.RunLogRetentionDays < 1, "logging.runLogRetentionDays must be at least 1"},
 		{c.Logging.RunLogMaxBytes < 1048576, "logging.runLogMaxBytes must be at least 1048576"},
+		{c.Logging.RunLogMaxTotalBytes < 0, "logging.runLogMaxTotalBytes must be 0 or more"},
 		{!oneOf(c.Server.DeploymentMode, modeLocalTrusted, modeAuthenticated),
 			fmt.Sprintf("server.deploymentMode must be local_trusted or authenticated (got %q)", c.Server.DeploymentMode)},
 		{!oneOf(c.Server.Exposure, exposurePrivate, exposurePublic), fmt.Sprintf("server.exposure must be private or public (got %q)", c.Server.Exposure)},

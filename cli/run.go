@@ -166,12 +166,12 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 	if _, err := a.backupBeforeMigrate(ctx, set, logger.With("component", "backup")); err != nil {
 		return err
 	}
-	// The hub exists before the store so every activity row committed from now on can
-	// reach it; it runs as the first component, so it outlives the scheduler that
-	// publishes to it.
+	// The hub exists before the store's first write so every activity row reaches it
+	// (the hooks are set below, with the scheduler that needs the store); it runs as
+	// the first component, so it outlives the scheduler that publishes to it.
 	hub := live.New(live.Options{Logger: logger.With("component", "live")})
 	st, err := store.Open(ctx, set.Server.DatabasePath, store.Options{StorageDir: set.Server.StorageDir,
-		RunLogDir: set.Server.RunLogDir, Publisher: hub, Synchronous: set.DatabaseSynchronous})
+		RunLogDir: set.Server.RunLogDir, Synchronous: set.DatabaseSynchronous})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -213,10 +213,15 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 		}
 		a.openBrowser(logger, url+"/", opts)
 	}
+	// The heartbeat runtime: hooked into the store before its first write, its lost runs
+	// recovered before the listener is served.
+	sched := a.newScheduler(set, inst, url, st, hub, logger)
+	st.SetHooks(store.Hooks{Publisher: hub, Waker: sched, RunStopper: sched})
+	sched.Recover(ctx)
 	stopForce := a.exitOnSecondSignal(ctx)
 	defer stopForce()
 	return server.Runner{Config: set.Server, Store: st, Logger: logger, UI: web.FS(), Ready: ready,
-		Live: hub, Components: []server.Component{hub.Run},
+		Live: hub, Heartbeat: sched, Components: []server.Component{hub.Run, sched.Run},
 		BackupInterval: a.backupInterval, Now: a.now}.Run(ctx, ln)
 }
 

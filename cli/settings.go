@@ -27,6 +27,7 @@ type settings struct {
 	LogMaxFiles         int
 	RunLogRetentionDays int
 	RunLogMaxBytes      int64
+	RunLogMaxTotalBytes int64
 	RunDefaultTimeout   time.Duration
 
 	SecretsStrict bool
@@ -103,6 +104,7 @@ func (a *app) resolveSettings(inst *instance, cfg *Config) (*settings, error) {
 		LogMaxFiles:         cfg.Logging.MaxFiles,
 		RunLogRetentionDays: cfg.Logging.RunLogRetentionDays,
 		RunLogMaxBytes:      cfg.Logging.RunLogMaxBytes,
+		RunLogMaxTotalBytes: cfg.Logging.RunLogMaxTotalBytes,
 		DatabaseURLSet:      a.getenv("DATABASE_URL") != "",
 	}
 	if err := s.LogLevel.UnmarshalText([]byte(cfg.Logging.Level)); err != nil {

@@ -29,7 +29,8 @@ func (s *Server) adapterRoutes() []route {
 }
 
 // builtinAdapters is the registry of the V1 adapters, in display order.
-func builtinAdapters() *heartbeat.Registry {
+// BuiltinAdapters is a registry of the four adapters this binary ships.
+func BuiltinAdapters() *heartbeat.Registry {
 	return heartbeat.NewRegistry(process.New(), httpadapter.New(), claude.New(), codex.New())
 }
 

@@ -43,6 +43,7 @@ func (s *Server) agentRoutes() []route {
 		{http.MethodPost, "/api/agents/{id}/claude-login", whoAny, "Run the Claude CLI login flow for a claude_local agent", s.handleClaudeLogin},
 	}
 	rs = append(rs, s.adapterRoutes()...)
+	rs = append(rs, s.heartbeatRuntimeRoutes()...)
 	return append(rs, s.heartbeatRunReadRoutes()...)
 }
 

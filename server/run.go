@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"paperclip/server/heartbeat"
 	"paperclip/server/live"
 	"paperclip/store"
 )
@@ -44,6 +45,9 @@ type Runner struct {
 	// Components (before the scheduler) and it is the store's Publisher. Nil: the
 	// socket answers 404.
 	Live *live.Hub
+	// Heartbeat is the runtime the wakeup, invoke and cancel routes use; the cli also
+	// lists its Run among Components.
+	Heartbeat *heartbeat.Scheduler
 	// Ready is called once the listener is about to be served (the cli prints its banner
 	// and opens the browser).
 	Ready func()
@@ -76,7 +80,7 @@ func (r Runner) Run(ctx context.Context, ln net.Listener) error {
 	running := startComponents(ctx, components)
 	defer running.stop()
 
-	srv := New(r.Config, r.Store, logger.With("component", "http"), r.UI)
+	srv := New(r.Config, r.Store, logger.With("component", "http"), r.UI).WithRuntime(r.Heartbeat)
 	srv.SetLive(r.Live)
 	// Requests get their own context so a signal does not cancel in-flight work before
 	// Shutdown has let it finish; it is cancelled once Shutdown returns.

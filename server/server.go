@@ -138,6 +138,16 @@ type Server struct {
 	adapters *heartbeat.Registry
 	// live serves the events socket; nil when the server runs without a hub.
 	live *live.Hub
+	// runtime executes wakes; nil leaves them queued in the store (tests of routes
+	// that need no execution).
+	runtime *heartbeat.Scheduler
+}
+
+// WithRuntime makes the server's wakeup, invoke and cancel routes go through the
+// heartbeat runtime. Call it before Handler.
+func (s *Server) WithRuntime(rt *heartbeat.Scheduler) *Server {
+	s.runtime = rt
+	return s
 }
 
 // New builds the server over an open store. ui may be nil (API only).
@@ -149,7 +159,7 @@ func New(cfg Config, st *store.Store, logger *slog.Logger, ui fs.FS) *Server {
 	if !cfg.ServeUI {
 		ui = nil
 	}
-	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui, adapters: builtinAdapters()}
+	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui, adapters: BuiltinAdapters()}
 	s.router = s.buildRouter()
 	return s
 }

@@ -252,6 +252,9 @@ func (tx *Tx) cancelAgentWork(agentID, reason string) (int, error) {
 		reason, now, now, agentID); err != nil {
 		return 0, err
 	}
+	if err := tx.releaseLocksOf(runs); err != nil {
+		return 0, err
+	}
 	for _, id := range runs {
 		tx.stopRun(id)
 	}

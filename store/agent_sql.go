@@ -16,13 +16,16 @@ const agentColumns = `a.id, a.company_id, a.name, a.url_key, a.role, a.title, a.
 
 const agentSelect = `SELECT ` + agentColumns + ` FROM agents a`
 
-func scanAgent(sc scanner) (Agent, error) {
+func scanAgent(sc scanner) (Agent, error) { return scanAgentWith(sc) }
+
+// scanAgentWith reads agentColumns, then any extra columns a query selects after them.
+func scanAgentWith(sc scanner, extra ...any) (Agent, error) {
 	var a Agent
 	var title, icon, reportsTo, caps, pauseReason, pausedAt, errReason, lastHB, metadata sql.NullString
 	var adapterCfg, runtimeCfg, perms string
-	err := sc.Scan(&a.ID, &a.CompanyID, &a.Name, &a.URLKey, &a.Role, &title, &icon, &a.Status, &reportsTo, &caps,
+	err := sc.Scan(append([]any{&a.ID, &a.CompanyID, &a.Name, &a.URLKey, &a.Role, &title, &icon, &a.Status, &reportsTo, &caps,
 		&a.AdapterType, &adapterCfg, &runtimeCfg, &a.BudgetMonthlyCents, &a.SpentMonthlyCents,
-		&pauseReason, &pausedAt, &errReason, &perms, &lastHB, &metadata, &a.CreatedAt, &a.UpdatedAt)
+		&pauseReason, &pausedAt, &errReason, &perms, &lastHB, &metadata, &a.CreatedAt, &a.UpdatedAt}, extra...)...)
 	if err != nil {
 		return a, err
 	}

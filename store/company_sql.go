@@ -160,6 +160,9 @@ func (tx *Tx) stopLiveRuns(companyID string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := tx.releaseLocksOf(ids); err != nil {
+		return 0, err
+	}
 	for _, id := range ids {
 		tx.stopRun(id)
 	}

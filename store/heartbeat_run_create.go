@@ -6,16 +6,6 @@ import (
 	"context"
 )
 
-// Heartbeat run statuses V1 writes (data-model §8); queued and running are live.
-const (
-	RunQueued    = "queued"
-	RunRunning   = "running"
-	RunSucceeded = "succeeded"
-	RunFailed    = "failed"
-	RunCancelled = "cancelled"
-	RunTimedOut  = "timed_out"
-)
-
 // RunInput is a heartbeat run to create. Empty InvocationSource means on_demand and
 // empty Status means queued; StartedAt and FinishedAt are optional.
 type RunInput struct {

@@ -87,6 +87,9 @@ func (tx *Tx) cancelIssueRun(is *Issue, reason string) (string, error) {
 		"runId": runID, "agentId": agentID, "reason": reason}); err != nil {
 		return "", err
 	}
+	if err := tx.releaseLocksOf([]string{runID}); err != nil {
+		return "", err
+	}
 	tx.stopRun(runID)
 	return runID, nil
 }

@@ -98,6 +98,39 @@ type Invocation struct {
 	// OnSpawn is called once the child process exists, before its output is read, so
 	// the runner can persist the pid for orphan recovery.
 	OnSpawn func(pid, pgid int, startedAt time.Time)
+	// OnMeta is called once before the spawn or request with what is about to run
+	// (command, commandArgs, cwd, commandNotes, prompt; http: method, url, headers,
+	// body); the runner records it as the adapter.invoke event. It may be nil.
+	OnMeta func(meta map[string]any)
+	// Warn records an adapter warning as an error event (instructions file unreadable,
+	// ...); it may be nil.
+	Warn func(msg string)
+	// SkillMD is the embedded agent skill the CLI adapters install (runtime.md §23).
+	SkillMD []byte
+	// LeftoverGrace is terminalCleanupGraceSec: how long processes left in the child's
+	// group may outlive it.
+	LeftoverGrace time.Duration
+}
+
+// Meta reports adapter metadata when the runner asked for it.
+func (inv Invocation) Meta(m map[string]any) {
+	if inv.OnMeta != nil {
+		inv.OnMeta(m)
+	}
+}
+
+// Warning reports an adapter warning when the runner asked for them.
+func (inv Invocation) Warning(msg string) {
+	if inv.Warn != nil {
+		inv.Warn(msg)
+	}
+}
+
+// Proc is the supervised-process spec of a local adapter run: the invocation's
+// environment, cwd, timeout, grace and spawn hook around a command line.
+func (inv Invocation) Proc(command string, args []string, stdin []byte, stdout, stderr io.Writer) ProcSpec {
+	return ProcSpec{Command: command, Args: args, Dir: inv.Cwd, Env: inv.Env, Stdin: stdin, Stdout: stdout, Stderr: stderr,
+		Timeout: inv.Timeout, Grace: inv.Grace, LeftoverGrace: inv.LeftoverGrace, OnSpawn: inv.OnSpawn}
 }
 
 // LogWriter receives run output by stream ("stdout", "stderr", "system").

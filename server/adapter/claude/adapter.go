@@ -45,8 +45,3 @@ func (Adapter) TestEnvironment(_ context.Context, cfg map[string]any) []heartbea
 	c.CheckCommand(cfg, DefaultCommand, heartbeat.Text("Install Claude Code: npm install -g @anthropic-ai/claude-code"))
 	return c
 }
-
-// Execute is not implemented yet: the stream-json runner lands separately.
-func (Adapter) Execute(context.Context, heartbeat.Invocation) (heartbeat.Result, error) {
-	return heartbeat.Result{}, heartbeat.ErrNotImplemented
-}

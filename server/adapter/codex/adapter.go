@@ -47,8 +47,3 @@ func (Adapter) TestEnvironment(_ context.Context, cfg map[string]any) []heartbea
 	c.CheckCommand(cfg, DefaultCommand, heartbeat.Text("Install Codex: npm install -g @openai/codex"))
 	return c
 }
-
-// Execute is not implemented yet: the JSONL runner lands separately.
-func (Adapter) Execute(context.Context, heartbeat.Invocation) (heartbeat.Result, error) {
-	return heartbeat.Result{}, heartbeat.ErrNotImplemented
-}

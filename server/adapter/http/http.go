@@ -53,8 +53,3 @@ func (Adapter) TestEnvironment(_ context.Context, cfg map[string]any) []heartbea
 	}
 	return c
 }
-
-// Execute is not implemented yet.
-func (Adapter) Execute(context.Context, heartbeat.Invocation) (heartbeat.Result, error) {
-	return heartbeat.Result{}, heartbeat.ErrNotImplemented
-}

@@ -2,7 +2,6 @@ package http_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	httpadapter "paperclip/server/adapter/http"
@@ -43,7 +42,7 @@ func TestHTTPEnvironmentChecks(t *testing.T) {
 	if len(a.Models(ctx)) != 0 {
 		t.Error("http adapter lists models")
 	}
-	if _, err := a.Execute(ctx, heartbeat.Invocation{}); !errors.Is(err, heartbeat.ErrNotImplemented) {
-		t.Errorf("execute: %v", err)
+	if res, err := a.Execute(ctx, heartbeat.Invocation{}); err != nil || res.ErrorMessage != "HTTP adapter missing url" {
+		t.Errorf("execute without url: %+v %v", res, err)
 	}
 }

@@ -25,7 +25,8 @@ func (Adapter) Models(context.Context) []heartbeat.Model { return []heartbeat.Mo
 func (Adapter) ConfigDoc() string {
 	return "- command (string, required at run time): executable to run\n- args (string[]): arguments\n" +
 		"- cwd (string): absolute working directory\n- env (object): environment bindings (plain or secret_ref)\n" +
-		"- timeoutSec (number, 0 = instance default)\n- graceSec (number, default 15): SIGTERM grace\n"
+		"- timeoutSec (number, 0 = instance default)\n- graceSec (number, default 15): SIGTERM grace\n" +
+		"- stdinPrompt (boolean): write the rendered prompt to stdin\n- promptTemplate (string)\n"
 }
 
 // TestEnvironment checks the working directory, env bindings and that the command
@@ -34,9 +35,4 @@ func (Adapter) TestEnvironment(_ context.Context, cfg map[string]any) []heartbea
 	c := heartbeat.CheckCommon(cfg)
 	c.CheckCommand(cfg, "", nil)
 	return c
-}
-
-// Execute is not implemented yet.
-func (Adapter) Execute(context.Context, heartbeat.Invocation) (heartbeat.Result, error) {
-	return heartbeat.Result{}, heartbeat.ErrNotImplemented
 }
