@@ -29,7 +29,7 @@ func (a *app) newScheduler(set *settings, inst *instance, listenURL string, st *
 		APIURL: agentAPIURL(a.getenv("PAPERCLIP_API_URL"), listenURL), JWT: sc.RunJWT(),
 		ServerEnv: os.Environ(), ChildEnv: sc.ChildEnv, SkillMD: agentSkill(sc.Version),
 	}
-	return heartbeat.New(cfg, st, server.BuiltinAdapters(), server.LiveEvents(hub), nil, logger.With("component", "heartbeat"))
+	return heartbeat.New(cfg, st, server.BuiltinAdapters(), server.LiveEvents(hub), server.SecretEnv(sc, st), logger.With("component", "heartbeat"))
 }
 
 // agentAPIURL is PAPERCLIP_API_URL for agent children (runtime.md §16.1): the

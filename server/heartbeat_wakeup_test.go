@@ -65,14 +65,17 @@ func TestWakeupRoutes(t *testing.T) {
 	e.run(t, []scenario{{name: "paused agent", method: http.MethodPost, path: "/api/agents/" + bid + "/wakeup",
 		status: http.StatusConflict, contains: []string{`"error":"Agent is not invokable in its current state"`, `"status":"paused"`}}})
 
-	// Budget: an agent over its hard stop is refused with the gate's 409.
+	// Budget: an agent over its hard stop is refused with the gate's 409. The policy is
+	// written after the spend, behind the budget engine's back, so the agent is over its
+	// limit without having been paused (a pause would answer "not invokable" first).
 	now := "2026-01-01T00:00:00.000Z"
-	e.rawExec(`INSERT INTO budget_policies (id, company_id, scope_type, scope_id, amount, created_at, updated_at)
-		VALUES (?, ?, 'agent', ?, 1, ?, ?)`, store.NewID(), cid, aid, now, now)
 	if _, err := e.store.CreateCostEvent(context.Background(), cid, store.CostEventInput{AgentID: store.Some(aid),
-		Provider: store.Some("anthropic"), Model: store.Some("m"), CostCents: store.Some(int64(5))}); err != nil {
+		Provider: store.Some("anthropic"), Model: store.Some("m"), CostCents: store.Some(int64(5)),
+		OccurredAt: store.Some(store.FormatTime(e.clock.now()))}); err != nil {
 		t.Fatal(err)
 	}
+	e.rawExec(`INSERT INTO budget_policies (id, company_id, scope_type, scope_id, amount, created_at, updated_at)
+		VALUES (?, ?, 'agent', ?, 1, ?, ?)`, store.NewID(), cid, aid, now, now)
 	e.run(t, []scenario{{name: "budget blocked", method: http.MethodPost, path: "/api/agents/" + aid + "/wakeup",
 		status: http.StatusConflict, contains: []string{`"code":"budget_blocked"`, `"scopeType":"agent"`}}})
 

@@ -41,6 +41,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.goalRoutes()...)
 	rs = append(rs, s.projectRoutes()...)
 	rs = append(rs, s.approvalRoutes()...)
+	rs = append(rs, s.oversightRoutes()...)
 	return rs
 }
 

@@ -73,6 +73,10 @@ func (r Runner) Run(ctx context.Context, ln net.Listener) error {
 		}
 	}
 
+	if err := r.Config.checkSecretKey(); err != nil {
+		return err
+	}
+
 	components := append([]Component{}, r.Components...)
 	if r.Config.BackupEnabled {
 		components = append([]Component{r.backupLoop(logger).run}, components...)

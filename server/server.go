@@ -3,9 +3,13 @@
 package server
 
 import (
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -141,6 +145,9 @@ type Server struct {
 	// runtime executes wakes; nil leaves them queued in the store (tests of routes
 	// that need no execution).
 	runtime *heartbeat.Scheduler
+	// secretKey loads the master key once, on first use (the key file is created then
+	// when missing).
+	secretKey func() (*store.SecretKey, error)
 }
 
 // WithRuntime makes the server's wakeup, invoke and cancel routes go through the
@@ -160,6 +167,9 @@ func New(cfg Config, st *store.Store, logger *slog.Logger, ui fs.FS) *Server {
 		ui = nil
 	}
 	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui, adapters: BuiltinAdapters()}
+	s.secretKey = sync.OnceValues(func() (*store.SecretKey, error) {
+		return store.LoadSecretKey(cfg.SecretsMasterKey, cfg.secretKeyFile())
+	})
 	s.router = s.buildRouter()
 	return s
 }
@@ -176,4 +186,37 @@ func (s *Server) Handler() http.Handler {
 	h = s.withAccessLog(h)
 	h = s.withRecover(h)
 	return h
+}
+
+// secretKeyFile is the configured master key file, else the instance's default path.
+func (c Config) secretKeyFile() string {
+	if c.SecretsMasterKeyFile != "" || c.InstanceDir == "" {
+		return c.SecretsMasterKeyFile
+	}
+	return filepath.Join(c.InstanceDir, "secrets", "master.key")
+}
+
+// SecretKey is the instance master key of local_encrypted secrets, for the runtime to
+// resolve env bindings with at run start.
+func (s *Server) SecretKey() (*store.SecretKey, error) { return s.secretKey() }
+
+// checkSecretKey fails start-up on a configured master key that cannot be used, so a
+// bad key is found before any secret is written or resolved. A key file that does not
+// exist yet is created at first use instead.
+func (c Config) checkSecretKey() error {
+	if c.SecretsMasterKey != "" {
+		if _, err := store.ParseSecretKey(c.SecretsMasterKey); err != nil {
+			return fmt.Errorf("PAPERCLIP_SECRETS_MASTER_KEY: %w", err)
+		}
+		return nil
+	}
+	path := c.secretKeyFile()
+	if path == "" {
+		return nil
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	_, err := store.LoadSecretKey("", path)
+	return err
 }

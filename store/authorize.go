@@ -65,6 +65,9 @@ const (
 	// outside any adapter sandbox, so only the board may set them. A body touching none
 	// of them is allowed to anyone.
 	ActWorkspaceSetCommands = "project.workspace_set_commands"
+	// ActCostReport is POST /companies/{id}/cost-events: board writers report for any
+	// agent of the company, an agent only for itself (Target.AgentID).
+	ActCostReport = "cost.report"
 )
 
 // Target is what a decision is about: the company; for agent-scoped rules the agent
@@ -186,6 +189,8 @@ func decide(ctx context.Context, q querier, a Actor, action string, t Target) (b
 		// The llms texts are instance-wide: an agent's own company decides.
 		ok, err := actorCan(ctx, q, a, a.CompanyID, PermAgentsCreate)
 		return ok, "Missing permission to read agent configuration reflection", err
+	case ActCostReport:
+		return !agent || a.AgentID == t.AgentID, "Agent can only report its own costs", nil
 	case ActCompanyManageSettings, ActCompanyManageBranding:
 		if !agent {
 			return true, "", nil

@@ -60,6 +60,12 @@ func limitOffset(limit, offset int) (string, []any) {
 	return "", nil
 }
 
+// jsonField reads a text field out of a JSON text column: path is a dotted path such
+// as "_previous.status". PostgreSQL would write (col::jsonb #>> '{_previous,status}').
+func jsonField(col, path string) string {
+	return "json_extract(" + col + ", '$." + path + "')"
+}
+
 // isUniqueViolation reports whether err is a UNIQUE constraint failure, on the named
 // index or column when index is not empty. The driver reports it only as text.
 func isUniqueViolation(err error, index string) bool {

@@ -86,14 +86,23 @@
 //     manual entries). The Publisher of effects.go receives rows after commit.
 //   - Backups: backup.go (files: naming, gzip, pruning, restore) over the snapshot and
 //     checks in dialect_sqlite.go.
+//   - Costs and budgets: cost.go (cost events: input, the insert transaction, spend
+//     caches), cost_rollup.go (per-scope month and lifetime rollups the monthly figures
+//     read), cost_report.go (summary, by-agent/-model/-project/-provider/-day, window
+//     spend, issue rollup), budget.go (MonthWindow, policies, incidents, overview),
+//     budget_policy.go (policy upserts and the budget PATCHes), budget_enforce.go (soft
+//     and hard thresholds inside the cost-event transaction, pause and resume),
+//     budget_incident.go (resolve), budget_gate.go (the invocation gate checkout and
+//     wakes pass), budget_approval.go (the override approval).
+//   - Secrets: secret.go (types, inputs, providers), secret_crypto.go (the master key,
+//     AES-256-GCM material), secret_sql.go (create, list, update, rotate, delete,
+//     usage), secret_env.go (env binding scan and ResolveRunEnv for run start);
+//     agent_config.go checks secret refs on write.
+//   - Oversight reads: dashboard.go (dashboard, sidebar badges), evaluation.go (review
+//     queue, summary), instance_settings.go.
 //
 // Where the coming domains go, following the same scheme:
 //
-//   - Costs and budgets: cost.go and cost_sql.go (cost events, summaries), budget.go
-//     (MonthWindow and the monthly policy upsert live there already),
-//     budget_enforce.go (the pause-on-overspend transaction).
-//   - Secrets: secret.go, secret_sql.go, secret_crypto.go; agent_config.go resolves
-//     secret refs in adapter env, inspect.go counts secrets for doctor.
 //   - Heartbeat runs for the runtime: run status changes as
 //     heartbeat_run_<usecase>.go (claim, finish), run events beside them.
 //

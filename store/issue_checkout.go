@@ -104,6 +104,9 @@ func (tx *Tx) checkout(key, agentID string, expected []string) (Issue, error) {
 			return is, Errorf(ECONFLICT, "Project is paused because its budget hard-stop was reached")
 		}
 	}
+	if err := tx.invocationGate(agentID, is.ID); err != nil {
+		return is, err
+	}
 	orig := is // conflicts report the locks as stored; the cleanup below rolls back with them
 	stale, err := tx.clearStaleLocks(&is, run)
 	if err != nil {

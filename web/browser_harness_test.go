@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -22,6 +23,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"paperclip/server"
+	"paperclip/server/heartbeat"
+	"paperclip/server/live"
 	"paperclip/store"
 	"paperclip/web"
 )
@@ -117,7 +120,13 @@ type uiEnv struct {
 	failures []string // 5xx responses
 }
 
-func newUIEnv(t *testing.T) *uiEnv {
+func newUIEnv(t *testing.T) *uiEnv { t.Helper(); return newUIEnvWith(t, false) }
+
+// newUIEnvRuntime is newUIEnv with the agent runtime and the live-events hub wired as the
+// cli wires them, for tests that watch runs happen.
+func newUIEnvRuntime(t *testing.T) *uiEnv { t.Helper(); return newUIEnvWith(t, true) }
+
+func newUIEnvWith(t *testing.T, runtime bool) *uiEnv {
 	t.Helper()
 	bctx := startBrowser(t)
 	dir := t.TempDir()
@@ -131,10 +140,31 @@ func newUIEnv(t *testing.T) *uiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The handler is set once everything is built; agents need the URL first.
+	var handler http.Handler
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	app := server.New(cfg, st, nil, web.FS())
+	stopRuntime := func() {}
+	if runtime {
+		hub := live.New(live.Options{})
+		sched := heartbeat.New(heartbeat.Config{RunLogDir: cfg.RunLogDir, InstanceDir: dir, APIURL: srv.URL, JWT: cfg.RunJWT(), ServerEnv: os.Environ(), ShutdownGrace: 2 * time.Second},
+			st, server.BuiltinAdapters(), server.LiveEvents(hub), nil, slog.New(slog.DiscardHandler))
+		st.SetHooks(store.Hooks{Publisher: hub, Waker: sched, RunStopper: sched})
+		app = app.WithRuntime(sched)
+		app.SetLive(hub)
+		ctx, cancel := context.WithCancel(context.Background())
+		var rwg sync.WaitGroup
+		for _, run := range []func(context.Context) error{hub.Run, sched.Run} {
+			rwg.Add(1)
+			go func() { defer rwg.Done(); run(ctx) }()
+		}
+		stopRuntime = func() { cancel(); rwg.Wait() }
+	}
+	// After SetHooks: the store refuses hooks once it has written.
 	if err := st.EnsureLocalBoard(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(cfg, st, nil, web.FS()).Handler())
+	handler = app.Handler()
 	tab, cancelTab := chromedp.NewContext(bctx)
 	e := &uiEnv{t: t, url: srv.URL, store: st, ctx: tab}
 	messages := chromedp.Console(tab)
@@ -181,6 +211,7 @@ func newUIEnv(t *testing.T) *uiEnv {
 		cancelTab()
 		wg.Wait()
 		srv.Close()
+		stopRuntime()
 		st.Close()
 	})
 	return e
@@ -275,9 +306,12 @@ func eval[T any](e *uiEnv, expr string) T {
 }
 
 // waitJS polls a JS condition until it is truthy (a deadline, never a sleep).
-func (e *uiEnv) waitJS(cond string) {
+func (e *uiEnv) waitJS(cond string) { e.t.Helper(); e.waitJSFor(cond, 15*time.Second) }
+
+// waitJSFor is waitJS with its own deadline, for conditions that wait on a poll cycle.
+func (e *uiEnv) waitJSFor(cond string, d time.Duration) {
 	e.t.Helper()
-	ctx, cancel := context.WithTimeout(e.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(e.ctx, d)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+cond+")", chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
 		e.t.Fatalf("waiting for %s: %v\npage text: %s", cond, err, e.text())

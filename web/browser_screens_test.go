@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -16,12 +17,32 @@ func TestScreenshots(t *testing.T) {
 	}
 	e := newUIEnv(t)
 	company, ceo := seedDemo(e)
+	gov := seedGovernance(e, company, ceo)
+	hire, strategy := seedApprovals(e, company, ceo)
+	seedCosts(e, company)
 	pfx := company["issuePrefix"].(string)
 	p := "/" + pfx
 	pages := map[string]string{
 		"dashboard": p + "/dashboard", "issues": p + "/issues", "board": p + "/issues?view=board",
 		"issue": p + "/issues/" + pfx + "-2", "agents": p + "/agents", "agent": p + "/agents/" + ceo["urlKey"].(string),
 		"agent-new": p + "/agents/new", "org": p + "/org", "inbox": p + "/inbox/mine",
+		"goals": p + "/goals", "goal": p + "/goals/" + gov.goalID,
+		"projects": p + "/projects", "project": p + "/projects/" + gov.projectKey, "project-issues": p + "/projects/" + gov.projectKey + "/issues",
+		"project-config": p + "/projects/" + gov.projectKey + "/configuration",
+		"costs":          p + "/costs", "company-settings": p + "/company/settings", "activity": p + "/activity",
+		"approvals": p + "/approvals/pending", "approval-hire": p + "/approvals/" + hire["id"].(string), "approval-strategy": p + "/approvals/" + strategy["id"].(string),
+	}
+	// PAPERCLIP_SCREENSHOTS_ONLY=goals,goal narrows the run to the pages being worked on.
+	if only := os.Getenv("PAPERCLIP_SCREENSHOTS_ONLY"); only != "" {
+		keep := map[string]bool{}
+		for _, n := range strings.Split(only, ",") {
+			keep[n] = true
+		}
+		for n := range pages {
+			if !keep[n] {
+				delete(pages, n)
+			}
+		}
 	}
 	sizes := []struct {
 		name string

@@ -121,6 +121,13 @@ export const getCompany = (id) => get(`/companies/${enc(id)}`);
 export const createCompany = (body) => post("/companies", body);
 export const updateCompany = (id, body) => patch(`/companies/${enc(id)}`, body);
 export const archiveCompany = (id) => post(`/companies/${enc(id)}/archive`);
+export const deleteCompany = (id) => del(`/companies/${enc(id)}`);
+/** uploadLogo stores an image as a company asset; PATCH logoAssetId then shows it. */
+export const uploadLogo = (cid, file) => {
+  const fd = new FormData();
+  fd.append("file", file, file.name);
+  return request("POST", `/companies/${enc(cid)}/logo`, fd, { raw: true });
+};
 
 // Agents
 export const listAgents = (cid) => get(`/companies/${enc(cid)}/agents`);
@@ -192,12 +199,45 @@ export const listActivity = (cid, params) => get(`/companies/${enc(cid)}/activit
 export const dashboard = (cid) => get(`/companies/${enc(cid)}/dashboard`, { quiet: [404] });
 export const sidebarBadges = (cid) => get(`/companies/${enc(cid)}/sidebar-badges`, { quiet: [404] });
 
-// Governance (goals, projects, approvals) and costs, built against their spec shapes.
-export const listGoals = (cid) => get(`/companies/${enc(cid)}/goals`, { quiet: [404] });
-export const createGoal = (cid, body) => post(`/companies/${enc(cid)}/goals`, body, { quiet: [404] });
-export const listProjects = (cid) => get(`/companies/${enc(cid)}/projects`, { quiet: [404] });
-export const listApprovals = (cid, params) => get(`/companies/${enc(cid)}/approvals${qs(params)}`, { quiet: [404] });
+// Goals
+export const listGoals = (cid) => get(`/companies/${enc(cid)}/goals`);
+export const getGoal = (id) => get(`/goals/${enc(id)}`);
+export const createGoal = (cid, body) => post(`/companies/${enc(cid)}/goals`, body);
+export const updateGoal = (id, body) => patch(`/goals/${enc(id)}`, body);
+export const deleteGoal = (id) => del(`/goals/${enc(id)}`);
+
+// Projects (a url key needs the company to resolve it)
+export const listProjects = (cid, params) => get(`/companies/${enc(cid)}/projects${qs(params)}`);
+export const getProject = (cid, ref) => get(`/projects/${enc(ref)}${qs({ companyId: cid })}`);
+export const createProject = (cid, body) => post(`/companies/${enc(cid)}/projects`, body);
+export const updateProject = (id, body) => patch(`/projects/${enc(id)}`, body);
+export const deleteProject = (id) => del(`/projects/${enc(id)}`);
+export const createWorkspace = (pid, body) => post(`/projects/${enc(pid)}/workspaces`, body);
+export const updateWorkspace = (pid, wid, body) => patch(`/projects/${enc(pid)}/workspaces/${enc(wid)}`, body);
+export const deleteWorkspace = (pid, wid) => del(`/projects/${enc(pid)}/workspaces/${enc(wid)}`);
+
+// Approvals
+export const listApprovals = (cid, params) => get(`/companies/${enc(cid)}/approvals${qs(params)}`);
+export const getApproval = (id) => get(`/approvals/${enc(id)}`);
+export const approvalIssues = (id) => get(`/approvals/${enc(id)}/issues`);
+export const approvalComments = (id) => get(`/approvals/${enc(id)}/comments`);
+export const addApprovalComment = (id, body) => post(`/approvals/${enc(id)}/comments`, { body });
+/** decideApproval posts approve | reject | request-revision with an optional note. */
+export const decideApproval = (id, decision, note) => post(`/approvals/${enc(id)}/${decision}`, { decisionNote: note || null });
+
+// Secrets (values are write-only: no route returns one)
+export const listSecrets = (cid) => get(`/companies/${enc(cid)}/secrets`, { quiet: [404] });
+export const createSecret = (cid, body) => post(`/companies/${enc(cid)}/secrets`, body);
+
+// Costs and budgets
 export const costSummary = (cid, params) => get(`/companies/${enc(cid)}/costs/summary${qs(params)}`, { quiet: [404] });
+/** costReport reads one of summary, by-agent, by-project, by-provider, by-day for a range. */
+export const costReport = (cid, kind, range) => get(`/companies/${enc(cid)}/costs/${kind}${qs(range)}`, { quiet: [404] });
+export const budgetOverview = (cid) => get(`/companies/${enc(cid)}/budgets/overview`, { quiet: [404] });
+export const setCompanyBudget = (cid, cents) => patch(`/companies/${enc(cid)}/budgets`, { budgetMonthlyCents: cents });
+export const setAgentBudget = (id, cents) => patch(`/agents/${enc(id)}/budgets`, { budgetMonthlyCents: cents });
+export const resolveIncident = (cid, id, body) => post(`/companies/${enc(cid)}/budget-incidents/${enc(id)}/resolve`, body);
+export const recordCost = (cid, body) => post(`/companies/${enc(cid)}/cost-events`, body);
 
 /**
  * openEvents opens the company's live-events WebSocket on the same origin (cookies carry

@@ -28,7 +28,13 @@ import { CompaniesPage } from "./pages/companies.js";
 import { ActivityPage } from "./pages/activity.js";
 import { CompanySettingsPage } from "./pages/company-settings.js";
 import { InstanceSettingsPage } from "./pages/instance-settings.js";
-import { PendingApiPage } from "./pages/pending.js";
+import { GoalsPage } from "./pages/goals.js";
+import { GoalPage } from "./pages/goal.js";
+import { ProjectsPage } from "./pages/projects.js";
+import { ProjectPage } from "./pages/project.js";
+import { ApprovalsPage } from "./pages/approvals.js";
+import { ApprovalPage } from "./pages/approval.js";
+import { CostsPage } from "./pages/costs.js";
 import { NotFoundPage } from "./pages/not-found.js";
 
 const LAST = "paperclip.lastCompany";
@@ -52,13 +58,13 @@ const COMPANY_ROUTES = [
   ["/:prefix/agents/:agentKey/runs/:runId", "agents", RunPage],
   ["/:prefix/agents/:agentKey/:tab", "agents", AgentPage],
   ["/:prefix/org", "org", OrgPage],
-  ["/:prefix/goals", "goals", PendingApiPage],
-  ["/:prefix/goals/:id", "goals", PendingApiPage],
-  ["/:prefix/projects", "projects", PendingApiPage],
-  ["/:prefix/projects/:id", "projects", PendingApiPage],
-  ["/:prefix/approvals", "approvals", PendingApiPage],
-  ["/:prefix/approvals/:tab", "approvals", PendingApiPage],
-  ["/:prefix/costs", "costs", PendingApiPage],
+  ["/:prefix/goals", "goals", GoalsPage],
+  ["/:prefix/goals/:id", "goals", GoalPage],
+  ["/:prefix/projects", "projects", ProjectsPage],
+  ["/:prefix/projects/:id", "projects", ProjectPage],
+  ["/:prefix/projects/:id/:tab", "projects", ProjectPage],
+  ["/:prefix/approvals/:tab", "approvals", null], // a tab (pending, all) or an approval id, resolved below
+  ["/:prefix/costs", "costs", CostsPage],
   ["/:prefix/activity", "activity", ActivityPage],
   ["/:prefix/company/settings", "company-settings", CompanySettingsPage],
 ];
@@ -70,6 +76,9 @@ function resolve(path) {
     if (pattern === "/:prefix/agents/:agentKey") {
       if (AGENT_TABS.includes(params.agentKey)) return { section, Comp: AgentsPage, params: { ...params, tab: params.agentKey } };
       return { section, Comp: AgentPage, params };
+    }
+    if (pattern === "/:prefix/approvals/:tab") {
+      return { section, Comp: params.tab === "pending" || params.tab === "all" ? ApprovalsPage : ApprovalPage, params };
     }
     return { section, Comp, params };
   }
@@ -129,7 +138,9 @@ function Shell({ companies, company, section, children, health }) {
   const newIssueCtx = useRef({}); // what `c` pre-fills on the current page (parent, project, assignee)
   const cid = company && company.id;
   const agents = useQuery(cid ? ["agents", cid] : null, () => api.listAgents(cid));
-  const badges = useQuery(cid ? ["badges", cid] : null, () => api.sidebarBadges(cid).catch((e) => (e.status === 404 ? null : Promise.reject(e))));
+  // Until a server has sidebar-badges, the approvals badge is counted from the list.
+  const badges = useQuery(cid ? ["badges", cid] : null, () => api.sidebarBadges(cid).catch((e) => (e.status !== 404 ? Promise.reject(e)
+    : api.listApprovals(cid, { limit: 1000 }).then((l) => ({ approvals: l.filter((a) => a.status === "pending" || a.status === "revision_requested").length }), () => null))));
   const live = useQuery(cid ? ["liveRuns", cid] : null, () => api.liveRuns(cid));
   const connected = useLive(company, runLogListeners);
   const liveCount = (live.data || []).filter((r) => isLiveRun(r.status)).length;
@@ -273,7 +284,7 @@ function App() {
     if (r) {
       section = r.section;
       const Comp = r.Comp;
-      body = html`<${Comp} key=${company.id + ":" + (r.params.identifier || r.params.agentKey || "") + ":" + (r.params.runId || "")} params=${r.params} query=${loc.query} section=${section} />`;
+      body = html`<${Comp} key=${company.id + ":" + (r.params.identifier || r.params.agentKey || r.params.id || (r.Comp === ApprovalPage ? r.params.tab : "") || "") + ":" + (r.params.runId || "")} params=${r.params} query=${loc.query} section=${section} />`;
     } else {
       section = null;
       body = html`<${NotFoundPage} />`;

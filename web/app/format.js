@@ -133,3 +133,23 @@ export function usage(run) {
 
 /** plural picks "1 issue" / "3 issues". */
 export const plural = (n, one, many = one + "s") => `${n} ${n === 1 ? one : many}`;
+
+export const GOAL_LEVELS = ["company", "team", "agent", "task"];
+export const GOAL_STATUSES = ["planned", "active", "achieved", "cancelled"];
+const GOAL_STATUS = { planned: ["Planned", "gray"], active: ["Active", "blue"], achieved: ["Achieved", "green"], cancelled: ["Cancelled", "gray"] };
+/** goalStatus gives [label, colour] for a goal status. */
+export const goalStatus = (s) => GOAL_STATUS[s] || [s, "gray"];
+/** levelLabel is a goal level's display name. */
+export const levelLabel = (l) => (l ? l[0].toUpperCase() + l.slice(1) : "");
+
+export const PROJECT_STATUSES = ["backlog", "planned", "in_progress", "completed", "cancelled"];
+const PROJECT_STATUS = { backlog: ["Backlog", "gray"], planned: ["Planned", "gray"], in_progress: ["In progress", "blue"], completed: ["Completed", "green"], cancelled: ["Cancelled", "gray"] };
+/** projectStatus gives [label, colour] for a project status. */
+export const projectStatus = (s) => PROJECT_STATUS[s] || [s, "gray"];
+
+const APPROVAL_STATUS = { pending: ["Pending", "amber"], revision_requested: ["Revision requested", "amber"], approved: ["Approved", "green"], rejected: ["Rejected", "red"], cancelled: ["Cancelled", "gray"] };
+/** approvalStatus gives [label, colour] for an approval status. */
+export const approvalStatus = (s) => APPROVAL_STATUS[s] || [s, "gray"];
+const APPROVAL_TYPES = { hire_agent: "Hire agent", approve_ceo_strategy: "CEO strategy", request_board_approval: "Board approval", budget_override_required: "Budget override" };
+/** approvalType is an approval type's label. */
+export const approvalType = (t) => APPROVAL_TYPES[t] || t;

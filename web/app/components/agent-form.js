@@ -2,6 +2,7 @@
 // per-type fields (runtime §18–21), environment, heartbeat policy, budget, and the
 // environment test.
 import { html, useEffect, useState } from "../preact.js";
+import { EnvEditor } from "./env-editor.js";
 import * as api from "../api.js";
 import { useQuery } from "../data.js";
 import { Icon } from "./icons.js";
@@ -220,7 +221,7 @@ export function AgentForm({ company, agents, f, set, errors = {}, self }) {
       <${EnvTest} result=${test} />
     </section>
     <section class="section"><h2>Environment</h2>
-      <${KeyValues} label="Variables" reserved value=${env} onChange=${(e) => set({ ...f, adapterConfig: { ...f.adapterConfig, env: e } })} />
+      <${EnvEditor} cid=${company.id} label="Variables" value=${env} onChange=${(e) => set({ ...f, adapterConfig: { ...f.adapterConfig, env: e } })} />
     </section>
     <section class="section"><h2>Heartbeat</h2>
       <label class="check"><input type="checkbox" checked=${hb.enabled} onChange=${(e) => setHb({ enabled: e.target.checked })} />Enable timer</label>

@@ -59,6 +59,17 @@ export function IssuePriority({ priority, label }) {
   return html`<span class="row nowrap" style="gap:6px"><${PriorityGlyph} priority=${priority} />${label ? priorityLabel(priority) : html`<span class="sr-only">${priorityLabel(priority)} priority</span>`}</span>`;
 }
 
+/** Prop is one key/value row of a properties panel; values left-align whatever they hold. */
+export function Prop({ k, children, id }) {
+  return html`<div class="prop"><span class="k" id=${id}>${k}</span><span class="v">${children}</span></div>`;
+}
+
+/** Pill is a status badge from a [label, colour] pair: the label is always shown. */
+export function Pill({ value }) {
+  const [label, color] = value;
+  return html`<span class=${"badge " + color}>${label}</span>`;
+}
+
 /** Tabs renders a tablist; each tab is a link so tabs are addressable URLs. */
 export function Tabs({ tabs, current, label = "Sections" }) {
   return html`<div class="tabs" role="tablist" aria-label=${label}>

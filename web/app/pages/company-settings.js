@@ -1,5 +1,7 @@
-// Company settings: name, description, brand colour, budget, hire approvals; archive.
-import { html, useState } from "../preact.js";
+// Company settings: general (name, description), branding (logo upload then link, brand
+// colour), budget and the hire-approval switch, each saved on its own; then the danger
+// zone (archive; delete with the name typed, when the instance allows deletion).
+import { html, useRef, useState } from "../preact.js";
 import { navigate } from "../router.js";
 import * as api from "../api.js";
 import { invalidate } from "../data.js";
@@ -8,39 +10,95 @@ import { Confirm } from "../components/dialog.js";
 import { toast } from "../components/toasts.js";
 import { fieldErrors } from "./agent-new.js";
 
+const LOGO_TYPES = "image/png,image/jpeg,image/webp,image/gif,image/svg+xml";
+
+function Section({ title, children, onSave, id }) {
+  return html`<section class="card card-pad section" aria-labelledby=${id}><h2 id=${id} style="margin-bottom:12px">${title}</h2>${children}
+    ${onSave ? html`<div class="row" style="margin-top:14px"><${Button} class="primary sm" onClick=${onSave}>Save</${Button}></div>` : null}</section>`;
+}
+
+function Err({ e }) { return e ? html`<div class="err">${e}</div>` : null; }
+
+function Logo({ co }) {
+  const input = useRef(null);
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState(null);
+  // Two steps: upload the image as an asset, then point the company at it.
+  const upload = async (file) => {
+    if (!file) return;
+    setBusy(true);
+    setErr(null);
+    try {
+      const asset = await api.uploadLogo(co.id, file);
+      await api.updateCompany(co.id, { logoAssetId: asset.assetId });
+      invalidate("companies");
+      toast({ message: "Logo updated" });
+    } catch (e) { setErr(e.message); } finally { setBusy(false); if (input.current) input.current.value = ""; }
+  };
+  const remove = async () => {
+    await api.updateCompany(co.id, { logoAssetId: null });
+    invalidate("companies");
+  };
+  return html`<div class="field"><span class="field-label">Logo</span>
+    <div class="row">
+      ${co.logoUrl ? html`<img class="logo-preview" src=${co.logoUrl} alt=${co.name + " logo"} />` : html`<${CompanyTile} company=${co} lg />`}
+      <input ref=${input} id="logo-file" type="file" accept=${LOGO_TYPES} class="sr-only" onChange=${(e) => upload(e.target.files[0])} />
+      <button type="button" class="btn sm" disabled=${busy} onClick=${() => input.current && input.current.click()}>${busy ? html`<span class="spinner" />` : null}${co.logoUrl ? "Replace" : "Upload logo"}</button>
+      ${co.logoUrl ? html`<${Button} class="sm ghost" onClick=${remove}>Remove</${Button}>` : null}
+    </div>
+    <div class="hint">PNG, JPEG, WebP, GIF or SVG. SVGs are cleaned by the server and only ever shown as images.</div>
+    <${Err} e=${err} /></div>`;
+}
+
 export function CompanySettingsPage() {
   const shell = useShell();
   const co = shell.company;
+  const health = shell.health || {};
   const [f, setF] = useState({ name: co.name, description: co.description || "", brandColor: co.brandColor || "", budget: co.budgetMonthlyCents ? String(co.budgetMonthlyCents / 100) : "", requireApproval: co.requireBoardApprovalForNewAgents });
   const [errors, setErrors] = useState({});
-  const [archive, setArchive] = useState(false);
-  const save = async () => {
+  const [confirm, setConfirm] = useState(null); // "archive" | "delete"
+  const save = (body, what) => async () => {
     try {
-      await api.updateCompany(co.id, { name: f.name.trim(), description: f.description || null, brandColor: f.brandColor || null,
-        budgetMonthlyCents: Math.round((parseFloat(f.budget) || 0) * 100), requireBoardApprovalForNewAgents: f.requireApproval });
+      await api.updateCompany(co.id, body);
       setErrors({});
-      invalidate("companies");
-      toast({ message: "Settings saved" });
+      invalidate("companies", "dashboard");
+      toast({ message: `${what} saved` });
     } catch (e) { setErrors(fieldErrors(e)); }
   };
+  const set = (k) => (e) => setF({ ...f, [k]: e.target.type === "checkbox" ? e.target.checked : e.target.value });
+  const canDelete = health.features ? health.features.companyDeletionEnabled !== false : false;
   return html`<${Page} title="Company settings" width="narrow">
-    <section class="card card-pad"><h2 style="margin-bottom:12px">General</h2>
-      <div class="row" style="margin-bottom:14px"><${CompanyTile} company=${{ ...co, brandColor: f.brandColor || null }} lg /><span class="muted small">Issue prefix <span class="ident">${co.issuePrefix}</span> (fixed)</span></div>
-      <div class="field"><label for="cs-name">Name</label><input id="cs-name" class="input" value=${f.name} onInput=${(e) => setF({ ...f, name: e.target.value })} />${errors.name ? html`<div class="err">${errors.name}</div>` : null}</div>
-      <div class="field"><label for="cs-desc">Description</label><textarea id="cs-desc" class="textarea" rows="3" value=${f.description} onInput=${(e) => setF({ ...f, description: e.target.value })} /></div>
-      <div class="grid2">
-        <div class="field"><label for="cs-color">Brand colour</label><div class="row"><input type="color" aria-label="Pick brand colour" value=${f.brandColor || "#52525b"} onInput=${(e) => setF({ ...f, brandColor: e.target.value })} />
-          <input id="cs-color" class="input mono" placeholder="Auto" value=${f.brandColor} onInput=${(e) => setF({ ...f, brandColor: e.target.value })} />
-          <button class="btn sm" onClick=${() => setF({ ...f, brandColor: "" })}>Auto</button></div>${errors.brandColor ? html`<div class="err">${errors.brandColor}</div>` : null}</div>
-        <div class="field"><label for="cs-budget">Monthly budget ($)</label><input id="cs-budget" class="input" type="number" min="0" value=${f.budget} onInput=${(e) => setF({ ...f, budget: e.target.value })} /></div>
-      </div>
-      <label class="check"><input type="checkbox" checked=${f.requireApproval} onChange=${(e) => setF({ ...f, requireApproval: e.target.checked })} />Require board approval for new hires</label>
-      <div class="row" style="margin-top:14px"><${Button} class="primary" onClick=${save}>Save</${Button}></div>
+    <${Section} title="General" id="cs-general" onSave=${save({ name: f.name.trim(), description: f.description || null }, "General settings")}>
+      <div class="field"><label for="cs-name">Name</label><input id="cs-name" class="input" value=${f.name} onInput=${set("name")} /><${Err} e=${errors.name} /></div>
+      <div class="field"><label for="cs-desc">Description</label><textarea id="cs-desc" class="textarea" rows="3" value=${f.description} onInput=${set("description")} /></div>
+      <div class="muted small">Issue prefix <span class="ident">${co.issuePrefix}</span> — fixed, it is part of every issue identifier.</div>
+    </${Section}>
+    <${Section} title="Branding" id="cs-branding" onSave=${save({ brandColor: f.brandColor || null }, "Brand colour")}>
+      <${Logo} co=${co} />
+      <div class="field"><label for="cs-color">Brand colour</label><div class="row">
+        <input type="color" aria-label="Pick brand colour" value=${f.brandColor || "#52525b"} onInput=${set("brandColor")} />
+        <input id="cs-color" class="input mono" style="max-width:140px" placeholder="Auto" value=${f.brandColor} onInput=${set("brandColor")} />
+        <button class="btn sm" aria-pressed=${!f.brandColor ? "true" : "false"} onClick=${() => setF({ ...f, brandColor: "" })}>Auto</button>
+        <span class="row muted small" style="margin-left:8px">Preview <${CompanyTile} company=${{ ...co, logoUrl: null, brandColor: f.brandColor || null }} /></span></div>
+        <${Err} e=${errors.brandColor} /></div>
+    </${Section}>
+    <${Section} title="Budget and hiring" id="cs-budget" onSave=${save({ budgetMonthlyCents: Math.round((parseFloat(f.budget) || 0) * 100), requireBoardApprovalForNewAgents: f.requireApproval }, "Budget and hiring")}>
+      <div class="field" style="max-width:240px"><label for="cs-budget-input">Monthly budget ($)</label><input id="cs-budget-input" class="input" type="number" min="0" step="1" placeholder="No budget" value=${f.budget} onInput=${set("budget")} />
+        <div class="hint">0 or empty means no budget.</div><${Err} e=${errors.budgetMonthlyCents} /></div>
+      <label class="check"><input id="cs-approval" type="checkbox" checked=${f.requireApproval} onChange=${set("requireApproval")} />
+        <span>Require board approval for new hires<div class="hint">Agents (and the New agent form) then file a hire request in Approvals instead of creating the agent.</div></span></label>
+    </${Section}>
+    <section class="card card-pad section danger-zone" aria-labelledby="cs-danger"><h2 id="cs-danger" style="margin-bottom:8px">Danger zone</h2>
+      <div class="row wrap" style="justify-content:space-between"><div><strong>Archive company</strong>
+        <div class="muted small">Pauses every agent and cancels running work. Reactivate it from Companies.</div></div>
+        <button class="btn danger" onClick=${() => setConfirm("archive")}>Archive company</button></div>
+      ${canDelete ? html`<hr class="sep" /><div class="row wrap" style="justify-content:space-between"><div><strong>Delete company</strong>
+        <div class="muted small">Removes the company and all its agents, issues, runs and files. This cannot be undone.</div></div>
+        <button class="btn danger solid" onClick=${() => setConfirm("delete")}>Delete company…</button></div>` : null}
     </section>
-    <section class="card card-pad section"><h2 style="margin-bottom:8px">Danger zone</h2>
-      <p class="muted small">Archiving pauses every agent and cancels running work. Archived companies can be reactivated from Companies.</p>
-      <button class="btn danger" onClick=${() => setArchive(true)}>Archive company</button></section>
-    ${archive ? html`<${Confirm} title=${"Archive " + co.name} typeName=${co.name} confirmLabel="Archive" message="Agents are paused and running work is cancelled."
-      onConfirm=${async () => { await api.archiveCompany(co.id); invalidate("companies"); navigate("/companies"); }} onClose=${() => setArchive(false)} />` : null}
+    ${confirm === "archive" ? html`<${Confirm} title=${"Archive " + co.name} typeName=${co.name} confirmLabel="Archive company" message="Agents are paused and running work is cancelled."
+      onConfirm=${async () => { await api.archiveCompany(co.id); invalidate("companies"); navigate("/companies"); }} onClose=${() => setConfirm(null)} />` : null}
+    ${confirm === "delete" ? html`<${Confirm} title=${"Delete " + co.name} typeName=${co.name} confirmLabel="Delete company" message="Everything in this company is deleted for good."
+      onConfirm=${async () => { await api.deleteCompany(co.id); invalidate("companies"); toast({ message: `Deleted ${co.name}` }); navigate("/companies"); }} onClose=${() => setConfirm(null)} />` : null}
   </${Page}>`;
 }

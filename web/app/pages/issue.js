@@ -4,7 +4,7 @@ import { html, useEffect, useState } from "../preact.js";
 import { navigate } from "../router.js";
 import * as api from "../api.js";
 import { useQuery, invalidate, useNow } from "../data.js";
-import { Page, Query, Avatar, Tabs, Button, useShell, IssuePriority, RunBadge } from "../components/ui.js";
+import { Page, Query, Avatar, Tabs, Button, Prop, useShell, IssuePriority, RunBadge } from "../components/ui.js";
 import { Icon, StatusGlyph } from "../components/icons.js";
 import { Picker, usePicker, Confirm } from "../components/dialog.js";
 import { Markdown } from "../components/markdown.js";
@@ -98,13 +98,13 @@ function Description({ issue }) {
   </div>`;
 }
 
-function Prop({ k, children }) {
-  return html`<div class="prop"><span class="k">${k}</span><span class="v">${children}</span></div>`;
-}
-
 function Properties({ issue, agents, prefix, runs }) {
   const [picker, openPicker, closePicker] = usePicker();
   const labels = useQuery(["labels", issue.companyId], () => api.listLabels(issue.companyId));
+  // The blocker picker offers the company's other open issues (loaded when first opened).
+  const candidates = useQuery(picker && picker.name === "blockers" ? ["issues", issue.companyId, { all: 1 }] : null, () => api.listIssues(issue.companyId, { limit: 1000 }));
+  const blockerIds = (issue.blockedBy || []).map((b) => b.id);
+  const setBlockers = (ids) => patchIssue(issue, { blockedByIssueIds: ids }).then(() => invalidate("issue"), () => {});
   const who = agentName(agents, issue.assigneeAgentId);
   const assigneeAgent = agents.find((a) => a.id === issue.assigneeAgentId);
   useKeys({
@@ -128,12 +128,15 @@ function Properties({ issue, agents, prefix, runs }) {
         ${assigneeAgent && assigneeAgent.status === "paused" ? html`<div class="small" style="color:var(--amber)">Agent is paused</div>` : null}</${Prop}>
       <${Prop} k="Labels"><button class="btn ghost sm" aria-haspopup="listbox" onClick=${(e) => openPicker("labels", e)}>
         ${(issue.labels || []).length ? issue.labels.map((l) => html`<span class="row" style="gap:4px"><span class="label-dot" style=${"background:" + l.color} />${l.name}</span>`) : "None"}</button></${Prop}>
-      ${issue.project ? html`<${Prop} k="Project">${issue.project.name}</${Prop}>` : null}
-      ${issue.goal ? html`<${Prop} k="Goal">${issue.goal.title}</${Prop}>` : null}
+      ${issue.project ? html`<${Prop} k="Project"><a class="link" href=${`/${prefix}/projects/${issue.project.urlKey || issue.project.id}`}
+        onClick=${(e) => { e.preventDefault(); navigate(`/${prefix}/projects/${issue.project.urlKey || issue.project.id}`); }}>${issue.project.name}</a></${Prop}>` : null}
+      ${issue.goal ? html`<${Prop} k="Goal"><a class="link" href=${`/${prefix}/goals/${issue.goal.id}`}
+        onClick=${(e) => { e.preventDefault(); navigate(`/${prefix}/goals/${issue.goal.id}`); }}>${issue.goal.title}</a></${Prop}>` : null}
       <${Prop} k="Billing code">${issue.billingCode || html`<span class="muted">None</span>`}</${Prop}>
       <h3>Relationships</h3>
       <${Prop} k="Parent">${issue.ancestors && issue.ancestors.length ? ref(issue.ancestors[issue.ancestors.length - 1]) : html`<span class="muted">None</span>`}</${Prop}>
-      <${Prop} k="Blocked by">${issue.blockedBy && issue.blockedBy.length ? issue.blockedBy.map((b) => html`<span style="margin-right:6px">${ref(b)}</span>`) : html`<span class="muted">None</span>`}</${Prop}>
+      <${Prop} k="Blocked by"><button id="prop-blockers" class="btn ghost sm" aria-haspopup="listbox" aria-label="Blocked by: change blockers" onClick=${(e) => openPicker("blockers", e)}>
+        ${blockerIds.length ? html`<span class="ellipsis mono small">${issue.blockedBy.map((b) => b.identifier).join(", ")}</span>` : html`<span class="muted">None</span>`}</button></${Prop}>
       <${Prop} k="Blocks">${issue.blocks && issue.blocks.length ? issue.blocks.map((b) => html`<span style="margin-right:6px">${ref(b)}</span>`) : html`<span class="muted">None</span>`}</${Prop}>
       <h3>About</h3>
       <${Prop} k="Created by">${issue.createdByAgentId ? agentName(agents, issue.createdByAgentId) || "Agent" : "Board"}
@@ -148,6 +151,10 @@ function Properties({ issue, agents, prefix, runs }) {
     ${picker && picker.name === "status" ? html`<${Picker} anchor=${picker.anchor} label="Status" items=${statusItems(issue.status)} value=${issue.status} onSelect=${(v) => patchIssue(issue, { status: v }).catch(() => {})} onClose=${closePicker} />` : null}
     ${picker && picker.name === "priority" ? html`<${Picker} anchor=${picker.anchor} label="Priority" items=${priorityItems()} value=${issue.priority} onSelect=${(v) => patchIssue(issue, { priority: v }).catch(() => {})} onClose=${closePicker} />` : null}
     ${picker && picker.name === "assignee" ? html`<${Picker} anchor=${picker.anchor} label="Assignee" search items=${assigneeItems(agents)} value=${issue.assigneeAgentId} onSelect=${(v) => patchIssue(issue, { assigneeAgentId: v }).catch(() => {})} onClose=${closePicker} />` : null}
+    ${picker && picker.name === "blockers" ? html`<${Picker} anchor=${picker.anchor} label="Blocked by" search multi placeholder="Find an issue…" value=${blockerIds} onClose=${closePicker}
+      items=${(candidates.data || []).filter((i) => i.id !== issue.id && (blockerIds.includes(i.id) || (i.status !== "done" && i.status !== "cancelled")))
+        .map((i) => ({ value: i.id, label: i.identifier + " " + i.title, icon: html`<${StatusGlyph} status=${i.status} />` }))}
+      onSelect=${(v) => setBlockers(blockerIds.includes(v) ? blockerIds.filter((x) => x !== v) : [...blockerIds, v])} />` : null}
     ${picker && picker.name === "labels" ? html`<${Picker} anchor=${picker.anchor} label="Labels" search multi
       items=${(labels.data || []).map((l) => ({ value: l.id, label: l.name, icon: html`<span class="label-dot" style=${"background:" + l.color} />` }))}
       value=${labelIds} onSelect=${(v) => patchIssue(issue, { labelIds: labelIds.includes(v) ? labelIds.filter((x) => x !== v) : [...labelIds, v] }).catch(() => {})} onClose=${closePicker} />` : null}

@@ -122,6 +122,7 @@ function FilterBar({ f, agents, labels, count }) {
   return html`<div class="toolbar">
     <div class="search-wrap"><${Icon} name="search" size=${14} />
       <input class="input search" style="width:240px" type="search" placeholder="Search issues…" aria-label="Search issues" value=${q} onInput=${(e) => setQ(e.target.value)} /></div>
+    <div class="toolbar-scroll">
     <div class="row" role="group" aria-label="Quick filters">
       ${QUICK.map(([label, list]) => html`<button type="button" class="chip" aria-pressed=${sameSet(statusNow, list) ? "true" : "false"} onClick=${() => statusQ(list)}>${label}</button>`)}
     </div>
@@ -137,6 +138,7 @@ function FilterBar({ f, agents, labels, count }) {
     <div class="btn-group" role="group" aria-label="View">
       <button type="button" class="btn sm icon" aria-label="List view" aria-pressed=${f.view === "list" ? "true" : "false"} onClick=${() => setQuery({ view: null })}><${Icon} name="list" size=${14} /></button>
       <button type="button" class="btn sm icon" aria-label="Board view" aria-pressed=${f.view === "board" ? "true" : "false"} onClick=${() => setQuery({ view: "board" })}><${Icon} name="board" size=${14} /></button>
+    </div>
     </div>
     ${picker && picker.name === "status" ? html`<${Picker} anchor=${picker.anchor} label="Status filter" multi items=${statusItems()} value=${statusNow}
       onSelect=${(v) => statusQ(toggle(statusNow, v))} onClose=${closePicker} />` : null}

@@ -83,8 +83,7 @@ export function OrgPage() {
     const el = canvas.current.querySelector(`[data-org="${next.join(".")}"]`);
     if (el) el.focus();
   };
-  const actions = html`<${Link} class="btn sm primary" href=${prefix + "/agents/new"}><${Icon} name="plus" size=${14} />New agent</${Link}>
-    <${Link} class="btn sm" href=${prefix + "/company/export"}>Export company</${Link}><${Link} class="btn sm" href=${prefix + "/company/import"}>Import company</${Link}>`;
+  const actions = html`<${Link} class="btn sm primary" href=${prefix + "/agents/new"}><${Icon} name="plus" size=${14} />New agent</${Link}>`;
   return html`<${Page} title="Org chart" actions=${actions} width="full">
     <${Query} q=${org}>${() => roots.length === 0
       ? html`<${Empty} action=${html`<${Link} class="btn primary" href=${prefix + "/agents/new"}>Hire your first agent</${Link}>`}>No agents yet.</${Empty}>`
