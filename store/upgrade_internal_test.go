@@ -339,6 +339,12 @@ func checkFixtureMeaning(t *testing.T, s *Store) {
 	run, err := s.FindHeartbeatRunByID(ctx, upRun)
 	has("run", run, err, `"status":"running"`, `"invocationSource":"assignment"`)
 
+	// Spend of a whole month is read from the rollups (0005 backfills them from the
+	// cost events an older schema held), so June 2025 must still cost 234 cents.
+	from, to := MonthWindow(time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC))
+	spend, err := s.FindCostSummary(ctx, upCompany, CostRange{From: from, To: to})
+	has("june spend", spend, err, `"spendCents":234`)
+
 	// The counter still numbers new issues after the fixture's.
 	created, err := s.CreateIssue(ctx, upCompany, IssueInput{Title: Some("After the upgrade")})
 	has("new issue", created, err, `"identifier":"PAP-4"`)
