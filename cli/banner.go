@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"paperclip/store"
 )
 
 // printBanner is the startup banner of §6.5: aligned labels, colours only on a terminal.
@@ -36,6 +38,10 @@ func (a *app) printBanner(inst *instance, set *settings, url string, schema, app
 	if sc.BackupEnabled {
 		backups = fmt.Sprintf("every %dm, keep %dd → %s", sc.BackupIntervalMinutes, sc.BackupRetentionDays, sc.BackupDir)
 	}
+	database := fmt.Sprintf("%s (schema v%d, %d migrations applied)", sc.DatabasePath, schema, applied)
+	if set.DatabaseSynchronous == store.SyncFull {
+		database += ", synchronous full"
+	}
 	jwt := "configured"
 	if tempSecret {
 		jwt = "temporary (missing from .env)"
@@ -46,7 +52,7 @@ func (a *app) printBanner(inst *instance, set *settings, url string, schema, app
 		{"URL", url},
 		{"API", url + "/api   (health: /api/health)"},
 		{"UI", ui},
-		{"Database", fmt.Sprintf("%s (schema v%d, %d migrations applied)", sc.DatabasePath, schema, applied)},
+		{"Database", database},
 		{"Agent JWT", jwt},
 		{"Scheduler", scheduler},
 		{"Backups", backups},

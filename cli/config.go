@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"paperclip/store"
 )
 
 // Config is the typed content of config.json (cli.md §3). Paths are absolute once read;
@@ -42,9 +44,13 @@ type LLMConfig struct {
 
 // DatabaseConfig locates the SQLite file and its backups.
 type DatabaseConfig struct {
-	Mode   string       `json:"mode"`
-	Path   string       `json:"path"`
-	Backup BackupConfig `json:"backup"`
+	Mode string `json:"mode"`
+	Path string `json:"path"`
+	// Synchronous is "normal" (the default when empty) or "full" (ours): full makes
+	// every commit wait for the disk, so a power loss cannot drop acknowledged writes
+	// (docs/durability.md).
+	Synchronous string       `json:"synchronous,omitempty"`
+	Backup      BackupConfig `json:"backup"`
 }
 
 // BackupConfig drives the automatic backup loop.
@@ -250,6 +256,13 @@ func isLoopbackHost(h string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// validSynchronous accepts what store.ParseSynchronous does: normal or full, any case,
+// or nothing for the default.
+func validSynchronous(v string) bool {
+	_, err := store.ParseSynchronous(v)
+	return err == nil
+}
+
 func oneOf(v string, allowed ...string) bool {
 	for _, a := range allowed {
 		if v == a {
@@ -271,6 +284,7 @@ func (c *Config) Validate() error {
 		{c.Database.Mode == "postgres", `database.mode "postgres" is not supported by this version`},
 		{c.Database.Mode != "sqlite", fmt.Sprintf("database.mode must be sqlite (got %q)", c.Database.Mode)},
 		{c.Database.Path == "", "database.path is required"},
+		{!validSynchronous(c.Database.Synchronous), fmt.Sprintf("database.synchronous must be normal or full (got %q)", c.Database.Synchronous)},
 		{c.Database.Backup.IntervalMinutes < 1 || c.Database.Backup.IntervalMinutes > 10080,
 			fmt.Sprintf("database.backup.intervalMinutes must be between 1 and 10080 (got %d)", c.Database.Backup.IntervalMinutes)},
 		{c.Database.Backup.RetentionDays < 1 || c.Database.Backup.RetentionDays > 3650,

@@ -118,6 +118,7 @@ func TestDoctorBrokenConfig(t *testing.T) {
 		{"wrong type", `"port": 3100`, `"port": "3100"`, "server.port must be a number"},
 		{"cross-field", `"exposure": "private"`, `"exposure": "public"`, "local_trusted mode requires server.exposure private"},
 		{"meta version", `"version": 1`, `"version": 2`, "$meta.version must be 1 (got 2)"},
+		{"synchronous", `"mode": "sqlite",`, `"mode": "sqlite", "synchronous": "off",`, `database.synchronous must be normal or full (got "off")`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -178,7 +178,7 @@ func (a *app) runServer(ctx context.Context, opts runOptions) (err error) {
 	// the first component, so it outlives the scheduler that publishes to it.
 	hub := live.New(live.Options{Logger: logger.With("component", "live")})
 	st, err := store.Open(ctx, set.Server.DatabasePath, store.Options{StorageDir: set.Server.StorageDir,
-		RunLogDir: set.Server.RunLogDir})
+		RunLogDir: set.Server.RunLogDir, Synchronous: set.DatabaseSynchronous})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}

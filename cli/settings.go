@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"paperclip/server"
+	"paperclip/store"
 )
 
 // settings is everything a server start needs, resolved once with the precedence
@@ -33,6 +34,8 @@ type settings struct {
 
 	JWTSecretSource string // "environment", ".env" or "" when missing
 	DatabaseURLSet  bool
+	// DatabaseSynchronous is store.SyncNormal or store.SyncFull, for store.Open.
+	DatabaseSynchronous string
 }
 
 // envError is an environment variable whose value cannot be used.
@@ -160,6 +163,10 @@ func (a *app) resolveSettings(inst *instance, cfg *Config) (*settings, error) {
 		return nil, err
 	}
 	sc.BackupDir = inst.path(a.envString("PAPERCLIP_DB_BACKUP_DIR", cfg.Database.Backup.Dir))
+	syncSetting := a.envString("PAPERCLIP_DB_SYNCHRONOUS", cfg.Database.Synchronous)
+	if s.DatabaseSynchronous, err = store.ParseSynchronous(syncSetting); err != nil {
+		return nil, envError("PAPERCLIP_DB_SYNCHRONOUS", syncSetting, "expected normal or full")
+	}
 
 	if v, ok := a.lookupEnv(jwtSecretKey); ok && v != "" {
 		sc.AgentJWTSecret, s.JWTSecretSource = v, "environment"

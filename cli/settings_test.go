@@ -52,6 +52,9 @@ func TestSettingsDefaults(t *testing.T) {
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
+	if s.DatabaseSynchronous != "NORMAL" {
+		t.Errorf("synchronous %q by default", s.DatabaseSynchronous)
+	}
 	if sc.InstanceID != "default" || !strings.HasSuffix(sc.DatabasePath, "db/paperclip.db") || !strings.HasSuffix(sc.StorageDir, "data/storage") {
 		t.Fatalf("paths %+v", sc)
 	}
@@ -67,7 +70,7 @@ func TestSettingsEnvironmentOverrides(t *testing.T) {
 		"HEARTBEAT_SCHEDULER_ENABLED": "false", "HEARTBEAT_SCHEDULER_INTERVAL_MS": "500",
 		"PAPERCLIP_ENABLE_COMPANY_DELETION": "false", "PAPERCLIP_ATTACHMENT_MAX_BYTES": "1024",
 		"PAPERCLIP_ALLOWED_ATTACHMENT_TYPES": "image/png, Application/PDF", "PAPERCLIP_PUBLIC_URL": "https://pc.example.com/",
-		"DATABASE_URL": "postgres://x",
+		"DATABASE_URL": "postgres://x", "PAPERCLIP_DB_SYNCHRONOUS": "Full",
 	}, "PAPERCLIP_AGENT_JWT_SECRET=from-dotenv\n")
 	if err != nil {
 		t.Fatal(err)
@@ -96,6 +99,7 @@ func TestSettingsEnvironmentOverrides(t *testing.T) {
 		"url":       {sc.PublicBaseURL, "https://pc.example.com"},
 		"urlmode":   {s.BaseURLMode, "explicit"},
 		"dburl":     {s.DatabaseURLSet, true},
+		"sync":      {s.DatabaseSynchronous, "FULL"},
 	}
 	for name, c := range checks {
 		if c[0] != c[1] {
@@ -130,7 +134,7 @@ func TestSettingsAuthenticatedDefaultsAndRefusals(t *testing.T) {
 	if err := s.checkBindAllowed(); err == nil || err.Error() != want {
 		t.Fatalf("checkBindAllowed = %v", err)
 	}
-	for k, v := range map[string]string{"PORT": "70000", "SERVE_UI": "maybe", "PAPERCLIP_DEPLOYMENT_MODE": "open"} {
+	for k, v := range map[string]string{"PORT": "70000", "SERVE_UI": "maybe", "PAPERCLIP_DEPLOYMENT_MODE": "open", "PAPERCLIP_DB_SYNCHRONOUS": "off"} {
 		if _, err := settingsFor(t, map[string]string{k: v}, ""); err == nil || !strings.Contains(err.Error(), "Invalid "+k) {
 			t.Errorf("%s=%s: err %v", k, v, err)
 		}

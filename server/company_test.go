@@ -14,7 +14,7 @@ func TestCompanyCreateAndPrefixes(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		prefixes = append(prefixes, e.mustCompany("Acme")["issuePrefix"].(string))
 	}
-	if strings.Join(prefixes, ",") != "ACM,ACMA,ACMAA" {
+	if strings.Join(prefixes, ",") != "ACM,ACMA,ACMB" {
 		t.Fatalf("prefixes %v", prefixes)
 	}
 	if p := e.mustCompany("42 !!")["issuePrefix"]; p != "CMP" {

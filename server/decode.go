@@ -25,6 +25,9 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	if errors.As(err, &tooBig) {
 		return nil, errorf(store.ETOOLARGE, "Request body too large")
 	}
+	if errors.Is(err, errBodyTimeout) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, errorf(store.EINVALID, "Invalid JSON body")
 	}
@@ -39,7 +42,12 @@ func decodeBody(w http.ResponseWriter, r *http.Request, dst any, strict bool) er
 	if err != nil {
 		return err
 	}
-	return decodeJSONObject(body, dst, strict)
+	if err := decodeJSONObject(body, dst, strict); err != nil {
+		return err
+	}
+	// The store checks the same caps in each input's Validate; checking here too means
+	// a new route cannot store an unbounded string by forgetting to.
+	return store.CheckLimits(dst)
 }
 
 func decodeJSONObject(body []byte, dst any, strict bool) error {

@@ -79,26 +79,50 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 
 type actorLogKey struct{}
 
-// requestHost is the host name of the request without port, lower-cased.
-func (s *Server) requestHost(r *http.Request) string {
+// requestHost is the host name of the request without port, lower-cased, and
+// whether the Host value was well formed (a name, "[v6]", either with an optional
+// numeric port, or a bare IPv6 literal).
+func (s *Server) requestHost(r *http.Request) (string, bool) {
 	host := r.Host
 	if s.cfg.TrustProxy {
 		if fwd := r.Header.Get("X-Forwarded-Host"); fwd != "" {
 			host = strings.TrimSpace(strings.Split(fwd, ",")[0])
 		}
 	}
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	return strings.ToLower(strings.Trim(host, "[]"))
+	return splitHostName(host)
 }
 
-func isLoopbackName(h string) bool {
-	if h == "localhost" {
-		return true
+// splitHostName strips the port from a Host value. It is strict, because a guard
+// that guessed ("127.0.0.1:x", "[::1") would let odd spellings through.
+func splitHostName(host string) (string, bool) {
+	name, port := host, ""
+	switch {
+	case strings.HasPrefix(host, "["):
+		end := strings.IndexByte(host, ']')
+		if end < 0 {
+			return strings.ToLower(host), false
+		}
+		name, port = host[1:end], host[end+1:]
+		if port != "" && !strings.HasPrefix(port, ":") {
+			return strings.ToLower(host), false
+		}
+		port = strings.TrimPrefix(port, ":")
+	case strings.Count(host, ":") == 1:
+		name, port, _ = strings.Cut(host, ":")
 	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
+	for _, c := range port {
+		if c < '0' || c > '9' {
+			return strings.ToLower(name), false
+		}
+	}
+	return strings.ToLower(name), name != ""
+}
+
+// isLoopbackName reports the three loopback names the spec allows, spelled exactly:
+// 127.0.0.2, [::ffff:127.0.0.1] or 0:0:0:0:0:0:0:1 reach this machine too but no
+// browser shows them for a local board, so a page that uses one is up to something.
+func isLoopbackName(h string) bool {
+	return h == "localhost" || h == "127.0.0.1" || h == "::1"
 }
 
 // withHostGuard refuses requests whose Host is not this instance's (access-auth §7.1):
@@ -110,12 +134,12 @@ func (s *Server) withHostGuard(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		host := s.requestHost(r)
+		host, ok := s.requestHost(r)
 		if host == "" {
 			s.rejectHost(w, r, "Missing Host header. If you want to allow a hostname, run paperclip allowed-hostname <host>.")
 			return
 		}
-		if s.hostAllowed(host) {
+		if ok && s.hostAllowed(host) {
 			next.ServeHTTP(w, r)
 			return
 		}

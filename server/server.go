@@ -73,6 +73,12 @@ type Config struct {
 	SchedulerEnabled  bool
 	SchedulerInterval time.Duration
 
+	// BodyIdleTimeout, BodyGrace and BodyMinRate (bytes per second) bound how long a
+	// request body may take to arrive; see body_deadline.go. Zero means the default.
+	BodyIdleTimeout time.Duration
+	BodyGrace       time.Duration
+	BodyMinRate     int64
+
 	// SecretsMasterKey is PAPERCLIP_SECRETS_MASTER_KEY (base64), used instead of the key
 	// file at SecretsMasterKeyFile. Like the JWT secret they are config, never environment.
 	SecretsMasterKey     string
@@ -115,6 +121,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SchedulerInterval <= 0 {
 		c.SchedulerInterval = 30 * time.Second
+	}
+	if c.BodyIdleTimeout <= 0 {
+		c.BodyIdleTimeout = defaultBodyIdleTimeout
+	}
+	if c.BodyGrace <= 0 {
+		c.BodyGrace = defaultBodyGrace
+	}
+	if c.BodyMinRate <= 0 {
+		c.BodyMinRate = defaultBodyMinRate
 	}
 	return c
 }
@@ -174,6 +189,7 @@ func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.router
 	h = s.withActor(h)
 	h = s.withHostGuard(h)
+	h = s.withBodyDeadline(h)
 	h = s.withAccessLog(h)
 	h = s.withRecover(h)
 	return h

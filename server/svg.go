@@ -5,15 +5,15 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"regexp"
 	"strings"
 )
 
 // SVG sanitising (companies.md §3). bluemonday's HTML tokenizer lower-cases SVG's
 // camelCase attributes (viewBox, gradientUnits) and cannot re-serialise XML, so SVG
-// goes through this XML token pass instead: parse strictly, keep only elements in the
-// SVG namespace minus the active ones, drop every attribute that can run script or
-// load something from outside, and write the result out fresh.
+// goes through this XML token pass instead: parse strictly, keep only the SVG
+// elements of an allowlist, drop every attribute that can run script or load
+// something from outside, and write the result out fresh. The stored result must
+// hold no way to fetch anything: the value checks live in svg_value.go.
 
 const (
 	svgNS   = "http://www.w3.org/2000/svg"
@@ -23,53 +23,30 @@ const (
 
 var errSVGUnsafe = errors.New("SVG could not be sanitized")
 
-// svgDropped elements are removed with everything inside them.
-var svgDropped = map[string]bool{
-	"script": true, "foreignobject": true, "iframe": true, "object": true, "embed": true,
-	"audio": true, "video": true, "handler": true, "listener": true,
+// svgElements are the SVG elements kept (names are case-sensitive in XML). Anything
+// else in the SVG namespace (script, foreignObject, font-face-uri, color-profile,
+// tref, cursor, handler, ...) is removed with its content: an allowlist cannot be
+// outflanked by an element this list forgot.
+var svgElements = map[string]bool{
+	"svg": true, "g": true, "defs": true, "desc": true, "title": true, "metadata": true,
+	"symbol": true, "use": true, "switch": true, "a": true, "view": true, "style": true,
+	"path": true, "rect": true, "circle": true, "ellipse": true, "line": true,
+	"polyline": true, "polygon": true, "text": true, "tspan": true, "textPath": true,
+	"image": true, "linearGradient": true, "radialGradient": true, "stop": true,
+	"pattern": true, "clipPath": true, "mask": true, "marker": true,
+	"animate": true, "animateMotion": true, "animateTransform": true, "set": true, "mpath": true,
+	"filter": true, "feBlend": true, "feColorMatrix": true, "feComponentTransfer": true,
+	"feComposite": true, "feConvolveMatrix": true, "feDiffuseLighting": true,
+	"feDisplacementMap": true, "feDistantLight": true, "feDropShadow": true, "feFlood": true,
+	"feFuncA": true, "feFuncB": true, "feFuncG": true, "feFuncR": true, "feGaussianBlur": true,
+	"feImage": true, "feMerge": true, "feMergeNode": true, "feMorphology": true, "feOffset": true,
+	"fePointLight": true, "feSpecularLighting": true, "feSpotLight": true, "feTile": true,
+	"feTurbulence": true,
 }
 
-var (
-	safeDataURLRe = regexp.MustCompile(`^data:image/(png|jpeg|gif|webp)[;,]`)
-	cssURLRe      = regexp.MustCompile(`(?i)url\(\s*['"]?\s*([^'")\s]*)`)
-	spaceCtrlRe   = regexp.MustCompile(`[\x00-\x20\x7f]+`)
-)
-
-// squash removes whitespace and control characters, which browsers ignore inside
-// URL schemes ("java\tscript:"), so checks see what the browser would.
-func squash(v string) string { return strings.ToLower(spaceCtrlRe.ReplaceAllString(v, "")) }
-
-// unsafeValue reports attribute values that carry script or foreign data.
-func unsafeValue(v string) bool {
-	s := squash(v)
-	if strings.Contains(s, "javascript:") || strings.Contains(s, "vbscript:") {
-		return true
-	}
-	for i := strings.Index(s, "data:"); i >= 0; {
-		if !safeDataURLRe.MatchString(s[i:]) {
-			return true
-		}
-		next := strings.Index(s[i+5:], "data:")
-		if next < 0 {
-			break
-		}
-		i += 5 + next
-	}
-	return false
-}
-
-// unsafeCSS reports style text that loads from outside or runs script.
-func unsafeCSS(v string) bool {
-	s := squash(v)
-	if strings.Contains(s, "expression(") || strings.Contains(s, "@import") || strings.Contains(s, "javascript:") || strings.Contains(s, "behavior:") {
-		return true
-	}
-	for _, m := range cssURLRe.FindAllStringSubmatch(v, -1) {
-		if !strings.HasPrefix(strings.TrimSpace(m[1]), "#") {
-			return true
-		}
-	}
-	return false
+// svgAnimation are the elements that change another attribute over time.
+var svgAnimation = map[string]bool{
+	"animate": true, "animateMotion": true, "animateTransform": true, "set": true,
 }
 
 // sanitizeSVG returns the safe re-serialisation of an SVG document, or errSVGUnsafe
@@ -105,9 +82,10 @@ func sanitizeSVG(data []byte) ([]byte, error) {
 			} else if depth == 1 {
 				return nil, errSVGUnsafe // a second root
 			}
-			lname := strings.ToLower(name)
-			drop := skip > 0 || !inSVG || svgDropped[lname] ||
-				((lname == "set" || strings.HasPrefix(lname, "animate")) && animatesLink(t))
+			// A <style> holds text only; an element inside it is dropped so its text
+			// cannot reach the stylesheet unchecked.
+			drop := skip > 0 || styleText != nil || !inSVG || !svgElements[name] ||
+				(svgAnimation[name] && animatesDanger(t.Attr))
 			if drop {
 				skip++
 				stack = append(stack, false)
@@ -137,7 +115,7 @@ func sanitizeSVG(data []byte) ([]byte, error) {
 				out.WriteByte('"')
 			}
 			out.WriteByte('>')
-			if lname == "style" {
+			if name == "style" {
 				styleText = &bytes.Buffer{}
 			}
 		case xml.EndElement:
@@ -151,7 +129,7 @@ func sanitizeSVG(data []byte) ([]byte, error) {
 				skip--
 				continue
 			}
-			if styleText != nil && strings.EqualFold(t.Name.Local, "style") {
+			if styleText != nil && t.Name.Local == "style" {
 				if !unsafeCSS(styleText.String()) {
 					xml.EscapeText(&out, styleText.Bytes())
 				}
@@ -168,7 +146,8 @@ func sanitizeSVG(data []byte) ([]byte, error) {
 			}
 			xml.EscapeText(&out, t)
 		}
-		// Comments, processing instructions and directives (DOCTYPE, ENTITY) are dropped.
+		// Comments, processing instructions (xml-stylesheet) and directives (DOCTYPE,
+		// ENTITY) are dropped.
 	}
 	if !rootSeen || depth != 0 || kept == 0 {
 		return nil, errSVGUnsafe
@@ -183,20 +162,15 @@ func sanitizeSVG(data []byte) ([]byte, error) {
 	return res, nil
 }
 
-// animatesLink reports animation elements that target href, a way to swap a link to
-// javascript: after load.
-func animatesLink(t xml.StartElement) bool {
-	for _, a := range t.Attr {
-		if a.Name.Local == "attributeName" && strings.Contains(strings.ToLower(a.Value), "href") {
-			return true
-		}
-	}
-	return false
-}
-
 // svgAttrName returns the output name of an attribute, or false for attributes of
-// foreign namespaces and namespace declarations (we write our own).
+// foreign namespaces and namespace declarations (we write our own), and for names
+// that are not plain ASCII XML names: a prefix bound to the empty namespace
+// (xmlns:p="" then p:0="") leaves a local part such as "0", which written alone
+// would make the stored file unparsable.
 func svgAttrName(a xml.Attr) (string, bool) {
+	if !plainXMLName(a.Name.Local) {
+		return "", false
+	}
 	switch a.Name.Space {
 	case "":
 		if a.Name.Local == "xmlns" {
@@ -211,23 +185,19 @@ func svgAttrName(a xml.Attr) (string, bool) {
 	return "", false
 }
 
-func safeAttr(name, value string) bool {
-	lname := strings.ToLower(name)
-	if strings.HasPrefix(lname, "on") {
-		return false
+// plainXMLName reports whether s is an XML name of ASCII letters, digits, '_', '-'
+// and '.', not starting with a digit, '-' or '.'; every SVG attribute name is one.
+func plainXMLName(s string) bool {
+	for i, c := range []byte(s) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
+		case (c >= '0' && c <= '9') || c == '-' || c == '.':
+			if i == 0 {
+				return false
+			}
+		default:
+			return false
+		}
 	}
-	if lname == "href" || lname == "xlink:href" {
-		return strings.HasPrefix(strings.TrimSpace(value), "#")
-	}
-	if lname == "style" && unsafeCSS(value) {
-		return false
-	}
-	if unsafeValue(value) {
-		return false
-	}
-	// Presentation attributes like fill="url(#g)" may only point inside the document.
-	if strings.Contains(strings.ToLower(value), "url(") && unsafeCSS(value) {
-		return false
-	}
-	return true
+	return s != ""
 }

@@ -38,6 +38,9 @@ func readUpload(w http.ResponseWriter, r *http.Request, fileField string, limit 
 			up.TooLarge = true
 			break
 		}
+		if errors.Is(err, errBodyTimeout) {
+			return nil, errBodyTimeout
+		}
 		if err != nil {
 			return nil, errorf("invalid", "Invalid multipart body")
 		}
@@ -61,6 +64,9 @@ func readUpload(w http.ResponseWriter, r *http.Request, fileField string, limit 
 			up.ContentType = strings.ToLower(ct)
 		}
 		data, err := io.ReadAll(io.LimitReader(part, limit+1))
+		if errors.Is(err, errBodyTimeout) {
+			return nil, errBodyTimeout
+		}
 		if errors.As(err, &tooBig) || int64(len(data)) > limit {
 			up.TooLarge = true
 			io.Copy(io.Discard, part)

@@ -155,6 +155,7 @@ func (in *ActivityInput) Validate() error {
 	if v := in.AgentID.Ptr(); v != nil && !IsUUID(*v) {
 		p.Add("invalid_string", "Invalid uuid", "agentId")
 	}
+	p.Limits(in)
 	return p.Err()
 }
 

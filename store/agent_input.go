@@ -17,7 +17,7 @@ type AgentInput struct {
 	Title              Optional[string]                `json:"title"`
 	Icon               Optional[string]                `json:"icon"`
 	ReportsTo          Optional[string]                `json:"reportsTo"`
-	Capabilities       Optional[string]                `json:"capabilities"`
+	Capabilities       Optional[string]                `json:"capabilities" limit:"10000"`
 	AdapterType        Optional[string]                `json:"adapterType"`
 	AdapterConfig      Optional[map[string]any]        `json:"adapterConfig"`
 	RuntimeConfig      Optional[map[string]any]        `json:"runtimeConfig"`
@@ -53,6 +53,7 @@ func (in *AgentInput) Validate() error {
 			p.Add("invalid_string", "Invalid uuid", "sourceIssueIds", i)
 		}
 	}
+	p.Limits(in)
 	return p.Err()
 }
 
@@ -64,7 +65,7 @@ type AgentPatch struct {
 	Title                Optional[string]         `json:"title"`
 	Icon                 Optional[string]         `json:"icon"`
 	ReportsTo            Optional[string]         `json:"reportsTo"`
-	Capabilities         Optional[string]         `json:"capabilities"`
+	Capabilities         Optional[string]         `json:"capabilities" limit:"10000"`
 	AdapterType          Optional[string]         `json:"adapterType"`
 	AdapterConfig        Optional[map[string]any] `json:"adapterConfig"`
 	RuntimeConfig        Optional[map[string]any] `json:"runtimeConfig"`
@@ -98,6 +99,7 @@ func (in *AgentPatch) Validate() error {
 			p.Add("invalid_enum_value", enumMessage(AgentStatuses, in.Status.Value), "status")
 		}
 	}
+	p.Limits(in)
 	return p.Err()
 }
 

@@ -45,6 +45,7 @@ func (in *AgentKeyInput) Validate() error {
 			p.Add("too_small", "String must contain at least 1 character(s)", "name")
 		}
 	}
+	p.Limits(in)
 	return p.Err()
 }
 

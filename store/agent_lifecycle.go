@@ -362,6 +362,7 @@ func (in *AgentPermissionsPatch) Validate() error {
 			p.Add("invalid_type", "Expected boolean, received null", f.name)
 		}
 	}
+	p.Limits(in)
 	return p.Err()
 }
 

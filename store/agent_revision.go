@@ -167,7 +167,7 @@ func snapshotPatch(snap map[string]any) (AgentPatch, error) {
 
 // InstructionsPathInput is the body of PATCH /agents/{id}/instructions-path.
 type InstructionsPathInput struct {
-	Path             Optional[string] `json:"path"`
+	Path             Optional[string] `json:"path" limit:"4096"`
 	AdapterConfigKey Optional[string] `json:"adapterConfigKey"`
 }
 
@@ -183,6 +183,7 @@ func (in *InstructionsPathInput) Validate() error {
 	if in.AdapterConfigKey.Set && (in.AdapterConfigKey.Null || strings.TrimSpace(in.AdapterConfigKey.Value) == "") {
 		p.Add("too_small", "String must contain at least 1 character(s)", "adapterConfigKey")
 	}
+	p.Limits(in)
 	return p.Err()
 }
 

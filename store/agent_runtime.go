@@ -112,6 +112,9 @@ type ResetSessionInput struct {
 // ResetAgentSession forgets adapter sessions so the next run starts fresh: one task's
 // session, or (without taskKey) the agent session and every task session.
 func (s *Store) ResetAgentSession(ctx context.Context, agentID string, in ResetSessionInput) (RuntimeState, error) {
+	if err := CheckLimits(&in); err != nil {
+		return RuntimeState{}, err
+	}
 	var st RuntimeState
 	err := s.write(ctx, func(tx *Tx) error {
 		a, err := s.findAgent(ctx, tx, agentID)

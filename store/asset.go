@@ -74,6 +74,9 @@ func (s *Store) objectPath(companyID, key string) (string, error) {
 // CreateAsset writes the file, then its row and asset.created activity in one
 // transaction; a failed transaction removes the file again.
 func (s *Store) CreateAsset(ctx context.Context, in NewAsset) (Asset, error) {
+	if err := checkFilename(in.OriginalFilename); err != nil {
+		return Asset{}, err
+	}
 	id := NewID()
 	key := in.Namespace + "/" + id + "-" + SafeFilename(in.OriginalFilename)
 	path, err := s.objectPath(in.CompanyID, key)

@@ -15,7 +15,7 @@ func BenchmarkCompanyCreate(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		// Distinct names: same-name companies get ever longer ACMAAA… prefixes, which
+		// Distinct names: the Nth same-named company reads N taken prefixes, which
 		// measures the prefix search rather than a typical create.
 		name := fmt.Sprintf("%c%c%c Co", 'A'+i%26, 'A'+i/26%26, 'A'+i/676%26)
 		if _, err := s.CreateCompany(ctx, store.CompanyInput{Name: store.Some(name), BudgetMonthlyCents: store.Some[int64](5000)}); err != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -68,15 +69,27 @@ func IssuePrefixBase(name string) string {
 	return b.String()
 }
 
-// IssuePrefixCandidate is attempt n (0-based) of the prefix search: base, baseA, baseAA, ...
+// IssuePrefixCandidate is attempt n (0-based) of the prefix search: base, then base
+// with a letter counter (bijective base 26): ACM, ACMA … ACMZ, ACMAA … ACMZZ, ACMAAA.
+// The spec's base+"A"×n grew by one letter per same-named company (94 characters
+// after 111 "Fuzz …" companies) and ran out after 10000; this stays within two extra
+// letters for 702 companies of one name and never runs out. The suffix is letters,
+// not digits, because identifiers must match ^[A-Za-z]+-[0-9]+$ (ACM2-7 would not
+// resolve as an issue id, here or in upstream clients).
 func IssuePrefixCandidate(base string, n int) string {
-	return base + strings.Repeat("A", n)
+	var suffix []byte
+	for ; n > 0; n /= 26 {
+		n--
+		suffix = append(suffix, byte('A'+n%26))
+	}
+	slices.Reverse(suffix)
+	return base + string(suffix)
 }
 
 // CompanyInput is the create body (companies.md §2.4).
 type CompanyInput struct {
 	Name                             Optional[string] `json:"name"`
-	Description                      Optional[string] `json:"description"`
+	Description                      Optional[string] `json:"description" limit:"100000"`
 	BudgetMonthlyCents               Optional[int64]  `json:"budgetMonthlyCents"`
 	AttachmentMaxBytes               Optional[int64]  `json:"attachmentMaxBytes"`
 	RequireBoardApprovalForNewAgents Optional[bool]   `json:"requireBoardApprovalForNewAgents"`
@@ -97,6 +110,7 @@ func (in *CompanyInput) Validate() error {
 		p.Add("invalid_type", "Expected boolean, received null", "requireBoardApprovalForNewAgents")
 	}
 	validateColor(&p, "brandColor", in.BrandColor)
+	p.Limits(in)
 	return p.Err()
 }
 
@@ -140,7 +154,7 @@ func validateColor(p *Problems, field string, v Optional[string]) {
 // CompanyPatch is the board PATCH body (companies.md §2.5). Absent fields are untouched.
 type CompanyPatch struct {
 	Name                             Optional[string] `json:"name"`
-	Description                      Optional[string] `json:"description"`
+	Description                      Optional[string] `json:"description" limit:"100000"`
 	Status                           Optional[string] `json:"status"`
 	BudgetMonthlyCents               Optional[int64]  `json:"budgetMonthlyCents"`
 	AttachmentMaxBytes               Optional[int64]  `json:"attachmentMaxBytes"`
@@ -155,7 +169,7 @@ type CompanyPatch struct {
 // may send to PATCH /companies/{id}.
 type BrandingPatch struct {
 	Name        Optional[string] `json:"name"`
-	Description Optional[string] `json:"description"`
+	Description Optional[string] `json:"description" limit:"100000"`
 	BrandColor  Optional[string] `json:"brandColor"`
 	LogoAssetID Optional[string] `json:"logoAssetId"`
 }
@@ -205,6 +219,7 @@ func (in *CompanyPatch) Validate() error {
 	if v := in.LogoAssetID.Ptr(); v != nil && !IsUUID(*v) {
 		p.Add("invalid_string", "Invalid uuid", "logoAssetId")
 	}
+	p.Limits(in)
 	return p.Err()
 }
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 )
 
 // CreateCompany inserts a company with a unique issue prefix, the creator's owner
@@ -31,15 +30,11 @@ func (s *Store) CreateCompany(ctx context.Context, in CompanyInput) (Company, er
 		for _, p := range prefixes {
 			taken[p] = true
 		}
-		prefix := ""
-		for n := 0; n < 10000; n++ {
-			if candidate := IssuePrefixCandidate(base, n); !taken[candidate] {
-				prefix = candidate
-				break
-			}
-		}
-		if prefix == "" {
-			return fmt.Errorf("no free issue prefix for %q after 10000 attempts", name)
+		// The candidates are endless and taken is finite, so this always ends, within
+		// len(taken)+1 steps.
+		prefix := IssuePrefixCandidate(base, 0)
+		for n := 1; taken[prefix]; n++ {
+			prefix = IssuePrefixCandidate(base, n)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO companies (id, name, description, status, issue_prefix, issue_counter,
 			budget_monthly_cents, spent_monthly_cents, attachment_max_bytes, require_board_approval_for_new_agents,

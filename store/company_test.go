@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -209,6 +210,34 @@ func TestConcurrentCreatesGetDistinctPrefixes(t *testing.T) {
 	}
 }
 
+// Prefix allocation is total: any number of companies sharing a name's first letters
+// gets unique, short prefixes that still form valid issue identifiers.
+func TestManySameNamedCompaniesGetShortPrefixes(t *testing.T) {
+	s := MustOpen(t)
+	const n = 500
+	seen := map[string]bool{}
+	var last store.Company
+	for i := range n {
+		c, err := s.CreateCompany(boardCtx(), store.CompanyInput{Name: store.Some(fmt.Sprintf("Fuzz %d", i))})
+		if err != nil {
+			t.Fatalf("company %d: %v", i, err)
+		}
+		p := c.IssuePrefix
+		// 3 letters of base + at most 2 counter letters cover 1 + 26 + 676 companies.
+		if seen[p] || len(p) > 5 || !store.IsIssueIdentifier(p+"-1") || !strings.HasPrefix(p, "FUZ") {
+			t.Fatalf("company %d got prefix %q (duplicate=%v)", i, p, seen[p])
+		}
+		seen[p] = true
+		last = c
+	}
+	// The last prefix still makes an identifier that resolves.
+	is := mustIssue(t, s, boardCtx(), last.ID, store.IssueInput{Title: store.Some("T")})
+	got, err := s.FindIssueByID(context.Background(), strings.ToLower(is.Identifier))
+	if err != nil || got.ID != is.ID || is.Identifier != last.IssuePrefix+"-1" {
+		t.Fatalf("identifier %q: %v", is.Identifier, err)
+	}
+}
+
 func TestSchemaNewerThanBinaryIsRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.db")
 	s, err := store.Open(context.Background(), path, store.Options{})
@@ -229,8 +258,10 @@ func TestPrefixRules(t *testing.T) {
 			t.Errorf("IssuePrefixBase(%q) = %q, want %q", name, got, want)
 		}
 	}
-	if store.IssuePrefixCandidate("ACM", 2) != "ACMAA" {
-		t.Fatal("candidate 2")
+	for n, want := range map[int]string{0: "ACM", 1: "ACMA", 2: "ACMB", 26: "ACMZ", 27: "ACMAA", 702: "ACMZZ", 703: "ACMAAA"} {
+		if got := store.IssuePrefixCandidate("ACM", n); got != want {
+			t.Errorf("IssuePrefixCandidate(ACM, %d) = %q, want %q", n, got, want)
+		}
 	}
 }
 
@@ -257,5 +288,21 @@ func TestRedact(t *testing.T) {
 	var e *store.Error
 	if !errors.As(store.Errorf(store.EINVALID, "x"), &e) {
 		t.Fatal("Errorf type")
+	}
+}
+
+// The caps hold for every caller of the store, not only the HTTP API.
+func TestStoreRefusesOverlongFields(t *testing.T) {
+	s := MustOpen(t)
+	long := strings.Repeat("x", store.MaxShortText+1)
+	_, err := s.CreateCompany(boardCtx(), store.CompanyInput{Name: store.Some(long)})
+	wantCode(t, err, store.EINVALID, "Validation error")
+	c := mustCompany(t, s, "Caps")
+	_, err = s.CreateIssue(boardCtx(), c.ID, store.IssueInput{Title: store.Some("T"), BillingCode: store.Some(long)})
+	if e, ok := err.(*store.Error); !ok || !strings.Contains(fmt.Sprint(e.Details), "billingCode") {
+		t.Fatalf("billingCode over the cap: %v", err)
+	}
+	if err := store.CheckLimits(&store.IssueInput{Title: store.Some(strings.Repeat("x", store.MaxShortText))}); err != nil {
+		t.Fatalf("title at the cap refused: %v", err)
 	}
 }

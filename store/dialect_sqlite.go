@@ -30,12 +30,16 @@ const driverName = "sqlite"
 // dsn builds a connection string whose pragmas apply to every pooled connection;
 // a PRAGMA run once after sql.Open would reach only one of them. The writer pool takes
 // its write lock at BEGIN (IMMEDIATE), so a transaction never fails to upgrade halfway.
-func dsn(path string, readOnly bool) string {
+func dsn(path string, readOnly bool) string { return dsnSync(path, readOnly, SyncNormal) }
+
+// dsnSync is dsn with the synchronous setting (SyncNormal or SyncFull), which only
+// matters to the writer; docs/durability.md says what each survives.
+func dsnSync(path string, readOnly bool, synchronous string) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(on)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous("+synchronous+")")
 	if readOnly {
 		q.Add("_pragma", "query_only(on)")
 	} else {

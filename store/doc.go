@@ -23,7 +23,8 @@
 // scanner, queryAll, the conds WHERE builder), dialect_sqlite.go (every SQLite-only
 // statement), error.go (the one Error type and driver-error translation), value.go
 // (UUIDv7 ids, timestamps, Optional), actor.go (who acts, carried in the context),
-// redact.go (secret redaction on read), inspect.go (read-only looks for doctor).
+// redact.go (secret redaction on read), inspect.go (read-only looks for doctor),
+// limits.go (the input caps of docs/api-limits.md, checked by every Validate).
 //
 // # Authorization
 //
@@ -140,4 +141,9 @@
 // store/storetest opens real stores on temp files with a fixed Clock and builds
 // fixtures (Company, Agent, Issue, Run) through the exported calls above; a new domain
 // adds its builder there rather than raw INSERTs in its tests.
+//
+// upgrade_internal_test.go builds a populated database at every earlier schema version
+// from testdata/upgrade/vNNNN.sql (raw SQL on purpose: the rows an old schema held) and
+// upgrades it with Open; a migration that breaks the newest fixture adds one for the
+// version before it. docs/durability.md states what a commit survives (Options.Synchronous).
 package store

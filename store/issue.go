@@ -74,7 +74,7 @@ type IssueUpdated struct {
 // body; the children route adds acceptanceCriteria and blockParentUntilDone.
 type IssueInput struct {
 	Title                    Optional[string]          `json:"title"`
-	Description              Optional[string]          `json:"description"`
+	Description              Optional[string]          `json:"description" limit:"100000"`
 	Status                   Optional[string]          `json:"status"`
 	Priority                 Optional[string]          `json:"priority"`
 	ProjectID                Optional[string]          `json:"projectId"`
@@ -88,9 +88,9 @@ type IssueInput struct {
 	RequestDepth             Optional[int]             `json:"requestDepth"`
 	BillingCode              Optional[string]          `json:"billingCode"`
 	AssigneeAdapterOverrides Optional[json.RawMessage] `json:"assigneeAdapterOverrides"`
-	IdempotencyKey           Optional[string]          `json:"idempotencyKey"`
+	IdempotencyKey           Optional[string]          `json:"idempotencyKey" limit:"255"`
 	AllowDuplicate           Optional[bool]            `json:"allowDuplicate"`
-	AcceptanceCriteria       Optional[[]string]        `json:"acceptanceCriteria"`
+	AcceptanceCriteria       Optional[[]string]        `json:"acceptanceCriteria" items:"20"`
 	BlockParentUntilDone     Optional[bool]            `json:"blockParentUntilDone"`
 }
 
@@ -98,7 +98,7 @@ type IssueInput struct {
 // hiddenAt (idempotencyKey, allowDuplicate and the children fields are ignored).
 type IssuePatch struct {
 	Title                    Optional[string]          `json:"title"`
-	Description              Optional[string]          `json:"description"`
+	Description              Optional[string]          `json:"description" limit:"100000"`
 	Status                   Optional[string]          `json:"status"`
 	Priority                 Optional[string]          `json:"priority"`
 	ProjectID                Optional[string]          `json:"projectId"`
@@ -112,7 +112,7 @@ type IssuePatch struct {
 	RequestDepth             Optional[int]             `json:"requestDepth"`
 	BillingCode              Optional[string]          `json:"billingCode"`
 	AssigneeAdapterOverrides Optional[json.RawMessage] `json:"assigneeAdapterOverrides"`
-	Comment                  Optional[string]          `json:"comment"`
+	Comment                  Optional[string]          `json:"comment" limit:"100000"`
 	Reopen                   Optional[bool]            `json:"reopen"`
 	HiddenAt                 Optional[string]          `json:"hiddenAt"`
 }
@@ -264,6 +264,7 @@ func (in *IssueInput) Validate() error {
 			}
 		}
 	}
+	p.Limits(in)
 	return p.Err()
 }
 
@@ -291,6 +292,7 @@ func (in *IssuePatch) Validate() error {
 			p.Add("invalid_string", "Invalid datetime", "hiddenAt")
 		}
 	}
+	p.Limits(in)
 	return p.Err()
 }
 

@@ -22,6 +22,7 @@ func (in *ApprovalLinkInput) Validate() error {
 	case !IsUUID(in.ApprovalID.Value):
 		p.Add("invalid_string", "Invalid uuid", "approvalId")
 	}
+	p.Limits(in)
 	return p.Err()
 }
 

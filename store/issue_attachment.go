@@ -80,6 +80,9 @@ func (s *Store) OpenAttachment(t Attachment) (*os.File, error) {
 // CreateAttachment stores the file under issues/<issueId>/<uuid>-<name>, then the
 // asset and attachment rows in one transaction; a failed transaction removes the file.
 func (s *Store) CreateAttachment(ctx context.Context, in NewAttachment) (Attachment, error) {
+	if err := checkFilename(in.OriginalFilename); err != nil {
+		return Attachment{}, err
+	}
 	var out Attachment
 	var written string
 	err := s.write(ctx, func(tx *Tx) error {

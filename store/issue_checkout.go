@@ -36,6 +36,7 @@ func (in *CheckoutInput) Validate() error {
 			p.Add("invalid_enum_value", enumMessage(IssueStatuses, st), "expectedStatuses", i)
 		}
 	}
+	p.Limits(in)
 	return p.Err()
 }
 

@@ -24,7 +24,7 @@ type Comment struct {
 
 // CommentInput is the POST comment body.
 type CommentInput struct {
-	Body      Optional[string] `json:"body"`
+	Body      Optional[string] `json:"body" limit:"100000"`
 	Reopen    Optional[bool]   `json:"reopen"`
 	Interrupt Optional[bool]   `json:"interrupt"`
 }
@@ -47,6 +47,7 @@ func (in *CommentInput) Validate() error {
 			p.Add("invalid_type", "Expected boolean, received null", name)
 		}
 	}
+	p.Limits(in)
 	return p.Err()
 }
 
@@ -183,7 +184,7 @@ func (tx *Tx) addComment(is *Issue, body string, fx commentEffects) (Comment, er
 		return c, err
 	}
 	is.UpdatedAt = now
-	details := map[string]any{"commentId": c.ID, "bodySnippet": truncateRunes(body, 120), "identifier": is.Identifier, "issueTitle": is.Title}
+	details := map[string]any{"commentId": c.ID, "bodySnippet": truncateRunes(body, 120), "identifier": is.Identifier, "issueTitle": activityTitle(is.Title)}
 	if fx.reopenedFrom != "" {
 		details["reopened"], details["reopenedFrom"] = true, fx.reopenedFrom
 	}

@@ -177,7 +177,7 @@ func (tx *Tx) createIssue(companyID string, in IssueInput, parent *Issue) (Issue
 		}
 	}
 	if err := tx.logActivity(companyID, "issue.created", "issue", is.ID, map[string]any{
-		"title": is.Title, "identifier": is.Identifier, "status": is.Status, "priority": is.Priority,
+		"title": activityTitle(is.Title), "identifier": is.Identifier, "status": is.Status, "priority": is.Priority,
 		"assigneeAgentId": is.AssigneeAgentID, "parentId": is.ParentID}); err != nil {
 		return IssueCreated{}, err
 	}

@@ -32,7 +32,7 @@ func (s *Store) DeleteIssue(ctx context.Context, key string) (Issue, error) {
 			return err
 		}
 		out = is
-		return tx.logActivity(is.CompanyID, "issue.deleted", "issue", is.ID, map[string]any{"identifier": is.Identifier, "title": is.Title})
+		return tx.logActivity(is.CompanyID, "issue.deleted", "issue", is.ID, map[string]any{"identifier": is.Identifier, "title": activityTitle(is.Title)})
 	})
 	return out, err
 }

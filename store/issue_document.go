@@ -52,9 +52,9 @@ type DocumentRevision struct {
 
 // DocumentInput is the PUT body.
 type DocumentInput struct {
-	Title          Optional[string] `json:"title"`
+	Title          Optional[string] `json:"title" limit:"200"`
 	Format         Optional[string] `json:"format"`
-	Body           Optional[string] `json:"body"`
+	Body           Optional[string] `json:"body" limit:"524288"`
 	ChangeSummary  Optional[string] `json:"changeSummary"`
 	BaseRevisionID Optional[string] `json:"baseRevisionId"`
 }
@@ -87,6 +87,7 @@ func (in *DocumentInput) Validate() error {
 	if v := in.BaseRevisionID.Ptr(); v != nil && !IsUUID(*v) {
 		p.Add("invalid_string", "Invalid uuid", "baseRevisionId")
 	}
+	p.Limits(in)
 	return p.Err()
 }
 

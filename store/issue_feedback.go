@@ -31,7 +31,7 @@ type FeedbackVoteInput struct {
 	TargetType   Optional[string] `json:"targetType"`
 	TargetID     Optional[string] `json:"targetId"`
 	Vote         Optional[string] `json:"vote"`
-	Reason       Optional[string] `json:"reason"`
+	Reason       Optional[string] `json:"reason" limit:"1000"`
 	AllowSharing Optional[bool]   `json:"allowSharing"`
 }
 
@@ -66,6 +66,7 @@ func (in *FeedbackVoteInput) Validate() error {
 	if v := in.Reason.Ptr(); v != nil && utf8.RuneCountInString(*v) > 1000 {
 		p.Add("too_big", "String must contain at most 1000 character(s)", "reason")
 	}
+	p.Limits(in)
 	return p.Err()
 }
 

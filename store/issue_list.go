@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strconv"
 	"strings"
 )
 
@@ -199,7 +200,9 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 			orderArgs = append(orderArgs, prefix, pat, prefix, pat, pat)
 		}
 	}
-	cols := issueColumns + `, r.id, r.status, r.agent_id, r.invocation_source, r.trigger_detail, r.started_at, r.finished_at, r.created_at`
+	// Cut descriptions in SQL: scanning each in full only to keep 1200 characters made
+	// every list row cost its whole description in transient memory.
+	cols := strings.Replace(issueColumns, "i.description,", "substr(i.description, 1, "+strconv.Itoa(maxListDescription)+"),", 1) + `, r.id, r.status, r.agent_id, r.invocation_source, r.trigger_detail, r.started_at, r.finished_at, r.created_at`
 	var colArgs []any
 	if user != "" {
 		cols += ", " + touchCreated + ", " + touchComment + ", " + touchRead + ", " + externalComnt

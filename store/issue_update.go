@@ -283,9 +283,10 @@ func issueValues(is *Issue, blockers []string) map[string]any {
 	}
 }
 
-// forActivity shortens descriptions to 200 characters for responses and audit rows.
+// forActivity shortens descriptions and titles to 200 characters for responses and
+// audit rows.
 func forActivity(key string, v any) any {
-	if s, ok := v.(string); ok && key == "description" {
+	if s, ok := v.(string); ok && (key == "description" || key == "title") {
 		return truncateRunes(s, 200)
 	}
 	return v

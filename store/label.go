@@ -45,6 +45,7 @@ func (in *LabelInput) Validate() error {
 	case in.Color.Null || !IsHexColor(in.Color.Value):
 		p.Add("invalid_string", "Color must be a 6-digit hex value", "color")
 	}
+	p.Limits(in)
 	return p.Err()
 }
 

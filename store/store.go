@@ -26,10 +26,11 @@ type Store struct {
 	writer *sql.DB
 	reader *sql.DB
 
-	now        func() time.Time
-	storageDir string
-	runLogDir  string
-	hookState  hookState
+	now         func() time.Time
+	storageDir  string
+	runLogDir   string
+	hookState   hookState
+	synchronous string
 	// commits counts committed write transactions; see CommitCount.
 	commits atomic.Uint64
 	scryptN int
@@ -65,21 +66,50 @@ type Options struct {
 	// lower it: under the race detector one real hash takes seconds. Hashes made with
 	// another N do not verify, so a database must keep one value.
 	ScryptN int
+	// Synchronous is SQLite's synchronous setting for the writer: SyncNormal (the
+	// default when empty) or SyncFull. See docs/durability.md for what each survives.
+	Synchronous string
+}
+
+// Synchronous settings a Store accepts (docs/durability.md).
+const (
+	// SyncNormal survives any process crash; a power loss or OS crash may drop the
+	// last commits, never corrupt the file. WAL then syncs only at checkpoints.
+	SyncNormal = "NORMAL"
+	// SyncFull also survives power loss: every commit waits for the WAL to reach disk.
+	SyncFull = "FULL"
+)
+
+// ParseSynchronous maps a configured synchronous value (any case; empty means the
+// default) to SyncNormal or SyncFull, refusing anything else.
+func ParseSynchronous(v string) (string, error) {
+	switch strings.ToUpper(strings.TrimSpace(v)) {
+	case "", SyncNormal:
+		return SyncNormal, nil
+	case SyncFull:
+		return SyncFull, nil
+	}
+	return "", fmt.Errorf("synchronous must be normal or full (got %q)", v)
 }
 
 // Open opens (creating if needed) the database at path and applies pending migrations.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	synchronous, err := ParseSynchronous(opts.Synchronous)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create database directory: %w", err)
 	}
-	writer, err := sql.Open(driverName, dsn(path, false))
+	writer, err := sql.Open(driverName, dsnSync(path, false, synchronous))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
-	s := &Store{path: path, writer: writer, now: opts.Now, storageDir: opts.StorageDir, runLogDir: opts.RunLogDir, scryptN: opts.ScryptN}
+	s := &Store{path: path, writer: writer, synchronous: synchronous, now: opts.Now, storageDir: opts.StorageDir,
+		runLogDir: opts.RunLogDir, scryptN: opts.ScryptN}
 	if s.scryptN <= 0 {
 		s.scryptN = scryptN
 	}
@@ -112,6 +142,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 
 // Now reads the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
+
+// Synchronous is the writer's synchronous setting, SyncNormal or SyncFull.
+func (s *Store) Synchronous() string { return s.synchronous }
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
@@ -185,17 +218,24 @@ func MigrationCount() int {
 
 // migrate applies each pending migration in its own transaction and records it.
 func (s *Store) migrate(ctx context.Context) (int, error) {
-	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return 0, fmt.Errorf("create schema_migrations: %w", err)
-	}
-	current, err := s.currentVersion(ctx, s.writer)
-	if err != nil {
-		return 0, err
-	}
 	ms, err := migrations()
 	if err != nil {
 		return 0, err
+	}
+	return migrateTo(ctx, s.writer, ms)
+}
+
+// migrateTo applies the migrations of ms the database at db lacks. ms is every
+// migration in production; the upgrade tests pass a prefix of it to build a database
+// at an earlier schema version by the same path.
+func migrateTo(ctx context.Context, db *sql.DB, ms []migration) (int, error) {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var current int
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
 	}
 	if len(ms) > 0 && current > ms[len(ms)-1].version {
 		return 0, fmt.Errorf("database schema v%d was created by a newer paperclip (this binary knows v%d)", current, ms[len(ms)-1].version)
@@ -205,7 +245,7 @@ func (s *Store) migrate(ctx context.Context) (int, error) {
 		if m.version <= current {
 			continue
 		}
-		tx, err := s.writer.BeginTx(ctx, nil)
+		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return applied, err
 		}
