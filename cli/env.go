@@ -159,6 +159,7 @@ func (a *app) envRows(inst *instance, cfg *Config, fromConfig bool, dotenv map[s
 		row("PAPERCLIP_DB_BACKUP_INTERVAL_MINUTES", "minutes between backups", itoa(b.IntervalMinutes), itoa(d.IntervalMinutes)),
 		row("PAPERCLIP_DB_BACKUP_RETENTION_DAYS", "days backups are kept", itoa(b.RetentionDays), itoa(d.RetentionDays)),
 		row("PAPERCLIP_DB_BACKUP_DIR", "backup directory", b.Dir, d.Dir),
+		row("PAPERCLIP_DB_SYNCHRONOUS", "normal or full (full: commits survive power loss)", strings.ToLower(cfg.Database.Synchronous), "normal"),
 	}
 	// Location variables are listed only when they move the instance somewhere else.
 	for _, loc := range []struct{ key, note string }{
