@@ -20,8 +20,12 @@ export function useRunLog(runId, live) {
   const offset = useRef(0);
   const done = useRef(false);
   const fetching = useRef(false);
+  const again = useRef(false);
   const pull = async () => {
-    if (!runId || fetching.current || done.current) return;
+    if (!runId || done.current) return;
+    // A pull asked for while one is in flight runs right after it, so no chunk written
+    // meanwhile waits for the next event.
+    if (fetching.current) { again.current = true; return; }
     fetching.current = true;
     try {
       for (let i = 0; i < 50; i++) {
@@ -36,22 +40,27 @@ export function useRunLog(runId, live) {
     } catch (e) {
       if (e.status === 404) setMissing(true);
       done.current = true;
-    } finally { fetching.current = false; }
+    } finally {
+      fetching.current = false;
+      if (again.current) { again.current = false; pull(); }
+    }
   };
   useEffect(() => {
     setChunks([]); offset.current = 0; done.current = false; setMissing(false);
     pull();
   }, [runId]);
-  // While live: socket events append; with no socket, poll from the last offset.
+  // While live the log file is the one source of the transcript, read from the last
+  // offset: a socket log event only says "read again now" (appending its chunk as well
+  // would duplicate what the next read returns, and a chunk written between the first
+  // read and the socket's subscription would otherwise never show). A slow poll covers
+  // a socket that is down or missed an event.
   useEffect(() => {
     if (!live || !runId) return undefined;
     const off = shell.onRunEvent ? shell.onRunEvent((ev) => {
-      if (ev.type === "heartbeat.run.log" && ev.payload && ev.payload.runId === runId) {
-        setChunks((c) => [...c, { ts: ev.payload.ts, stream: ev.payload.stream, chunk: ev.payload.chunk }]);
-      }
+      if (ev.type === "heartbeat.run.log" && ev.payload && ev.payload.runId === runId) pull();
     }) : null;
-    const t = shell.connected ? null : setInterval(() => { done.current = false; setMissing(false); pull(); }, 2000);
-    return () => { off && off(); t && clearInterval(t); };
+    const t = setInterval(() => { done.current = false; setMissing(false); pull(); }, shell.connected ? 3000 : 2000);
+    return () => { off && off(); clearInterval(t); };
   }, [runId, live, shell.connected]);
   // When the run ends, reload once from the file so truncated live chunks are replaced.
   const wasLive = useRef(live);
