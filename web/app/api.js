@@ -113,6 +113,21 @@ export function qs(params) {
 // Instance
 export const health = () => get("/health");
 export const schedulerHeartbeats = () => get("/instance/scheduler-heartbeats");
+export const instanceSettings = () => get("/instance/settings");
+export const updateGeneralSettings = (body) => patch("/instance/settings/general", body);
+/** isInstanceAdmin probes an admin-only read: the server has no "am I admin" route. */
+export const isInstanceAdmin = () => get("/admin/users?query=", { quiet: [401, 403] }).then(() => true, () => false);
+
+// Authentication (authenticated mode). get-session answers 401 when signed out: quiet.
+export const getSession = () => get("/auth/get-session", { quiet: [401, 403] });
+export const signIn = (email, password) => post("/auth/sign-in/email", { email, password }, { quiet: [400, 401, 403, 429] });
+export const signUp = (name, email, password) => post("/auth/sign-up/email", { name, email, password }, { quiet: [400, 403, 409, 429] });
+export const signOut = () => post("/auth/sign-out");
+export const inviteSummary = (token) => get(`/invites/${enc(token)}`, { quiet: [404] });
+export const acceptInvite = (token) => post(`/invites/${enc(token)}/accept`, { requestType: "human" }, { quiet: [400, 401, 404, 409] });
+export const listBoardKeys = () => get("/board-api-keys");
+export const createBoardKey = (body) => post("/board-api-keys", body);
+export const revokeBoardKey = (id) => del(`/board-api-keys/${enc(id)}`);
 
 // Companies
 export const listCompanies = () => get("/companies");
