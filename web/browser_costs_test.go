@@ -18,12 +18,12 @@ func costsAvailable(e *uiEnv, cid string) bool {
 	return res.StatusCode != http.StatusNotFound
 }
 
-// seedCosts records this month's spend: $6 for the CEO and $2 for Ada (when the
-// server has cost routes; it reports whether it did).
-func seedCosts(e *uiEnv, company map[string]any) bool {
+// seedCosts records this month's spend through the real cost-events route: $6 for the
+// CEO and $2 for Ada. A server without the oversight routes fails the test.
+func seedCosts(e *uiEnv, company map[string]any) {
 	cid := company["id"].(string)
 	if !costsAvailable(e, cid) {
-		return false
+		e.t.Fatal("the server has no cost routes: the costs page cannot be tested")
 	}
 	now := time.Now().UTC().Format(time.RFC3339)
 	for _, a := range e.list("/companies/" + cid + "/agents") {
@@ -34,7 +34,6 @@ func seedCosts(e *uiEnv, company map[string]any) bool {
 		e.api("POST", "/companies/"+cid+"/cost-events", map[string]any{"agentId": a["id"], "provider": "anthropic", "model": "claude-sonnet",
 			"costCents": cents, "occurredAt": now, "inputTokens": 1000, "outputTokens": 300, "billingType": "metered_api"})
 	}
-	return true
 }
 
 // Costs: the month's spend shows by agent; setting a company budget of $10 puts the
@@ -42,9 +41,7 @@ func seedCosts(e *uiEnv, company map[string]any) bool {
 func TestCostsBudgetEdit(t *testing.T) {
 	e := newUIEnv(t)
 	company, _ := seedDemo(e)
-	if !seedCosts(e, company) {
-		t.Skip("this server has no cost routes yet (oversight)")
-	}
+	seedCosts(e, company)
 	cid := company["id"].(string)
 	p := "/" + company["issuePrefix"].(string)
 	e.open(p + "/costs")
