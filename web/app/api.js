@@ -254,6 +254,52 @@ export const setAgentBudget = (id, cents) => patch(`/agents/${enc(id)}/budgets`,
 export const resolveIncident = (cid, id, body) => post(`/companies/${enc(cid)}/budget-incidents/${enc(id)}/resolve`, body);
 export const recordCost = (cid, body) => post(`/companies/${enc(cid)}/cost-events`, body);
 
+// Company packages (portability): export preview / zip download, import preview / apply.
+// A zip import is multipart (`package` + `meta` JSON); a folder import is an inline source.
+export const exportPreview = (cid, body) => post(`/companies/${enc(cid)}/exports/preview`, body);
+/** exportZip downloads the package as a zip: {blob, filename}. */
+export async function exportZip(cid, body) {
+  const path = `/companies/${enc(cid)}/exports?format=zip`;
+  busy(1);
+  let res;
+  try {
+    res = await fetch("/api" + path, { method: "POST", credentials: "same-origin",
+      headers: { Accept: "application/zip", "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  } catch {
+    markOffline();
+    throw new ApiError(0, "Cannot reach Paperclip", null, path);
+  } finally { busy(-1); }
+  if (!res.ok) {
+    let data = null;
+    try { data = await res.json(); } catch { /* not JSON */ }
+    const err = new ApiError(res.status, (data && data.error) || res.statusText || "Export failed", data && data.details, path);
+    if (hooks.onError) hooks.onError(err, "POST");
+    throw err;
+  }
+  const cd = res.headers.get("Content-Disposition") || "";
+  const m = cd.match(/filename="?([^";]+)"?/);
+  return { blob: await res.blob(), filename: m ? m[1] : "company.zip" };
+}
+function importBody(body, zip) {
+  if (!zip) return [body, {}];
+  const fd = new FormData();
+  fd.append("package", zip, zip.name);
+  const { source, ...meta } = body;
+  fd.append("meta", JSON.stringify(meta));
+  return [fd, { raw: true }];
+}
+/** importPreview plans an import; cid set = the company-scoped (safe) route. */
+export const importPreview = (cid, body, zip) => {
+  const [b, o] = importBody(body, zip);
+  return request("POST", cid ? `/companies/${enc(cid)}/imports/preview` : "/companies/import/preview", b, { ...o, quiet: [422] });
+};
+export const importApply = (cid, body, zip) => {
+  const [b, o] = importBody(body, zip);
+  return request("POST", cid ? `/companies/${enc(cid)}/imports/apply` : "/companies/import", b, o);
+};
+export const listSkills = (cid) => get(`/companies/${enc(cid)}/skills`, { quiet: [404] });
+export const deleteSkill = (cid, slug) => del(`/companies/${enc(cid)}/skills/${enc(slug)}`);
+
 /**
  * openEvents opens the company's live-events WebSocket on the same origin (cookies carry
  * the session). The caller owns reconnecting.

@@ -37,6 +37,8 @@ import { ApprovalPage } from "./pages/approval.js";
 import { CostsPage } from "./pages/costs.js";
 import { NotFoundPage } from "./pages/not-found.js";
 import { AuthPage, SetupPage, InvitePage, safeNext } from "./pages/auth.js";
+import { ExportPage } from "./pages/company-export.js";
+import { ImportPage } from "./pages/company-import.js";
 
 const LAST = "paperclip.lastCompany";
 const COLLAPSED = "paperclip.sidebarCollapsed";
@@ -68,6 +70,8 @@ const COMPANY_ROUTES = [
   ["/:prefix/costs", "costs", CostsPage],
   ["/:prefix/activity", "activity", ActivityPage],
   ["/:prefix/company/settings", "company-settings", CompanySettingsPage],
+  ["/:prefix/company/export", "company-settings", ExportPage],
+  ["/:prefix/company/import", "company-settings", ImportPage],
 ];
 
 function resolve(path) {
@@ -307,6 +311,7 @@ function App() {
   }
   let body, section, company = null;
   if (path === "/companies") { section = "companies"; body = html`<${CompaniesPage} />`; company = null; }
+  else if (path === "/companies/import") { section = "companies"; body = html`<${ImportPage} />`; }
   else if (path === "/instance/settings") return html`<${Redirect} to="/instance/settings/general" />`;
   else if (match("/instance/settings/:tab", path)) { section = "instance"; body = html`<${InstanceSettingsPage} tab=${match("/instance/settings/:tab", path).tab} />`; }
   else {

@@ -16,6 +16,7 @@ export function CompaniesPage() {
   const [confirm, setConfirm] = useState(null);
   const list = (shell.companies || []).filter((c) => showArchived || c.status !== "archived");
   const actions = html`<button class="btn sm" aria-pressed=${showArchived ? "true" : "false"} onClick=${() => setShowArchived(!showArchived)}>Show archived</button>
+    <${Link} class="btn sm" href="/companies/import"><${Icon} name="upload" size=${14} />Import company</${Link}>
     <${Link} class="btn primary sm" href="/onboarding?new=1"><${Icon} name="plus" size=${14} />New company</${Link}>`;
   const st = stats.data || {};
   return html`<${Page} title="Companies" actions=${actions}>
