@@ -65,3 +65,26 @@ func TestInstanceSettings(t *testing.T) {
 	e.waitJS(`document.body.innerText.includes("without an API key")`)
 	e.assertClean()
 }
+
+// Companies: a card's menu archives the company (hidden until Show archived) and
+// reactivates it.
+func TestCompaniesArchiveReactivate(t *testing.T) {
+	e := newUIEnv(t)
+	company, _ := seedDemo(e)
+	e.seedCompany("Second Co")
+	cid := company["id"].(string)
+	e.open("/companies")
+	e.waitJS(`document.querySelectorAll(".agent-card").length === 2`)
+	e.do(chromedp.Click(chromedp.CSS(`button[aria-label="Actions for Horizon Labs"]`)))
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('[role="option"]')].find(o => o.textContent.includes("Archive")).click()`))
+	e.waitJS(`document.querySelector('[role="dialog"] .btn.danger.solid')`)
+	e.do(chromedp.Click(chromedp.CSS(`[role="dialog"] .btn.danger.solid`)))
+	e.waitJS(`document.querySelectorAll(".agent-card").length === 1`)
+	e.waitField("/companies/"+cid, "status", "archived")
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".btn")].find(b => b.textContent.trim() === "Show archived").click()`))
+	e.waitJS(`document.querySelectorAll(".agent-card").length === 2`)
+	e.do(chromedp.Click(chromedp.CSS(`button[aria-label="Actions for Horizon Labs"]`)))
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('[role="option"]')].find(o => o.textContent.includes("Reactivate")).click()`))
+	e.waitField("/companies/"+cid, "status", "active")
+	e.assertClean()
+}

@@ -130,7 +130,9 @@ export const createBoardKey = (body) => post("/board-api-keys", body);
 export const revokeBoardKey = (id) => del(`/board-api-keys/${enc(id)}`);
 
 // Companies
-export const listCompanies = () => get("/companies");
+// Archived companies too: the switcher and Companies hide them unless asked, and only
+// a listed company can be reactivated.
+export const listCompanies = () => get("/companies?includeArchived=true");
 export const companyStats = () => get("/companies/stats");
 export const getCompany = (id) => get(`/companies/${enc(id)}`);
 export const createCompany = (body) => post("/companies", body);

@@ -54,8 +54,8 @@ export function AuthForm({ signUpDisabled, onDone, initialMode = "sign-in" }) {
     ${signUpDisabled ? null : html`<div class="seg" role="tablist" aria-label="Account">
       <button type="button" role="tab" aria-selected=${!up ? "true" : "false"} onClick=${() => { setMode("sign-in"); setErr(null); }}>Sign in</button>
       <button type="button" role="tab" aria-selected=${up ? "true" : "false"} onClick=${() => { setMode("sign-up"); setErr(null); }}>Create account</button></div>`}
-    ${up ? html`<div class="field"><label for="auth-name">Name</label><input id="auth-name" class="input" autocomplete="name" required maxlength="120" value=${f.name} onInput=${set("name")} /></div>` : null}
-    <div class="field"><label for="auth-email">Email</label><input id="auth-email" class="input" type="email" autocomplete="email" required autofocus value=${f.email} onInput=${set("email")} /></div>
+    ${up ? html`<div class="field"><label for="auth-name">Name</label><input id="auth-name" class="input" autocomplete="name" required autofocus maxlength="120" value=${f.name} onInput=${set("name")} /></div>` : null}
+    <div class="field"><label for="auth-email">Email</label><input id="auth-email" class="input" type="email" autocomplete="email" required autofocus=${!up} value=${f.email} onInput=${set("email")} /></div>
     <div class="field"><label for="auth-password">Password</label><input id="auth-password" class="input" type="password" required
       autocomplete=${up ? "new-password" : "current-password"} minlength=${up ? 8 : undefined} value=${f.password} onInput=${set("password")}
       aria-invalid=${err ? "true" : undefined} aria-describedby=${err ? "auth-error" : undefined} />

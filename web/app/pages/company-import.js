@@ -117,8 +117,10 @@ export function ImportPage() {
   return html`<${Page} title="Import company" crumbs=${crumbs} width="narrow">
     <section class="card card-pad section" aria-labelledby="im-source"><h2 id="im-source">Package</h2>
       <div class="row wrap">
-        <label class="btn" for="im-zip">Choose .zip</label><input id="im-zip" class="sr-only" type="file" accept=".zip,application/zip" onChange=${pickZip} />
-        <label class="btn" for="im-folder">Choose folder</label><input id="im-folder" class="sr-only" type="file" webkitdirectory="" multiple onChange=${pickFolder} />
+        <button type="button" class="btn" onClick=${() => document.getElementById("im-zip").click()}>Choose .zip</button>
+        <input id="im-zip" class="sr-only" type="file" tabindex="-1" aria-label="Package zip" accept=".zip,application/zip" onChange=${pickZip} />
+        <button type="button" class="btn" onClick=${() => document.getElementById("im-folder").click()}>Choose folder</button>
+        <input id="im-folder" class="sr-only" type="file" tabindex="-1" aria-label="Package folder" webkitdirectory="" multiple onChange=${pickFolder} />
         <span class="muted small" data-source>${source ? source.name : "No package chosen"}</span></div>
     </section>
     <section class="card card-pad section" aria-labelledby="im-target"><h2 id="im-target">Import into</h2>

@@ -47,8 +47,8 @@ function General({ h }) {
       <${Row} k="Bootstrap">${h.bootstrapStatus === "bootstrap_pending" ? html`<span class="badge amber">Waiting for the first admin</span>` : "Ready"}</${Row}>
       <${Row} k="Scheduler">${h.scheduler ? (h.scheduler.enabled ? "Running" : "Off") + ` · ${h.scheduler.liveRuns || 0} live runs` : "—"}</${Row}>
     </section>
-    ${h.paths ? html`<section class="card card-pad section" aria-labelledby="is-paths"><h2 id="is-paths">Data folders</h2>
-      ${Object.entries(h.paths).map(([k, v]) => html`<${Row} k=${PATHS[k] || k}><code class="small path" title=${v}>${v}</code></${Row}>`)}</section>` : null}
+    ${h.paths ? html`<section class="card card-pad section paths" aria-labelledby="is-paths"><h2 id="is-paths">Data folders</h2>
+      ${Object.entries(h.paths).sort(([a], [b]) => Object.keys(PATHS).indexOf(a) - Object.keys(PATHS).indexOf(b)).map(([k, v]) => html`<${Row} k=${PATHS[k] || k}><code class="small path" title=${v}>${v}</code></${Row}>`)}</section>` : null}
     <section class="card card-pad section" aria-labelledby="is-backups"><h2 id="is-backups">Database backups</h2>
       <${Row} k="Status">${b.enabled ? html`<span class=${"badge " + (b.status === "ok" ? "green" : "amber")}>${b.status === "ok" ? "OK" : "Warning"}</span>` : "Disabled"}</${Row}>
       ${b.enabled ? html`<${Row} k="Schedule">every ${b.intervalMinutes} min, kept ${b.retentionDays} days</${Row}>
