@@ -107,6 +107,14 @@ func TestAuthSetupPollsUntilReady(t *testing.T) {
 	e.api("POST", "/invites/"+token+"/accept", map[string]any{"requestType": "human"})
 	// The browser has no session: once health says ready it lands on sign in.
 	e.waitJS(`location.pathname === "/auth"`)
+	// A newcomer signs up there; belonging to no company, they are told to ask for an invite.
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('.seg [role="tab"]')].find(b => b.textContent === "Create account").click()`))
+	e.waitJS(`document.querySelector("#auth-name")`)
+	e.fill("#auth-name", "Bob")
+	e.fill("#auth-email", "bob@example.com")
+	e.fill("#auth-password", "bobs password")
+	e.do(chromedp.Click(chromedp.CSS(`.auth-form button[type="submit"]`)))
+	e.waitJS(`(document.querySelector("h1") || {}).textContent === "No company yet" && document.body.innerText.includes("signed in as Bob")`)
 	e.assertClean()
 }
 

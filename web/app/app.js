@@ -36,7 +36,7 @@ import { ApprovalsPage } from "./pages/approvals.js";
 import { ApprovalPage } from "./pages/approval.js";
 import { CostsPage } from "./pages/costs.js";
 import { NotFoundPage } from "./pages/not-found.js";
-import { AuthPage, SetupPage, InvitePage, safeNext } from "./pages/auth.js";
+import { AuthPage, SetupPage, InvitePage, NoCompanyPage, safeNext } from "./pages/auth.js";
 import { ExportPage } from "./pages/company-export.js";
 import { ImportPage } from "./pages/company-import.js";
 
@@ -263,6 +263,8 @@ function App() {
   const gate = useAuthGate();
   const health = gate.health;
   const companies = useQuery(gate.ready ? ["companies"] : null, () => api.listCompanies());
+  // Only instance admins may create companies: anyone else with none is told to ask.
+  const admin = useQuery(gate.authMode && gate.ready && companies.data && !companies.data.length ? ["instanceAdmin"] : null, () => api.isInstanceAdmin());
   useEffect(() => {
     api.setApiHooks({
       onError: (err, method) => {
@@ -296,6 +298,10 @@ function App() {
   const byPrefix = (p) => list.find((c) => c.issuePrefix.toLowerCase() === String(p).toLowerCase());
   const last = () => list.find((c) => c.id === store.get(LAST) && c.status !== "archived") || list.find((c) => c.status !== "archived") || list[0];
 
+  if (!list.length && gate.authMode && path !== "/companies" && !path.startsWith("/instance/")) {
+    if (admin.data === undefined) return html`<${Loading} />`;
+    if (!admin.data) return html`<${NoCompanyPage} session=${gate.session} /><${Toasts} />`;
+  }
   if (path === "/") {
     if (!list.length) return html`<${Redirect} to="/onboarding" />`;
     return html`<${Redirect} to=${"/" + last().issuePrefix + "/dashboard"} />`;

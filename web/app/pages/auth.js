@@ -170,3 +170,13 @@ export function InvitePage({ token, health, session }) {
     <p class="muted small" style="margin:16px 0 0">Expires ${new Date(i.expiresAt).toLocaleString()}.</p>
   </${Frame}>`;
 }
+
+/** NoCompanyPage greets a signed-in user who belongs to no company and cannot create one. */
+export function NoCompanyPage({ session }) {
+  useTitle("No company yet");
+  return html`<${Frame}>
+    <h1>No company yet</h1>
+    <p class="lead">You are signed in as <strong>${session.user.name}</strong>, but no company has added you yet. Ask an owner to send you an invite link.</p>
+    <button class="btn" data-action="sign-out" onClick=${async () => { await api.signOut().catch(() => {}); invalidate(); }}>Sign out</button>
+  </${Frame}>`;
+}
