@@ -93,7 +93,7 @@ export function CompanySettingsPage() {
     <${Section} title="Branding" id="cs-branding" onSave=${save({ brandColor: f.brandColor || null }, "Brand colour")}>
       <${Logo} co=${co} />
       <div class="field"><label for="cs-color">Brand colour</label><div class="row">
-        <input type="color" aria-label="Pick brand colour" value=${f.brandColor || "#52525b"} onInput=${set("brandColor")} />
+        <input type="color" aria-label="Pick brand colour" value=${/^#[0-9a-f]{6}$/i.test(f.brandColor) ? f.brandColor : "#52525b"} onInput=${set("brandColor")} />
         <input id="cs-color" class="input mono" style="max-width:140px" placeholder="Auto" value=${f.brandColor} onInput=${set("brandColor")} />
         <button class="btn sm" aria-pressed=${!f.brandColor ? "true" : "false"} onClick=${() => setF({ ...f, brandColor: "" })}>Auto</button>
         <span class="row muted small" style="margin-left:8px">Preview <${CompanyTile} company=${{ ...co, logoUrl: null, brandColor: f.brandColor || null }} /></span></div>
