@@ -54,7 +54,8 @@ export function ExportPage() {
     const b = { include: inc };
     if (inc.agents && agents !== null) b.agents = agents;
     if (inc.projects && projectSel !== null) b.projects = projectSel;
-    if (inc.issues && issueScope === "projects") { b.issues = []; b.projectIssues = projectSel === null ? projectItems.map((p) => p.id) : projectSel; }
+    // Issues of chosen projects only: the issues part stays off and projectIssues adds them.
+    if (inc.issues && issueScope === "projects") { b.include = { ...inc, issues: false }; b.projectIssues = projectSel === null ? projectItems.map((p) => p.id) : projectSel; }
     if (files) b.selectedFiles = files;
     return b;
   };
