@@ -20,6 +20,12 @@ export function fileText(f) {
   return f == null ? "" : JSON.stringify(f, null, 2);
 }
 
+/** splitFrontmatter separates a markdown file's leading YAML block (shown as text). */
+export function splitFrontmatter(t) {
+  const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(t);
+  return m ? [m[1], t.slice(m[0].length)] : [null, t];
+}
+
 function Choice({ title, items, selected, setSelected, label }) {
   const all = selected === null;
   const set = new Set(selected || []);
@@ -122,7 +128,9 @@ export function ExportPage() {
           ${(() => {
             const t = fileText((preview.files || {})[viewing]);
             if (t === null) return html`<p class="muted" style="padding:12px">Binary file (${((preview.files || {})[viewing] || {}).contentType || "data"}).</p>`;
-            return /\.md$/i.test(viewing) ? html`<div style="padding:4px 14px"><${Markdown} source=${t} /></div>` : html`<pre class="json pkg-text">${t}</pre>`;
+            if (!/\.md$/i.test(viewing)) return html`<pre class="json pkg-text">${t}</pre>`;
+            const [front, md] = splitFrontmatter(t);
+            return html`${front ? html`<pre class="json pkg-text pkg-front">${front}</pre>` : null}<div style="padding:4px 14px"><${Markdown} source=${md} /></div>`;
           })()}` : html`<p class="muted" style="padding:14px;margin:0">Choose a file to read it.</p>`}</div>
       </div>
       <div class="row" style="margin-top:12px"><${Button} class="primary" onClick=${download}>Download zip</${Button}>

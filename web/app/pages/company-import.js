@@ -15,7 +15,7 @@ const STRATEGIES = [
   ["replace", "Replace", "Update the existing entity in place from the package."],
 ];
 const TEXT = /\.(md|markdown|ya?ml|txt|json|toml|csv|sh|py|js|ts|go|html|css|svg)$/i;
-const ACTIONS = { create: ["Create", "green"], update: ["Replace", "amber"], skip: ["Skip", "gray"], none: ["Unchanged", "gray"] };
+const ACTIONS = { create: ["Create", "green"], update: ["Update", "amber"], skip: ["Skip", "gray"], none: ["Unchanged", "gray"] };
 
 /** readFolder turns a directory picker's FileList into an inline package source. */
 export async function readFolder(fileList) {
