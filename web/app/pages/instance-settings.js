@@ -84,8 +84,8 @@ function Switches() {
       onChange=${(e) => setF({ ...f, [k]: e.target.checked })} /><span>${label}<div class="hint">${hint}</div></span></label>`;
   return html`<section class="card card-pad section" aria-labelledby="is-general"><h2 id="is-general">Instance switches</h2>
     ${ro ? html`<p class="muted small" style="margin-top:0">Only an instance admin can change these.</p>` : null}
-    ${check("censorUsernameInLogs", "Censor user names in logs", "Run transcripts show your home folder as ~ instead of your user name.")}
-    ${check("keyboardShortcuts", "Keyboard shortcuts", "Single-key shortcuts (c, g i, …) across the board.")}
+    ${check("censorUsernameInLogs", "Censor user names in logs", "Hide your OS user name in run logs. Saved with the instance; this version does not rewrite logs yet.")}
+    ${check("keyboardShortcuts", "Keyboard shortcuts", "Saved with the instance for upstream boards; this board's shortcuts are always on (press ? for the list).")}
     <div class="grid2">
       <div class="field"><label for="is-feedback">Feedback data sharing</label>
         <select id="is-feedback" class="select" disabled=${ro} value=${f.feedbackDataSharingPreference} onChange=${(e) => setF({ ...f, feedbackDataSharingPreference: e.target.value })}>
