@@ -14,6 +14,21 @@ var screenSizes = []struct {
 	w, h int64
 }{{"desktop", 1400, 900}, {"phone", 390, 844}}
 
+// eachLook runs shoot once per theme and viewport, with the theme stored through a
+// page at start (the theme is read before the app renders).
+func (e *uiEnv) eachLook(start string, shoot func(look string)) {
+	e.t.Helper()
+	for _, theme := range []string{"light", "dark"} {
+		e.open(start)
+		e.do(chromedp.Evaluate[chromedp.Void](`localStorage.setItem("paperclip.theme", "` + theme + `")`))
+		for _, size := range screenSizes {
+			e.do(chromedp.EmulateViewport(size.w, size.h))
+			shoot(size.name + "-" + theme)
+		}
+	}
+	e.do(chromedp.EmulateViewport(1400, 900))
+}
+
 // TestScreenshotsAuth photographs the authenticated-mode screens: setup, sign in (with
 // an error) and an invite, at both sizes in both themes.
 func TestScreenshotsAuth(t *testing.T) {
@@ -22,39 +37,28 @@ func TestScreenshotsAuth(t *testing.T) {
 	}
 	e := newAuthUIEnv(t)
 	token := e.bootstrapInvite()
-	for _, theme := range []string{"light", "dark"} {
+	e.eachLook("/setup", func(look string) {
 		e.open("/setup")
-		e.do(chromedp.Evaluate[chromedp.Void](`localStorage.setItem("paperclip.theme", "` + theme + `")`))
-		for _, size := range screenSizes {
-			e.do(chromedp.EmulateViewport(size.w, size.h))
-			e.open("/setup")
-			e.screenshot("setup-" + size.name + "-" + theme)
-			e.open("/invite/" + token)
-			e.waitJS(`document.querySelector("#auth-name")`)
-			e.screenshot("invite-" + size.name + "-" + theme)
-		}
-	}
+		e.screenshot("setup-" + look)
+		e.open("/invite/" + token)
+		e.waitJS(`document.querySelector("#auth-name")`)
+		e.screenshot("invite-" + look)
+	})
 	e.cookie = e.signUpAPI("Ada", "ada@example.com", "correct horse battery")
 	e.api("POST", "/invites/"+token+"/accept", map[string]any{"requestType": "human"})
 	co := e.seedCompany("Horizon Labs")
 	inv := e.api("POST", "/companies/"+co["id"].(string)+"/invites", map[string]any{"allowedJoinTypes": "human", "humanRole": "admin"})
-	for _, theme := range []string{"light", "dark"} {
+	e.eachLook("/auth", func(look string) {
 		e.open("/auth")
-		e.do(chromedp.Evaluate[chromedp.Void](`localStorage.setItem("paperclip.theme", "` + theme + `")`))
-		for _, size := range screenSizes {
-			e.do(chromedp.EmulateViewport(size.w, size.h))
-			e.open("/auth")
-			e.fill("#auth-email", "ada@example.com")
-			e.fill("#auth-password", "wrong password")
-			e.do(chromedp.Click(chromedp.CSS(`.auth-form button[type="submit"]`)))
-			e.waitJS(`document.querySelector("#auth-error")`)
-			e.screenshot("auth-" + size.name + "-" + theme)
-			e.open(inv["invitePath"].(string))
-			e.waitJS(`document.querySelector("#auth-email")`)
-			e.screenshot("invite-company-" + size.name + "-" + theme)
-		}
-	}
-	e.do(chromedp.EmulateViewport(1400, 900))
+		e.fill("#auth-email", "ada@example.com")
+		e.fill("#auth-password", "wrong password")
+		e.do(chromedp.Click(chromedp.CSS(`.auth-form button[type="submit"]`)))
+		e.waitJS(`document.querySelector("#auth-error")`)
+		e.screenshot("auth-" + look)
+		e.open(inv["invitePath"].(string))
+		e.waitJS(`document.querySelector("#auth-email")`)
+		e.screenshot("invite-company-" + look)
+	})
 	e.assertClean()
 }
 
@@ -97,17 +101,11 @@ func TestScreenshots(t *testing.T) {
 			}
 		}
 	}
-	for _, theme := range []string{"light", "dark"} {
-		e.open(p + "/dashboard")
-		e.do(chromedp.Evaluate[chromedp.Void](`localStorage.setItem("paperclip.theme", "` + theme + `")`))
-		for _, size := range screenSizes {
-			e.do(chromedp.EmulateViewport(size.w, size.h))
-			for name, path := range pages {
-				e.open(path)
-				e.screenshot(name + "-" + size.name + "-" + theme)
-			}
+	e.eachLook(p+"/dashboard", func(look string) {
+		for name, path := range pages {
+			e.open(path)
+			e.screenshot(name + "-" + look)
 		}
-	}
-	e.do(chromedp.EmulateViewport(1400, 900))
+	})
 	e.assertClean()
 }
