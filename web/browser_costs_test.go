@@ -18,12 +18,12 @@ func costsAvailable(e *uiEnv, cid string) bool {
 	return res.StatusCode != http.StatusNotFound
 }
 
-// seedCosts records this month's spend: $6 for the CEO and $2 for Ada (when the
-// server has cost routes; it reports whether it did).
-func seedCosts(e *uiEnv, company map[string]any) bool {
+// seedCosts records this month's spend through the real cost-events route: $6 for the
+// CEO and $2 for Ada. A server without the oversight routes fails the test.
+func seedCosts(e *uiEnv, company map[string]any) {
 	cid := company["id"].(string)
 	if !costsAvailable(e, cid) {
-		return false
+		e.t.Fatal("the server has no cost routes: the costs page cannot be tested")
 	}
 	now := time.Now().UTC().Format(time.RFC3339)
 	for _, a := range e.list("/companies/" + cid + "/agents") {
@@ -34,7 +34,6 @@ func seedCosts(e *uiEnv, company map[string]any) bool {
 		e.api("POST", "/companies/"+cid+"/cost-events", map[string]any{"agentId": a["id"], "provider": "anthropic", "model": "claude-sonnet",
 			"costCents": cents, "occurredAt": now, "inputTokens": 1000, "outputTokens": 300, "billingType": "metered_api"})
 	}
-	return true
 }
 
 // Costs: the month's spend shows by agent; setting a company budget of $10 puts the
@@ -42,9 +41,7 @@ func seedCosts(e *uiEnv, company map[string]any) bool {
 func TestCostsBudgetEdit(t *testing.T) {
 	e := newUIEnv(t)
 	company, _ := seedDemo(e)
-	if !seedCosts(e, company) {
-		t.Skip("this server has no cost routes yet (oversight)")
-	}
+	seedCosts(e, company)
 	cid := company["id"].(string)
 	p := "/" + company["issuePrefix"].(string)
 	e.open(p + "/costs")
@@ -69,5 +66,43 @@ func TestCostsBudgetEdit(t *testing.T) {
 		}
 	}
 	e.screenshot("costs-budget")
+	e.assertClean()
+}
+
+// Costs: an agent over its hard budget is paused with an open incident; "Raise budget
+// and resume" sets the new budget and the agent runs again. The range presets go to
+// the URL and to every cost route, and the provider breakdown follows them.
+func TestCostsIncidentResolveAndRange(t *testing.T) {
+	e := newUIEnv(t)
+	company, _ := seedDemo(e)
+	cid := company["id"].(string)
+	p := "/" + company["issuePrefix"].(string)
+	var ada map[string]any
+	for _, a := range e.list("/companies/" + cid + "/agents") {
+		if a["name"] == "Ada" {
+			ada = a
+		}
+	}
+	aid := ada["id"].(string)
+	e.api("PATCH", "/agents/"+aid+"/budgets", map[string]any{"budgetMonthlyCents": 100})
+	e.api("POST", "/companies/"+cid+"/cost-events", map[string]any{"agentId": aid, "provider": "openai", "model": "gpt-5",
+		"costCents": 250, "occurredAt": time.Now().UTC().Format(time.RFC3339), "billingType": "metered_api"})
+	e.waitField("/agents/"+aid, "status", "paused")
+	e.open(p + "/costs")
+	e.waitJS(`document.querySelector('[aria-label="Budget incidents"] [data-incident]') && document.querySelector('[aria-label="Budget incidents"]').textContent.includes("Ada")`)
+	e.screenshot("costs-incident")
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('[data-incident] .btn')].find(b => b.textContent.includes("Raise budget")).click()`))
+	e.waitJS(`document.querySelector("#raise-amount")`)
+	e.do(chromedp.Evaluate[chromedp.Void](`document.querySelector("#raise-amount").select()`), chromedp.SendKeys(chromedp.CSS("#raise-amount"), "20"))
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".dialog-foot .btn.primary")].find(b => b.textContent.includes("Raise and resume")).click()`))
+	e.waitJS(`!document.querySelector('[aria-label="Budget incidents"]')`)
+	e.waitField("/agents/"+aid, "budgetMonthlyCents", float64(2000))
+	if st := e.get("/agents/" + aid)["status"]; st == "paused" {
+		t.Errorf("Ada still paused after raise and resume")
+	}
+	// Range: All time goes into the URL and the provider table shows the openai spend.
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('[aria-label="Date range"] .chip')].find(b => b.textContent === "All time").click()`))
+	e.waitJS(`location.search.includes("range=all") && document.querySelector('[data-metric="spend"]').textContent === "$2.50"`)
+	e.waitJS(`document.body.innerText.includes("openai")`)
 	e.assertClean()
 }

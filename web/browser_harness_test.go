@@ -115,6 +115,8 @@ type uiEnv struct {
 	store *store.Store
 	ctx   context.Context // the tab
 
+	cookie string // authenticated mode: the session fixtures act as (a Cookie header value)
+
 	mu       sync.Mutex
 	console  []string // errors and exceptions the page reported
 	failures []string // 5xx responses
@@ -128,15 +130,23 @@ func newUIEnvRuntime(t *testing.T) *uiEnv { t.Helper(); return newUIEnvWith(t, t
 
 func newUIEnvWith(t *testing.T, runtime bool) *uiEnv {
 	t.Helper()
+	return newUIEnvMode(t, runtime, server.ModeLocalTrusted)
+}
+
+// newUIEnvMode builds the env in a deployment mode; authenticated mode starts with no
+// user, as a fresh instance does (bootstrap pending).
+func newUIEnvMode(t *testing.T, runtime bool, mode string) *uiEnv {
+	t.Helper()
 	bctx := startBrowser(t)
 	dir := t.TempDir()
 	cfg := server.Config{
-		Version: "test", DeploymentMode: server.ModeLocalTrusted, Exposure: server.ExposurePrivate,
+		Version: "test", DeploymentMode: mode, Exposure: server.ExposurePrivate,
 		Host: "127.0.0.1", ServeUI: true, InstanceDir: dir, DatabasePath: filepath.Join(dir, "db", "paperclip.db"),
 		StorageDir: filepath.Join(dir, "data", "storage"), BackupDir: filepath.Join(dir, "data", "backups"),
 		RunLogDir: filepath.Join(dir, "data", "run-logs"), AgentJWTSecret: strings.Repeat("ab", 32),
 	}
-	st, err := store.Open(context.Background(), cfg.DatabasePath, store.Options{StorageDir: cfg.StorageDir, RunLogDir: cfg.RunLogDir})
+	// A cheaper scrypt cost for the passwords these tests hash (store tests pin the real one).
+	st, err := store.Open(context.Background(), cfg.DatabasePath, store.Options{StorageDir: cfg.StorageDir, RunLogDir: cfg.RunLogDir, ScryptN: 1024})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,8 +171,10 @@ func newUIEnvWith(t *testing.T, runtime bool) *uiEnv {
 		stopRuntime = func() { cancel(); rwg.Wait() }
 	}
 	// After SetHooks: the store refuses hooks once it has written.
-	if err := st.EnsureLocalBoard(context.Background()); err != nil {
-		t.Fatal(err)
+	if mode == server.ModeLocalTrusted {
+		if err := st.EnsureLocalBoard(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	handler = app.Handler()
 	tab, cancelTab := chromedp.NewContext(bctx)
@@ -263,6 +275,9 @@ func (e *uiEnv) apiRaw(method, path string, body any) []byte {
 	}
 	req, _ := http.NewRequest(method, e.url+"/api"+path, r)
 	req.Header.Set("Content-Type", "application/json")
+	if e.cookie != "" {
+		req.Header.Set("Cookie", e.cookie)
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)

@@ -8,6 +8,60 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
+// screenSizes are the desktop and phone viewports every page is looked at in.
+var screenSizes = []struct {
+	name string
+	w, h int64
+}{{"desktop", 1400, 900}, {"phone", 390, 844}}
+
+// eachLook runs shoot once per theme and viewport, with the theme stored through a
+// page at start (the theme is read before the app renders).
+func (e *uiEnv) eachLook(start string, shoot func(look string)) {
+	e.t.Helper()
+	for _, theme := range []string{"light", "dark"} {
+		e.open(start)
+		e.do(chromedp.Evaluate[chromedp.Void](`localStorage.setItem("paperclip.theme", "` + theme + `")`))
+		for _, size := range screenSizes {
+			e.do(chromedp.EmulateViewport(size.w, size.h))
+			shoot(size.name + "-" + theme)
+		}
+	}
+	e.do(chromedp.EmulateViewport(1400, 900))
+}
+
+// TestScreenshotsAuth photographs the authenticated-mode screens: setup, sign in (with
+// an error) and an invite, at both sizes in both themes.
+func TestScreenshotsAuth(t *testing.T) {
+	if os.Getenv("PAPERCLIP_SCREENSHOTS") == "" {
+		t.Skip("set PAPERCLIP_SCREENSHOTS=<dir> to take screenshots")
+	}
+	e := newAuthUIEnv(t)
+	token := e.bootstrapInvite()
+	e.eachLook("/setup", func(look string) {
+		e.open("/setup")
+		e.screenshot("setup-" + look)
+		e.open("/invite/" + token)
+		e.waitJS(`document.querySelector("#auth-name")`)
+		e.screenshot("invite-" + look)
+	})
+	e.cookie = e.signUpAPI("Ada", "ada@example.com", "correct horse battery")
+	e.api("POST", "/invites/"+token+"/accept", map[string]any{"requestType": "human"})
+	co := e.seedCompany("Horizon Labs")
+	inv := e.api("POST", "/companies/"+co["id"].(string)+"/invites", map[string]any{"allowedJoinTypes": "human", "humanRole": "admin"})
+	e.eachLook("/auth", func(look string) {
+		e.open("/auth")
+		e.fill("#auth-email", "ada@example.com")
+		e.fill("#auth-password", "wrong password")
+		e.do(chromedp.Click(chromedp.CSS(`.auth-form button[type="submit"]`)))
+		e.waitJS(`document.querySelector("#auth-error")`)
+		e.screenshot("auth-" + look)
+		e.open(inv["invitePath"].(string))
+		e.waitJS(`document.querySelector("#auth-email")`)
+		e.screenshot("invite-company-" + look)
+	})
+	e.assertClean()
+}
+
 // TestScreenshots photographs every main page at desktop and phone sizes in both
 // themes. It runs only when PAPERCLIP_SCREENSHOTS names an output folder, and still
 // checks that each page renders without console errors.
@@ -31,6 +85,9 @@ func TestScreenshots(t *testing.T) {
 		"project-config": p + "/projects/" + gov.projectKey + "/configuration",
 		"costs":          p + "/costs", "company-settings": p + "/company/settings", "activity": p + "/activity",
 		"approvals": p + "/approvals/pending", "approval-hire": p + "/approvals/" + hire["id"].(string), "approval-strategy": p + "/approvals/" + strategy["id"].(string),
+		"approvals-all": p + "/approvals/all", "companies": "/companies", "instance": "/instance/settings/general",
+		"instance-heartbeats": "/instance/settings/heartbeats", "instance-api-keys": "/instance/settings/api-keys",
+		"export": p + "/company/export", "import": p + "/company/import", "invite-invalid": "/invite/pcp_invite_gone",
 	}
 	// PAPERCLIP_SCREENSHOTS_ONLY=goals,goal narrows the run to the pages being worked on.
 	if only := os.Getenv("PAPERCLIP_SCREENSHOTS_ONLY"); only != "" {
@@ -44,21 +101,11 @@ func TestScreenshots(t *testing.T) {
 			}
 		}
 	}
-	sizes := []struct {
-		name string
-		w, h int64
-	}{{"desktop", 1400, 900}, {"phone", 390, 844}}
-	for _, theme := range []string{"light", "dark"} {
-		e.open(p + "/dashboard")
-		e.do(chromedp.Evaluate[chromedp.Void](`localStorage.setItem("paperclip.theme", "` + theme + `")`))
-		for _, size := range sizes {
-			e.do(chromedp.EmulateViewport(size.w, size.h))
-			for name, path := range pages {
-				e.open(path)
-				e.screenshot(name + "-" + size.name + "-" + theme)
-			}
+	e.eachLook(p+"/dashboard", func(look string) {
+		for name, path := range pages {
+			e.open(path)
+			e.screenshot(name + "-" + look)
 		}
-	}
-	e.do(chromedp.EmulateViewport(1400, 900))
+	})
 	e.assertClean()
 }

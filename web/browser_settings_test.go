@@ -87,3 +87,42 @@ func TestActivityFiltersAndPaging(t *testing.T) {
 	e.screenshot("activity-filtered")
 	e.assertClean()
 }
+
+// Company settings: the general section and the hire-approval switch save on their
+// own, a refused value shows the server's message, and archiving asks for the name.
+func TestCompanySettingsSaveAndArchive(t *testing.T) {
+	e := newUIEnv(t)
+	company, _ := seedDemo(e)
+	cid := company["id"].(string)
+	p := "/" + company["issuePrefix"].(string)
+	e.open(p + "/company/settings")
+	e.waitJS(`document.querySelector("#cs-desc")`)
+	e.do(chromedp.SendKeys(chromedp.CSS("#cs-desc"), "Robots for everyone."))
+	e.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('[aria-labelledby="cs-general"] .btn.primary').click()`))
+	e.waitJS(`[...document.querySelectorAll(".toast")].some(t => t.textContent.includes("General settings saved"))`)
+	if got := e.get("/companies/" + cid)["description"]; got != "Robots for everyone." {
+		t.Errorf("description = %v", got)
+	}
+	e.do(chromedp.Click(chromedp.CSS("#cs-approval")))
+	e.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('[aria-labelledby="cs-budget"] .btn.primary').click()`))
+	e.waitField("/companies/"+cid, "requireBoardApprovalForNewAgents", true)
+	// A brand colour the server refuses: its message shows under the field.
+	e.do(chromedp.SendKeys(chromedp.CSS("#cs-color"), "not-a-colour"))
+	e.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('[aria-labelledby="cs-branding"] .btn.primary').click()`))
+	e.waitJS(`document.querySelector('[aria-labelledby="cs-branding"] .err')`)
+	if got := e.get("/companies/" + cid)["brandColor"]; got != nil {
+		t.Errorf("brand colour saved despite the error: %v", got)
+	}
+	// Archive: the confirm button stays disabled until the name is typed.
+	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll(".danger-zone .btn")].find(b => b.textContent.includes("Archive company")).click()`))
+	e.waitJS(`document.querySelector('[role="dialog"] .btn.danger.solid')`)
+	if !eval[bool](e, `document.querySelector('[role="dialog"] .btn.danger.solid').disabled`) {
+		t.Error("archive enabled before the name was typed")
+	}
+	e.do(chromedp.SendKeys(chromedp.CSS(`[role="dialog"] input`), "Horizon Labs"))
+	e.waitJS(`!document.querySelector('[role="dialog"] .btn.danger.solid').disabled`)
+	e.do(chromedp.Click(chromedp.CSS(`[role="dialog"] .btn.danger.solid`)))
+	e.waitJS(`location.pathname === "/companies"`)
+	e.waitField("/companies/"+cid, "status", "archived")
+	e.assertClean()
+}

@@ -47,6 +47,12 @@ func TestSmokeEveryPage(t *testing.T) {
 		{"company-settings", p + "/company/settings", "Company settings"},
 		{"companies", "/companies", "Companies"},
 		{"instance", "/instance/settings/general", "Instance settings"},
+		{"instance-heartbeats", "/instance/settings/heartbeats", "Instance settings"},
+		{"instance-api-keys", "/instance/settings/api-keys", "Instance settings"},
+		{"invite-invalid", "/invite/pcp_invite_nope", "Invitation"},
+		{"export", p + "/company/export", "Export company"},
+		{"import", p + "/company/import", "Import company"},
+		{"companies-import", "/companies/import", "Import company"},
 		{"not-found", "/nope/nothing", "Page not found"},
 	}
 	for _, pg := range pages {

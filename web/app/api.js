@@ -113,9 +113,26 @@ export function qs(params) {
 // Instance
 export const health = () => get("/health");
 export const schedulerHeartbeats = () => get("/instance/scheduler-heartbeats");
+export const instanceSettings = () => get("/instance/settings");
+export const updateGeneralSettings = (body) => patch("/instance/settings/general", body);
+/** isInstanceAdmin probes an admin-only read: the server has no "am I admin" route. */
+export const isInstanceAdmin = () => get("/admin/users?query=", { quiet: [401, 403] }).then(() => true, () => false);
+
+// Authentication (authenticated mode). get-session answers 401 when signed out: quiet.
+export const getSession = () => get("/auth/get-session", { quiet: [401, 403] });
+export const signIn = (email, password) => post("/auth/sign-in/email", { email, password }, { quiet: [400, 401, 403, 429] });
+export const signUp = (name, email, password) => post("/auth/sign-up/email", { name, email, password }, { quiet: [400, 403, 409, 429] });
+export const signOut = () => post("/auth/sign-out");
+export const inviteSummary = (token) => get(`/invites/${enc(token)}`, { quiet: [404] });
+export const acceptInvite = (token) => post(`/invites/${enc(token)}/accept`, { requestType: "human" }, { quiet: [400, 401, 404, 409] });
+export const listBoardKeys = () => get("/board-api-keys");
+export const createBoardKey = (body) => post("/board-api-keys", body);
+export const revokeBoardKey = (id) => del(`/board-api-keys/${enc(id)}`);
 
 // Companies
-export const listCompanies = () => get("/companies");
+// Archived companies too: the switcher and Companies hide them unless asked, and only
+// a listed company can be reactivated.
+export const listCompanies = () => get("/companies?includeArchived=true");
 export const companyStats = () => get("/companies/stats");
 export const getCompany = (id) => get(`/companies/${enc(id)}`);
 export const createCompany = (body) => post("/companies", body);
@@ -238,6 +255,52 @@ export const setCompanyBudget = (cid, cents) => patch(`/companies/${enc(cid)}/bu
 export const setAgentBudget = (id, cents) => patch(`/agents/${enc(id)}/budgets`, { budgetMonthlyCents: cents });
 export const resolveIncident = (cid, id, body) => post(`/companies/${enc(cid)}/budget-incidents/${enc(id)}/resolve`, body);
 export const recordCost = (cid, body) => post(`/companies/${enc(cid)}/cost-events`, body);
+
+// Company packages (portability): export preview / zip download, import preview / apply.
+// A zip import is multipart (`package` + `meta` JSON); a folder import is an inline source.
+export const exportPreview = (cid, body) => post(`/companies/${enc(cid)}/exports/preview`, body);
+/** exportZip downloads the package as a zip: {blob, filename}. */
+export async function exportZip(cid, body) {
+  const path = `/companies/${enc(cid)}/exports?format=zip`;
+  busy(1);
+  let res;
+  try {
+    res = await fetch("/api" + path, { method: "POST", credentials: "same-origin",
+      headers: { Accept: "application/zip", "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  } catch {
+    markOffline();
+    throw new ApiError(0, "Cannot reach Paperclip", null, path);
+  } finally { busy(-1); }
+  if (!res.ok) {
+    let data = null;
+    try { data = await res.json(); } catch { /* not JSON */ }
+    const err = new ApiError(res.status, (data && data.error) || res.statusText || "Export failed", data && data.details, path);
+    if (hooks.onError) hooks.onError(err, "POST");
+    throw err;
+  }
+  const cd = res.headers.get("Content-Disposition") || "";
+  const m = cd.match(/filename="?([^";]+)"?/);
+  return { blob: await res.blob(), filename: m ? m[1] : "company.zip" };
+}
+function importBody(body, zip) {
+  if (!zip) return [body, {}];
+  const fd = new FormData();
+  fd.append("package", zip, zip.name);
+  const { source, ...meta } = body;
+  fd.append("meta", JSON.stringify(meta));
+  return [fd, { raw: true }];
+}
+/** importPreview plans an import; cid set = the company-scoped (safe) route. */
+export const importPreview = (cid, body, zip) => {
+  const [b, o] = importBody(body, zip);
+  return request("POST", cid ? `/companies/${enc(cid)}/imports/preview` : "/companies/import/preview", b, { ...o, quiet: [422] });
+};
+export const importApply = (cid, body, zip) => {
+  const [b, o] = importBody(body, zip);
+  return request("POST", cid ? `/companies/${enc(cid)}/imports/apply` : "/companies/import", b, o);
+};
+export const listSkills = (cid) => get(`/companies/${enc(cid)}/skills`, { quiet: [404] });
+export const deleteSkill = (cid, slug) => del(`/companies/${enc(cid)}/skills/${enc(slug)}`);
 
 /**
  * openEvents opens the company's live-events WebSocket on the same origin (cookies carry

@@ -36,6 +36,9 @@ import { ApprovalsPage } from "./pages/approvals.js";
 import { ApprovalPage } from "./pages/approval.js";
 import { CostsPage } from "./pages/costs.js";
 import { NotFoundPage } from "./pages/not-found.js";
+import { AuthPage, SetupPage, InvitePage, NoCompanyPage, safeNext } from "./pages/auth.js";
+import { ExportPage } from "./pages/company-export.js";
+import { ImportPage } from "./pages/company-import.js";
 
 const LAST = "paperclip.lastCompany";
 const COLLAPSED = "paperclip.sidebarCollapsed";
@@ -67,6 +70,8 @@ const COMPANY_ROUTES = [
   ["/:prefix/costs", "costs", CostsPage],
   ["/:prefix/activity", "activity", ActivityPage],
   ["/:prefix/company/settings", "company-settings", CompanySettingsPage],
+  ["/:prefix/company/export", "company-settings", ExportPage],
+  ["/:prefix/company/import", "company-settings", ImportPage],
 ];
 
 function resolve(path) {
@@ -128,7 +133,7 @@ function CheatSheet({ onClose }) {
   </${Dialog}>`;
 }
 
-function Shell({ companies, company, section, children, health }) {
+function Shell({ companies, company, section, children, health, user }) {
   const [collapsed, setCollapsed] = useState(store.get(COLLAPSED) === "1");
   const [panelOpen, setPanelOpen] = useState(true);
   const [drawer, setDrawer] = useState(false);
@@ -201,7 +206,7 @@ function Shell({ companies, company, section, children, health }) {
   }, [cid]);
 
   const ctx = {
-    company, companies, agents: agents.data || [], agentsLoaded: agents.data !== undefined, liveRuns: live.data || [], liveCount, connected, health,
+    company, companies, user, agents: agents.data || [], agentsLoaded: agents.data !== undefined, liveRuns: live.data || [], liveCount, connected, health,
     panelOpen, togglePanel: () => setPanelOpen((p) => !p), setDrawer,
     openNewIssue, runHeartbeat, setNewIssueContext: (c) => { newIssueCtx.current = c || {}; }, onRunEvent: (fn) => { runLogListeners.current.add(fn); return () => runLogListeners.current.delete(fn); },
   };
@@ -228,10 +233,38 @@ function Redirect({ to }) {
   return null;
 }
 
+// Auth gate (authenticated mode): the session decides whether company data may load;
+// signed-out users go to /auth with their path kept, a pending bootstrap to /setup.
+function useAuthGate() {
+  const health = useQuery(["health"], () => api.health());
+  const h = health.data;
+  const authMode = !!h && h.deploymentMode === "authenticated";
+  const session = useQuery(authMode ? ["session"] : null, () => api.getSession().catch((e) => (e.status === 401 || e.status === 403 ? null : Promise.reject(e))));
+  const ready = !!h && (!authMode || !!session.data);
+  return { health, h, authMode, session: authMode ? session.data : undefined, sessionLoading: authMode && session.data === undefined && !session.error, ready };
+}
+
+function authScreen(gate, path, loc) {
+  const { h, authMode, session } = gate;
+  const here = path + (loc.search || "");
+  const invite = match("/invite/:token", path);
+  if (invite) return html`<${InvitePage} token=${invite.token} health=${h} session=${session} /><${Toasts} />`;
+  if (!authMode) return path === "/auth" || path === "/setup" ? html`<${Redirect} to="/" />` : null;
+  const pending = h.bootstrapStatus === "bootstrap_pending";
+  if (path === "/setup") return pending ? html`<${SetupPage} query=${loc.query} /><${Toasts} />` : html`<${Redirect} to=${safeNext(loc.query.get("next"))} />`;
+  if (path === "/auth") return html`<${AuthPage} query=${loc.query} health=${h} session=${session} /><${Toasts} />`;
+  if (pending) return html`<${Redirect} to=${"/setup?next=" + encodeURIComponent(here)} />`;
+  if (!session) return html`<${Redirect} to=${"/auth?next=" + encodeURIComponent(here)} />`;
+  return null;
+}
+
 function App() {
   const loc = useLocation();
-  const companies = useQuery(["companies"], () => api.listCompanies());
-  const health = useQuery(["health"], () => api.health());
+  const gate = useAuthGate();
+  const health = gate.health;
+  const companies = useQuery(gate.ready ? ["companies"] : null, () => api.listCompanies());
+  // Only instance admins may create companies: anyone else with none is told to ask.
+  const admin = useQuery(gate.authMode && gate.ready && companies.data && !companies.data.length ? ["instanceAdmin"] : null, () => api.isInstanceAdmin());
   useEffect(() => {
     api.setApiHooks({
       onError: (err, method) => {
@@ -242,6 +275,7 @@ function App() {
         const detail = [err.status === 403 || message !== err.message ? err.message : null,
           ...((err.details || []).map ? (err.details || []).map((d) => d && d.message).filter(Boolean) : [])].filter(Boolean).join(" · ");
         toast({ kind: "error", message, detail: detail || null });
+        if (err.status === 401) invalidate("session"); // signed out meanwhile: the gate sends to /auth
       },
     });
   }, []);
@@ -249,6 +283,13 @@ function App() {
   const list = companies.data;
   const h = health.data;
 
+  if (h === undefined) {
+    if (health.error) return html`<div class="page"><p>Cannot reach Paperclip: ${health.error.message}</p></div><${Toasts} />`;
+    return html`<${Loading} />`;
+  }
+  if (gate.sessionLoading) return html`<${Loading} />`;
+  const screen = authScreen(gate, path, loc);
+  if (screen) return screen;
   if (path === "/onboarding") return html`<${ShellContext.Provider} value=${{ companies: list || [] }}><${OnboardingPage} companies=${list || []} query=${loc.query} /><${Toasts} /></${ShellContext.Provider}>`;
   if (list === undefined) {
     if (companies.error) return html`<div class="page"><p>Cannot load companies: ${companies.error.message}</p></div><${Toasts} />`;
@@ -257,6 +298,10 @@ function App() {
   const byPrefix = (p) => list.find((c) => c.issuePrefix.toLowerCase() === String(p).toLowerCase());
   const last = () => list.find((c) => c.id === store.get(LAST) && c.status !== "archived") || list.find((c) => c.status !== "archived") || list[0];
 
+  if (!list.length && gate.authMode && path !== "/companies" && !path.startsWith("/instance/")) {
+    if (admin.data === undefined) return html`<${Loading} />`;
+    if (!admin.data) return html`<${NoCompanyPage} session=${gate.session} /><${Toasts} />`;
+  }
   if (path === "/") {
     if (!list.length) return html`<${Redirect} to="/onboarding" />`;
     return html`<${Redirect} to=${"/" + last().issuePrefix + "/dashboard"} />`;
@@ -272,6 +317,7 @@ function App() {
   }
   let body, section, company = null;
   if (path === "/companies") { section = "companies"; body = html`<${CompaniesPage} />`; company = null; }
+  else if (path === "/companies/import") { section = "companies"; body = html`<${ImportPage} />`; }
   else if (path === "/instance/settings") return html`<${Redirect} to="/instance/settings/general" />`;
   else if (match("/instance/settings/:tab", path)) { section = "instance"; body = html`<${InstanceSettingsPage} tab=${match("/instance/settings/:tab", path).tab} />`; }
   else {
@@ -290,7 +336,7 @@ function App() {
       body = html`<${NotFoundPage} />`;
     }
   }
-  return html`<${Shell} companies=${list} company=${company} section=${section} health=${h}>${body}</${Shell}><${Toasts} />`;
+  return html`<${Shell} companies=${list} company=${company} section=${section} health=${h} user=${gate.session && gate.session.user}>${body}</${Shell}><${Toasts} />`;
 }
 
 const root = document.getElementById("root");

@@ -62,7 +62,7 @@ export function EnvEditor({ cid, value, onChange, label = "Environment variables
   const put = (k, b) => onChange({ ...(value || {}), [k]: b });
   const add = () => { if (!d || err) return; put(d, { type: "plain", value: "" }); setDraft(""); };
   const remove = (k) => { const n = { ...(value || {}) }; delete n[k]; onChange(n); };
-  const live = (secrets || []).filter((s) => s.status !== "deleted");
+  const live = (secrets || []).filter((s) => s.status !== "deleted").sort((a, b) => a.name.localeCompare(b.name));
   return html`<div class="field env-editor"><span class="field-label">${label}</span>
     ${rows.length ? html`<div class="env-rows">${rows.map(([k, b]) => html`<div class="env-row" data-env=${k}>
       <span class="mono env-key" title=${k}>${k}</span>

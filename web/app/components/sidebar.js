@@ -6,6 +6,9 @@ import { Icon } from "./icons.js";
 import { CompanyTile, useShell } from "./ui.js";
 import { Picker, usePicker } from "./dialog.js";
 import { themePref, setTheme, onTheme } from "../theme.js";
+import * as api from "../api.js";
+import { invalidate } from "../data.js";
+import { initials } from "../format.js";
 
 function NavItem({ href, icon, label, badge, badgeClass = "", current, onClick }) {
   const body = html`<${Icon} name=${icon} /><span class="nav-label">${label}</span>
@@ -90,9 +93,12 @@ export function Sidebar({ section, badges, liveCount, agentErrors, health, compa
       <${NavItem} href="/instance/settings/general" icon="server" label="Instance settings" current=${section === "instance"} onClick=${close} />
     </div>
     <div class="sidebar-footer">
-      <span class="avatar" aria-hidden="true">LB</span>
-      <span class="footer-text"><span class="ellipsis" style="display:block">Local board</span>
+      <span class="avatar" aria-hidden="true">${shell.user ? initials(shell.user.name || shell.user.email) : "LB"}</span>
+      <span class="footer-text"><span class="ellipsis" style="display:block" data-user=${shell.user ? shell.user.email : undefined}
+          title=${shell.user ? shell.user.email : undefined}>${shell.user ? shell.user.name || shell.user.email : "Local board"}</span>
         ${health ? html`<a href="/api/health" title="Instance health">v${health.version}</a>` : null}</span>
+      ${shell.user ? html`<button type="button" class="btn ghost icon sm" aria-label="Sign out" title="Sign out" data-action="sign-out"
+        onClick=${async () => { try { await api.signOut(); } finally { invalidate(); } }}><${Icon} name="logout" size=${14} /></button>` : null}
       ${collapsed ? null : html`<${ThemeSwitch} />`}
     </div>
   </nav>`;

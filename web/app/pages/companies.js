@@ -7,6 +7,7 @@ import { Page, Empty, CompanyTile, useShell } from "../components/ui.js";
 import { Icon } from "../components/icons.js";
 import { Picker, usePicker, Confirm } from "../components/dialog.js";
 import { money, plural } from "../format.js";
+import { toast } from "../components/toasts.js";
 
 export function CompaniesPage() {
   const shell = useShell();
@@ -15,10 +16,13 @@ export function CompaniesPage() {
   const [picker, openPicker, closePicker] = usePicker();
   const [confirm, setConfirm] = useState(null);
   const list = (shell.companies || []).filter((c) => showArchived || c.status !== "archived");
-  const actions = html`<button class="btn sm" aria-pressed=${showArchived ? "true" : "false"} onClick=${() => setShowArchived(!showArchived)}>Show archived</button>
-    <${Link} class="btn primary sm" href="/onboarding?new=1"><${Icon} name="plus" size=${14} />New company</${Link}>`;
+  const actions = html`<${Link} class="btn primary sm" href="/onboarding?new=1"><${Icon} name="plus" size=${14} />New company</${Link}>`;
+  const canDelete = !!(shell.health && shell.health.features && shell.health.features.companyDeletionEnabled);
   const st = stats.data || {};
   return html`<${Page} title="Companies" actions=${actions}>
+    <div class="row wrap" style="margin-bottom:14px"><span class="muted grow">${plural(list.length, "company", "companies")}</span>
+      <button class="btn sm" aria-pressed=${showArchived ? "true" : "false"} onClick=${() => setShowArchived(!showArchived)}>Show archived</button>
+      <${Link} class="btn sm" href="/companies/import"><${Icon} name="upload" size=${14} />Import company</${Link}></div>
     ${list.length === 0 ? html`<${Empty} action=${html`<${Link} class="btn primary" href="/onboarding">New company</${Link}>`}>No companies yet.</${Empty}>` : html`
     <div class="agent-cards">${list.map((c) => {
       const s = st[c.id] || {};
@@ -30,10 +34,19 @@ export function CompaniesPage() {
       </div>`;
     })}</div>`}
     ${picker ? html`<${Picker} anchor=${picker.anchor} align="right" label="Company actions" onClose=${closePicker}
-      items=${[{ value: "open", label: "Open" }, { value: "archive", label: "Archive…", disabled: picker.company.status === "archived" }]}
-      onSelect=${(v) => (v === "open" ? navigate(`/${picker.company.issuePrefix}/dashboard`) : setConfirm(picker.company))} />` : null}
-    ${confirm ? html`<${Confirm} title=${"Archive " + confirm.name} confirmLabel="Archive" message="Archiving pauses every agent and cancels running work. The company can be reactivated later."
-      onConfirm=${async () => { await api.archiveCompany(confirm.id); invalidate("companies"); }} onClose=${() => setConfirm(null)} />` : null}
+      items=${[{ value: "open", label: "Open" },
+        picker.company.status === "archived" ? { value: "reactivate", label: "Reactivate" } : { value: "archive", label: "Archive…" },
+        ...(canDelete ? [{ value: "delete", label: "Delete…" }] : [])]}
+      onSelect=${async (v) => {
+        const c = picker.company;
+        if (v === "open") navigate(`/${c.issuePrefix}/dashboard`);
+        else if (v === "reactivate") { await api.updateCompany(c.id, { status: "active" }); invalidate("companies"); toast({ message: `${c.name} is active again` }); }
+        else setConfirm({ company: c, kind: v });
+      }} />` : null}
+    ${confirm && confirm.kind === "archive" ? html`<${Confirm} title=${"Archive " + confirm.company.name} confirmLabel="Archive" message="Archiving pauses every agent and cancels running work. The company can be reactivated later."
+      onConfirm=${async () => { await api.archiveCompany(confirm.company.id); invalidate("companies"); }} onClose=${() => setConfirm(null)} />` : null}
+    ${confirm && confirm.kind === "delete" ? html`<${Confirm} title=${"Delete " + confirm.company.name} typeName=${confirm.company.name} confirmLabel="Delete company"
+      message="Everything in this company is deleted for good." onConfirm=${async () => { await api.deleteCompany(confirm.company.id); invalidate("companies"); }} onClose=${() => setConfirm(null)} />` : null}
   </${Page}>`;
 }
 

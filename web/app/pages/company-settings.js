@@ -2,9 +2,10 @@
 // colour), budget and the hire-approval switch, each saved on its own; then the danger
 // zone (archive; delete with the name typed, when the instance allows deletion).
 import { html, useRef, useState } from "../preact.js";
-import { navigate } from "../router.js";
+import { navigate, Link } from "../router.js";
+import { Icon } from "../components/icons.js";
 import * as api from "../api.js";
-import { invalidate } from "../data.js";
+import { invalidate, useQuery } from "../data.js";
 import { Page, Button, CompanyTile, useShell } from "../components/ui.js";
 import { Confirm } from "../components/dialog.js";
 import { toast } from "../components/toasts.js";
@@ -50,6 +51,22 @@ function Logo({ co }) {
     <${Err} e=${err} /></div>`;
 }
 
+// Skills imported with company packages; the list is hidden on servers without them.
+function Skills({ co }) {
+  const skills = useQuery(["skills", co.id], () => api.listSkills(co.id).catch((e) => (e.status === 404 ? null : Promise.reject(e))));
+  const [del, setDel] = useState(null);
+  if (!skills.data) return null;
+  return html`<section class="card card-pad section" aria-labelledby="cs-skills"><h2 id="cs-skills" style="margin-bottom:8px">Skills</h2>
+    ${skills.data.length === 0 ? html`<p class="muted small" style="margin:0">No company skills yet. Importing a package with skills adds them here.</p>` : html`<ul class="plain-list">
+      ${skills.data.map((k) => html`<li class="row" data-skill=${k.slug}><div class="grow"><strong>${k.name || k.slug}</strong> <span class="mono small muted">${k.slug}</span>
+        ${k.description ? html`<div class="muted small">${k.description}</div>` : null}
+        <div class="muted small">${(k.files || []).length} files · used by ${(k.usedByAgentIds || []).length} agents</div></div>
+        <button class="btn sm danger" onClick=${() => setDel(k)}>Delete</button></li>`)}</ul>`}
+    ${del ? html`<${Confirm} title=${"Delete skill " + del.slug} confirmLabel="Delete skill" message="Agents using it stop receiving it on their next run."
+      onConfirm=${async () => { await api.deleteSkill(co.id, del.slug); invalidate("skills", "agents"); }} onClose=${() => setDel(null)} />` : null}
+  </section>`;
+}
+
 export function CompanySettingsPage() {
   const shell = useShell();
   const co = shell.company;
@@ -76,7 +93,7 @@ export function CompanySettingsPage() {
     <${Section} title="Branding" id="cs-branding" onSave=${save({ brandColor: f.brandColor || null }, "Brand colour")}>
       <${Logo} co=${co} />
       <div class="field"><label for="cs-color">Brand colour</label><div class="row">
-        <input type="color" aria-label="Pick brand colour" value=${f.brandColor || "#52525b"} onInput=${set("brandColor")} />
+        <input type="color" aria-label="Pick brand colour" value=${/^#[0-9a-f]{6}$/i.test(f.brandColor) ? f.brandColor : "#52525b"} onInput=${set("brandColor")} />
         <input id="cs-color" class="input mono" style="max-width:140px" placeholder="Auto" value=${f.brandColor} onInput=${set("brandColor")} />
         <button class="btn sm" aria-pressed=${!f.brandColor ? "true" : "false"} onClick=${() => setF({ ...f, brandColor: "" })}>Auto</button>
         <span class="row muted small" style="margin-left:8px">Preview <${CompanyTile} company=${{ ...co, logoUrl: null, brandColor: f.brandColor || null }} /></span></div>
@@ -88,6 +105,12 @@ export function CompanySettingsPage() {
       <label class="check"><input id="cs-approval" type="checkbox" checked=${f.requireApproval} onChange=${set("requireApproval")} />
         <span>Require board approval for new hires<div class="hint">Agents (and the New agent form) then file a hire request in Approvals instead of creating the agent.</div></span></label>
     </${Section}>
+    <section class="card card-pad section" aria-labelledby="cs-packages"><h2 id="cs-packages" style="margin-bottom:8px">Company package</h2>
+      <p class="muted small" style="margin-top:0">Move this company between Paperclip instances as a folder of markdown files, or bring agents and projects in from one.</p>
+      <div class="row"><${Link} class="btn" href=${`/${co.issuePrefix}/company/export`}><${Icon} name="download" size=${14} />Export company</${Link}>
+        <${Link} class="btn" href=${`/${co.issuePrefix}/company/import`}><${Icon} name="upload" size=${14} />Import company</${Link}></div>
+    </section>
+    <${Skills} co=${co} />
     <section class="card card-pad section danger-zone" aria-labelledby="cs-danger"><h2 id="cs-danger" style="margin-bottom:8px">Danger zone</h2>
       <div class="row wrap" style="justify-content:space-between"><div><strong>Archive company</strong>
         <div class="muted small">Pauses every agent and cancels running work. Reactivate it from Companies.</div></div>
