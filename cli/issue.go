@@ -43,7 +43,7 @@ func newIssueListCommand(a *app) *cobra.Command {
 		example: "  paperclip issue list -C <companyId>\n" +
 			"  paperclip issue list --status todo,in_progress --assignee-agent-id <agentId> --json\n" +
 			"  paperclip issue list --match login",
-		company: companyScoped,
+		company: companyFlag,
 		flags: func(fl *pflag.FlagSet) {
 			fl.StringVar(&status, "status", "", "comma-separated statuses")
 			fl.StringVar(&assignee, "assignee-agent-id", "", "only issues assigned to this agent")

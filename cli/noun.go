@@ -21,7 +21,8 @@ type companyUse int
 const (
 	// noCompany: the command has no -C.
 	noCompany companyUse = iota
-	// companyFlag: -C is resolved into the session; the command's run reads it.
+	// companyFlag: -C is resolved into the session; the command's run reads it (and
+	// calls s.company() where the company is required).
 	companyFlag
 	// companyScoped: the request path's %s is the resolved company, which is required.
 	companyScoped
@@ -54,7 +55,7 @@ type clientCommand struct {
 	path   string
 	query  func() url.Values                     // query parameters from flags
 	body   func(cmd *cobra.Command) (any, error) // built and checked before the session
-	// columns, when set, print a list with these keys first in human mode.
+	// columns, when set, are the keys a human-mode list line shows (§7's order).
 	columns []string
 
 	// run replaces the declared request for commands that make several calls or shape
