@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // agentRef is what client commands need of an agent looked up by id or shortname.
@@ -39,21 +40,19 @@ func (s *session) findAgent(ctx context.Context, ref string) (agentRef, error) {
 const skillMarker = "<!-- paperclip-managed -->"
 
 func newAgentLocalCLICommand(a *app) *cobra.Command {
-	var f clientFlags
 	var keyName string
 	var noSkills bool
-	cmd := &cobra.Command{
-		Use:   "local-cli <agentRef>",
-		Short: "Create an agent API key, install the Paperclip skill for Claude/Codex, and print shell exports",
-		Example: "  paperclip agent local-cli ceo -C <companyId>\n" +
+	return newClientCommand(a, clientCommand{
+		name: "local-cli", args: []string{"agentRef"},
+		short: "Create an agent API key, install the Paperclip skill for Claude/Codex, and print shell exports",
+		example: "  paperclip agent local-cli ceo -C <companyId>\n" +
 			"  eval \"$(paperclip agent local-cli ceo -C <companyId> --no-install-skills)\"",
-		Args:         exactArgs("agentRef"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.newSession(&f)
-			if err != nil {
-				return err
-			}
+		company: companyFlag,
+		flags: func(fl *pflag.FlagSet) {
+			fl.StringVar(&keyName, "key-name", "local-cli", "label of the API key")
+			fl.BoolVar(&noSkills, "no-install-skills", false, "do not install the Paperclip skill into ~/.claude/skills and ~/.codex/skills")
+		},
+		run: func(cmd *cobra.Command, s *session, args []string) error {
 			if _, err := s.company(); err != nil {
 				return err
 			}
@@ -102,12 +101,7 @@ func newAgentLocalCLICommand(a *app) *cobra.Command {
 			}
 			return nil
 		},
-	}
-	addCompanyFlag(cmd, &f, "")
-	cmd.Flags().StringVar(&keyName, "key-name", "local-cli", "label of the API key")
-	cmd.Flags().BoolVar(&noSkills, "no-install-skills", false, "do not install the Paperclip skill into ~/.claude/skills and ~/.codex/skills")
-	addClientFlags(cmd, &f)
-	return cmd
+	})
 }
 
 // installSkills writes the server's skill document for Claude Code and Codex; a SKILL.md without the managed marker is the user's own and is kept.

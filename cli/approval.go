@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"net/http"
 	"net/url"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // The approval noun (cli.md §8.4).
@@ -24,54 +26,28 @@ func newApprovalCommand(a *app) *cobra.Command {
 }
 
 func newApprovalListCommand(a *app) *cobra.Command {
-	var f clientFlags
 	var status string
-	cmd := &cobra.Command{
-		Use:          "list",
-		Short:        "List approvals for a company",
-		Example:      "  paperclip approval list -C <companyId>\n  paperclip approval list --status pending --json",
-		Args:         exactArgs(),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := a.newSession(&f)
-			if err != nil {
-				return err
-			}
-			c, err := s.company()
-			if err != nil {
-				return err
-			}
-			var q url.Values
-			if status != "" {
-				q = url.Values{"status": {status}}
-			}
-			raw, err := s.get(cmd.Context(), apiPath("/api/companies/%s/approvals", c), q)
-			if err != nil {
-				return err
-			}
-			return s.printRows(raw, "id", "type", "status", "requestedByAgentId", "requestedByUserId")
+	return newClientCommand(a, clientCommand{
+		name:    "list",
+		short:   "List approvals for a company",
+		example: "  paperclip approval list -C <companyId>\n  paperclip approval list --status pending --json",
+		company: companyScoped,
+		flags: func(fl *pflag.FlagSet) {
+			fl.StringVar(&status, "status", "", "only approvals with this status (pending, revision_requested, approved, rejected, cancelled)")
 		},
-	}
-	addCompanyFlag(cmd, &f, "")
-	cmd.Flags().StringVar(&status, "status", "", "only approvals with this status (pending, revision_requested, approved, rejected, cancelled)")
-	addClientFlags(cmd, &f)
-	return cmd
+		method: http.MethodGet, path: "/api/companies/%s/approvals",
+		query:   func() url.Values { return nonEmptyQuery(map[string]string{"status": status}) },
+		columns: []string{"id", "type", "status", "requestedByAgentId", "requestedByUserId"},
+	})
 }
 
 func newApprovalGetCommand(a *app) *cobra.Command {
-	var f clientFlags
-	cmd := &cobra.Command{
-		Use:          "get <approvalId>",
-		Short:        "Get one approval",
-		Example:      "  paperclip approval get <approvalId> --json",
-		Args:         exactArgs("approvalId"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.simpleGet(cmd.Context(), &f, apiPath("/api/approvals/%s", args[0]))
-		},
-	}
-	addClientFlags(cmd, &f)
-	return cmd
+	return newClientCommand(a, clientCommand{
+		name: "get", args: []string{"approvalId"},
+		short:   "Get one approval",
+		example: "  paperclip approval get <approvalId> --json",
+		method:  http.MethodGet, path: "/api/approvals/%s",
+	})
 }
 
 // approvalTypes are the kinds of approval a client may request.
@@ -80,125 +56,97 @@ func approvalTypes() []string {
 }
 
 func newApprovalCreateCommand(a *app) *cobra.Command {
-	var f clientFlags
 	var typ, payload, requester, issues string
-	cmd := &cobra.Command{
-		Use:          "create",
-		Short:        "Create an approval request",
-		Example:      `  paperclip approval create -C <companyId> --type request_board_approval --payload '{"summary":"Buy a domain"}' --issue-ids <issueId>`,
-		Args:         exactArgs(),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	return newClientCommand(a, clientCommand{
+		name:    "create",
+		short:   "Create an approval request",
+		example: `  paperclip approval create -C <companyId> --type request_board_approval --payload '{"summary":"Buy a domain"}' --issue-ids <issueId>`,
+		company: companyScoped,
+		flags: func(fl *pflag.FlagSet) {
+			fl.StringVar(&typ, "type", "", "approval type: hire_agent, approve_ceo_strategy, request_board_approval")
+			fl.StringVar(&payload, "payload", "", "approval payload as a JSON object")
+			fl.StringVar(&requester, "requested-by-agent-id", "", "requesting agent ID")
+			fl.StringVar(&issues, "issue-ids", "", "comma-separated IDs of linked issues")
+		},
+		required: []string{"type", "payload"},
+		method:   http.MethodPost, path: "/api/companies/%s/approvals",
+		body: func(cmd *cobra.Command) (any, error) {
 			if err := checkOneOf("type", typ, approvalTypes()...); err != nil {
-				return err
+				return nil, err
 			}
 			raw, err := parseJSONObjectFlag("payload", payload)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			b, _ := newBody(cmd).str("type", "type", typ).str("requested-by-agent-id", "requestedByAgentId", requester).
 				csv("issue-ids", "issueIds", issues).build()
 			b["payload"] = raw
-			s, err := a.newSession(&f)
-			if err != nil {
-				return err
-			}
-			c, err := s.company()
-			if err != nil {
-				return err
-			}
-			return s.send(cmd.Context(), "POST", apiPath("/api/companies/%s/approvals", c), b)
+			return b, nil
 		},
-	}
-	addCompanyFlag(cmd, &f, "")
-	fl := cmd.Flags()
-	fl.StringVar(&typ, "type", "", "approval type: hire_agent, approve_ceo_strategy, request_board_approval")
-	fl.StringVar(&payload, "payload", "", "approval payload as a JSON object")
-	fl.StringVar(&requester, "requested-by-agent-id", "", "requesting agent ID")
-	fl.StringVar(&issues, "issue-ids", "", "comma-separated IDs of linked issues")
-	cmd.MarkFlagRequired("type")
-	cmd.MarkFlagRequired("payload")
-	addClientFlags(cmd, &f)
-	return cmd
+	})
 }
 
 // newApprovalDecisionCommand is approve, reject or request-revision.
 func newApprovalDecisionCommand(a *app, verb, short string) *cobra.Command {
-	var f clientFlags
 	var note string
-	cmd := &cobra.Command{
-		Use:          verb + " <approvalId>",
-		Short:        short,
-		Example:      "  paperclip approval " + verb + " <approvalId> --decision-note 'Reason for the decision'",
-		Args:         exactArgs("approvalId"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			b, _ := newBody(cmd).nullable("decision-note", "decisionNote", note).build()
-			return a.simplePost(cmd.Context(), &f, apiPath("/api/approvals/%s/", args[0])+verb, b)
+	return newClientCommand(a, clientCommand{
+		name: verb, args: []string{"approvalId"},
+		short:   short,
+		example: "  paperclip approval " + verb + " <approvalId> --decision-note 'Reason for the decision'",
+		flags: func(fl *pflag.FlagSet) {
+			fl.StringVar(&note, "decision-note", "", "decision note")
 		},
-	}
-	cmd.Flags().StringVar(&note, "decision-note", "", "decision note")
-	addClientFlags(cmd, &f)
-	return cmd
+		method: http.MethodPost, path: "/api/approvals/%s/" + verb,
+		body: func(cmd *cobra.Command) (any, error) {
+			return newBody(cmd).nullable("decision-note", "decisionNote", note).build()
+		},
+	})
 }
 
 func newApprovalResubmitCommand(a *app) *cobra.Command {
-	var f clientFlags
 	var payload string
-	cmd := &cobra.Command{
-		Use:          "resubmit <approvalId>",
-		Short:        "Resubmit an approval, optionally with a new payload",
-		Example:      `  paperclip approval resubmit <approvalId> --payload '{"summary":"Cheaper domain"}'`,
-		Args:         exactArgs("approvalId"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
+	return newClientCommand(a, clientCommand{
+		name: "resubmit", args: []string{"approvalId"},
+		short:   "Resubmit an approval, optionally with a new payload",
+		example: `  paperclip approval resubmit <approvalId> --payload '{"summary":"Cheaper domain"}'`,
+		flags: func(fl *pflag.FlagSet) {
+			fl.StringVar(&payload, "payload", "", "new payload as a JSON object")
+		},
+		method: http.MethodPost, path: "/api/approvals/%s/resubmit",
+		body: func(cmd *cobra.Command) (any, error) {
 			b := map[string]any{}
 			if cmd.Flags().Changed("payload") {
 				raw, err := parseJSONObjectFlag("payload", payload)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				b["payload"] = raw
 			}
-			return a.simplePost(cmd.Context(), &f, apiPath("/api/approvals/%s/resubmit", args[0]), b)
+			return b, nil
 		},
-	}
-	cmd.Flags().StringVar(&payload, "payload", "", "new payload as a JSON object")
-	addClientFlags(cmd, &f)
-	return cmd
+	})
 }
 
 func newApprovalCommentCommand(a *app) *cobra.Command {
-	var f clientFlags
 	var text string
-	cmd := &cobra.Command{
-		Use:          "comment <approvalId>",
-		Short:        "Add a comment to an approval",
-		Example:      "  paperclip approval comment <approvalId> --body 'Please add a budget'",
-		Args:         exactArgs("approvalId"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.simplePost(cmd.Context(), &f, apiPath("/api/approvals/%s/comments", args[0]), map[string]any{"body": text})
+	return newClientCommand(a, clientCommand{
+		name: "comment", args: []string{"approvalId"},
+		short:   "Add a comment to an approval",
+		example: "  paperclip approval comment <approvalId> --body 'Please add a budget'",
+		flags: func(fl *pflag.FlagSet) {
+			fl.StringVar(&text, "body", "", "comment body")
 		},
-	}
-	cmd.Flags().StringVar(&text, "body", "", "comment body")
-	cmd.MarkFlagRequired("body")
-	addClientFlags(cmd, &f)
-	return cmd
+		required: []string{"body"},
+		method:   http.MethodPost, path: "/api/approvals/%s/comments",
+		body: func(*cobra.Command) (any, error) { return map[string]any{"body": text}, nil },
+	})
 }
 
 func newApprovalCommentsCommand(a *app) *cobra.Command {
-	var f clientFlags
-	cmd := &cobra.Command{
-		Use:          "comments <approvalId>",
-		Short:        "List the comments of an approval",
-		Example:      "  paperclip approval comments <approvalId> --json",
-		Args:         exactArgs("approvalId"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.simpleGet(cmd.Context(), &f, apiPath("/api/approvals/%s/comments", args[0]))
-		},
-	}
-	addClientFlags(cmd, &f)
-	return cmd
+	return newClientCommand(a, clientCommand{
+		name: "comments", args: []string{"approvalId"},
+		short:   "List the comments of an approval",
+		example: "  paperclip approval comments <approvalId> --json",
+		method:  http.MethodGet, path: "/api/approvals/%s/comments",
+	})
 }

@@ -11,22 +11,14 @@ import (
 	"time"
 
 	"paperclip/store"
+	"paperclip/store/storetest"
 )
 
 func backupNames(t *testing.T, dir string) []string {
 	t.Helper()
-	files, err := store.ListBackups(dir, "paperclip")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, f := range files {
-		out = append(out, f.Name)
-	}
-	return out
+	return storetest.BackupNames(t, dir, "paperclip")
 }
 
-// waitFor polls cond for up to 2 s.
 // waitFor polls cond; the generous deadline only matters on a loaded machine (CI runs
 // the suite under -race on two cores), a passing condition returns at once.
 func waitFor(t *testing.T, what string, cond func() bool) {

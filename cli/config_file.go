@@ -320,7 +320,7 @@ func encodeConfig(c *Config) ([]byte, error) {
 		mergeUnknown(obj, c.raw, configSchema())
 	}
 	var compact bytes.Buffer
-	if err := encodeOrdered(&compact, tree); err != nil {
+	if err := writeOrdered(&compact, tree, json.Marshal); err != nil {
 		return nil, err
 	}
 	var out bytes.Buffer
@@ -398,43 +398,6 @@ func mergeUnknown(dst *orderedObject, src map[string]any, schema keyTree) {
 			mergeUnknown(target, child, sub)
 		}
 	}
-}
-
-func encodeOrdered(buf *bytes.Buffer, v any) error {
-	switch t := v.(type) {
-	case *orderedObject:
-		buf.WriteByte('{')
-		for i, k := range t.keys {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			kb, _ := json.Marshal(k)
-			buf.Write(kb)
-			buf.WriteByte(':')
-			if err := encodeOrdered(buf, t.vals[k]); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte('}')
-	case []any:
-		buf.WriteByte('[')
-		for i, e := range t {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			if err := encodeOrdered(buf, e); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte(']')
-	default:
-		b, err := json.Marshal(t)
-		if err != nil {
-			return err
-		}
-		buf.Write(b)
-	}
-	return nil
 }
 
 // writeFileAtomic replaces path with data via a temp file in the same directory, so a

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"net/http"
 	"net/url"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // The cost noun (cli.md §8.7).
@@ -19,61 +21,30 @@ func newCostCommand(a *app) *cobra.Command {
 }
 
 // newCostReportCommand is GET /api/companies/{c}/costs/<report>?from=&to=.
-func newCostReportCommand(a *app, use, short, report string) *cobra.Command {
-	var f clientFlags
+func newCostReportCommand(a *app, name, short, report string) *cobra.Command {
 	var from, to string
-	cmd := &cobra.Command{
-		Use:          use,
-		Short:        short + " (default: this calendar month, UTC)",
-		Example:      "  paperclip cost " + use + " -C <companyId>\n  paperclip cost " + use + " --from 2026-11-01T00:00:00Z --to 2026-12-01T00:00:00Z --json",
-		Args:         exactArgs(),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			q := url.Values{}
-			if from != "" {
-				q.Set("from", from)
-			}
-			if to != "" {
-				q.Set("to", to)
-			}
-			return a.companyGet(cmd, &f, "/api/companies/%s/costs/"+report, q)
+	return newClientCommand(a, clientCommand{
+		name:    name,
+		short:   short + " (default: this calendar month, UTC)",
+		example: "  paperclip cost " + name + " -C <companyId>\n  paperclip cost " + name + " --from 2026-11-01T00:00:00Z --to 2026-12-01T00:00:00Z --json",
+		company: companyScoped,
+		flags: func(fl *pflag.FlagSet) {
+			fl.StringVar(&from, "from", "", "start of the range (ISO timestamp, inclusive)")
+			fl.StringVar(&to, "to", "", "end of the range (ISO timestamp, exclusive)")
 		},
-	}
-	addCompanyFlag(cmd, &f, "")
-	cmd.Flags().StringVar(&from, "from", "", "start of the range (ISO timestamp, inclusive)")
-	cmd.Flags().StringVar(&to, "to", "", "end of the range (ISO timestamp, exclusive)")
-	addClientFlags(cmd, &f)
-	return cmd
+		method: http.MethodGet, path: "/api/companies/%s/costs/" + report,
+		query: func() url.Values { return nonEmptyQuery(map[string]string{"from": from, "to": to}) },
+	})
 }
 
 func newCostEventCreateCommand(a *app) *cobra.Command {
-	var f clientFlags
 	var payload string
-	cmd := &cobra.Command{
-		Use:          "event:create",
-		Short:        "Record a cost event",
-		Example:      `  paperclip cost event:create -C <companyId> --payload-json '{"agentId":"<agentId>","provider":"anthropic","model":"claude-sonnet-4","costCents":12,"occurredAt":"2026-11-22T10:00:00Z"}'`,
-		Args:         exactArgs(),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			raw, err := parseJSONFlag("payload-json", payload)
-			if err != nil {
-				return err
-			}
-			s, err := a.newSession(&f)
-			if err != nil {
-				return err
-			}
-			c, err := s.company()
-			if err != nil {
-				return err
-			}
-			return s.send(cmd.Context(), "POST", apiPath("/api/companies/%s/cost-events", c), raw)
-		},
-	}
-	addCompanyFlag(cmd, &f, "")
-	cmd.Flags().StringVar(&payload, "payload-json", "", "CostEvent JSON payload")
-	cmd.MarkFlagRequired("payload-json")
-	addClientFlags(cmd, &f)
-	return cmd
+	return newClientCommand(a, clientCommand{
+		name:    "event:create",
+		short:   "Record a cost event",
+		example: `  paperclip cost event:create -C <companyId> --payload-json '{"agentId":"<agentId>","provider":"anthropic","model":"claude-sonnet-4","costCents":12,"occurredAt":"2026-11-22T10:00:00Z"}'`,
+		company: companyScoped,
+		flags:   payloadFlag(&payload, "", "CostEvent"), required: []string{"payload-json"},
+		method: http.MethodPost, path: "/api/companies/%s/cost-events", body: payloadBody(&payload),
+	})
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"paperclip/store"
+	"paperclip/store/storetest"
 )
 
 // dbInstance onboards the default instance and seeds its database with company Acme.
@@ -26,41 +26,10 @@ func dbInstance(t *testing.T) (e *cliEnv, root, dbPath, backupDir string) {
 	return e, root, dbPath, filepath.Join(root, "data", "backups")
 }
 
-func addCompany(t *testing.T, dbPath, name string) {
-	t.Helper()
-	ctx := store.NewContextWithActor(context.Background(), store.Actor{Kind: store.ActorBoard, Source: "local_implicit",
-		UserID: store.LocalBoardUserID, InstanceAdmin: true})
-	st, err := store.Open(ctx, dbPath, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.CreateCompany(ctx, store.CompanyInput{Name: store.Some(name)}); err != nil {
-		t.Fatal(err)
-	}
-}
-
+// companies lists the company names in the database at dbPath, comma-separated.
 func companies(t *testing.T, dbPath string) string {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT name FROM companies ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
-	return strings.Join(names, ",")
+	return strings.Join(storetest.CompanyNames(t, dbPath), ",")
 }
 
 func fileSize(t *testing.T, path string) int64 {
@@ -168,7 +137,7 @@ func TestDBBackupWithoutDatabase(t *testing.T) {
 func TestDBRestoreRefusesWhileLocked(t *testing.T) {
 	e, root, dbPath, dir := dbInstance(t)
 	e.mustRun("", "db:backup")
-	addCompany(t, dbPath, "Beta")
+	storetest.AddCompany(t, dbPath, "Beta")
 	lock, err := acquireLock(filepath.Join(root, "server.lock"))
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +156,7 @@ func TestDBRestoreRefusesWhileLocked(t *testing.T) {
 func TestDBRestoreRoundTrip(t *testing.T) {
 	e, root, dbPath, dir := dbInstance(t)
 	e.mustRun("", "db:backup")
-	addCompany(t, dbPath, "Beta")
+	storetest.AddCompany(t, dbPath, "Beta")
 	file := filepath.Join(dir, "paperclip-20261122-100000.db.gz")
 
 	e.now = e.now.Add(2 * time.Hour)
@@ -219,7 +188,7 @@ func TestDBRestoreRoundTrip(t *testing.T) {
 	}
 
 	// A bare name from --list is found in the backup dir.
-	addCompany(t, dbPath, "Gamma")
+	storetest.AddCompany(t, dbPath, "Gamma")
 	e.now = e.now.Add(time.Second)
 	e.mustRun("", "db:restore", "paperclip-20261122-100000.db.gz", "--yes")
 	if got := companies(t, dbPath); got != "Acme" {
@@ -239,7 +208,7 @@ func TestDBRestoreRoundTrip(t *testing.T) {
 func TestDBRestoreConfirmation(t *testing.T) {
 	e, _, dbPath, dir := dbInstance(t)
 	e.mustRun("", "db:backup")
-	addCompany(t, dbPath, "Beta")
+	storetest.AddCompany(t, dbPath, "Beta")
 	file := filepath.Join(dir, "paperclip-20261122-100000.db.gz")
 
 	r := e.run("", "db:restore", file)
@@ -329,7 +298,7 @@ func TestDBBackupSameSecondAndListJSON(t *testing.T) {
 	}
 	var first, second dbBackupResult
 	e.mustJSONOut(&first, "db:backup", "--json")
-	addCompany(t, dbPath, "Beta")
+	storetest.AddCompany(t, dbPath, "Beta")
 	e.mustJSONOut(&second, "db:backup", "--json")
 	if first.BackupFile == second.BackupFile {
 		t.Fatalf("second backup of the same second replaced the first: %s", first.BackupFile)

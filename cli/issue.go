@@ -2,10 +2,12 @@ package cli
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // The issue noun (cli.md §8.2): what an agent's heartbeat script drives with --json.
@@ -34,34 +36,28 @@ func issueColumns() []string {
 }
 
 func newIssueListCommand(a *app) *cobra.Command {
-	var f clientFlags
 	var status, assignee, project, match string
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List issues for a company",
-		Example: "  paperclip issue list -C <companyId>\n" +
+	return newClientCommand(a, clientCommand{
+		name:  "list",
+		short: "List issues for a company",
+		example: "  paperclip issue list -C <companyId>\n" +
 			"  paperclip issue list --status todo,in_progress --assignee-agent-id <agentId> --json\n" +
 			"  paperclip issue list --match login",
-		Args:         exactArgs(),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := a.newSession(&f)
-			if err != nil {
-				return err
-			}
+		company: companyFlag,
+		flags: func(fl *pflag.FlagSet) {
+			fl.StringVar(&status, "status", "", "comma-separated statuses")
+			fl.StringVar(&assignee, "assignee-agent-id", "", "only issues assigned to this agent")
+			fl.StringVar(&project, "project-id", "", "only issues of this project")
+			fl.StringVar(&match, "match", "", "local case-insensitive match on identifier, title and description")
+		},
+		run: func(cmd *cobra.Command, s *session, _ []string) error {
 			c, err := s.company()
 			if err != nil {
 				return err
 			}
-			q := url.Values{}
+			q := nonEmptyQuery(map[string]string{"assigneeAgentId": assignee, "projectId": project})
 			if status != "" {
 				q.Set("status", strings.Join(splitCSV(status), ","))
-			}
-			if assignee != "" {
-				q.Set("assigneeAgentId", assignee)
-			}
-			if project != "" {
-				q.Set("projectId", project)
 			}
 			raw, err := s.get(cmd.Context(), apiPath("/api/companies/%s/issues", c), q)
 			if err != nil {
@@ -74,15 +70,7 @@ func newIssueListCommand(a *app) *cobra.Command {
 			}
 			return s.printRows(raw, issueColumns()...)
 		},
-	}
-	addCompanyFlag(cmd, &f, "")
-	fl := cmd.Flags()
-	fl.StringVar(&status, "status", "", "comma-separated statuses")
-	fl.StringVar(&assignee, "assignee-agent-id", "", "only issues assigned to this agent")
-	fl.StringVar(&project, "project-id", "", "only issues of this project")
-	fl.StringVar(&match, "match", "", "local case-insensitive match on identifier, title and description")
-	addClientFlags(cmd, &f)
-	return cmd
+	})
 }
 
 // filterIssues keeps the issues whose identifier, title or description contains text.
@@ -113,19 +101,12 @@ func filterIssues(raw json.RawMessage, text string) (json.RawMessage, error) {
 }
 
 func newIssueGetCommand(a *app) *cobra.Command {
-	var f clientFlags
-	cmd := &cobra.Command{
-		Use:          "get <idOrIdentifier>",
-		Short:        "Get an issue by UUID or identifier (e.g. PAP-12)",
-		Example:      "  paperclip issue get PAP-12\n  paperclip issue get PAP-12 --json",
-		Args:         exactArgs("idOrIdentifier"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.simpleGet(cmd.Context(), &f, apiPath("/api/issues/%s", args[0]))
-		},
-	}
-	addClientFlags(cmd, &f)
-	return cmd
+	return newClientCommand(a, clientCommand{
+		name: "get", args: []string{"idOrIdentifier"},
+		short:   "Get an issue by UUID or identifier (e.g. PAP-12)",
+		example: "  paperclip issue get PAP-12\n  paperclip issue get PAP-12 --json",
+		method:  http.MethodGet, path: "/api/issues/%s",
+	})
 }
 
 // issueFields are the flags create and update share.
@@ -133,8 +114,7 @@ type issueFields struct {
 	title, description, status, priority, assignee, project, goal, parent, depth, billing string
 }
 
-func (v *issueFields) bind(cmd *cobra.Command) {
-	fl := cmd.Flags()
+func (v *issueFields) bind(fl *pflag.FlagSet) {
 	fl.StringVar(&v.title, "title", "", "issue title")
 	fl.StringVar(&v.description, "description", "", "issue description")
 	fl.StringVar(&v.status, "status", "", "status: backlog, todo, in_progress, in_review, blocked, done, cancelled")
@@ -158,240 +138,138 @@ func (v *issueFields) body(b *body) *body {
 }
 
 func newIssueCreateCommand(a *app) *cobra.Command {
-	var f clientFlags
 	var v issueFields
-	cmd := &cobra.Command{
-		Use:   "create",
-		Short: "Create an issue",
-		Example: "  paperclip issue create -C <companyId> --title 'Write the launch post' --priority high\n" +
+	return newClientCommand(a, clientCommand{
+		name:  "create",
+		short: "Create an issue",
+		example: "  paperclip issue create -C <companyId> --title 'Write the launch post' --priority high\n" +
 			"  paperclip issue create --title 'Fix login' --assignee-agent-id <agentId> --status todo --json",
-		Args:         exactArgs(),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			payload, err := v.body(newBody(cmd)).build()
-			if err != nil {
-				return err
-			}
-			s, err := a.newSession(&f)
-			if err != nil {
-				return err
-			}
-			c, err := s.company()
-			if err != nil {
-				return err
-			}
-			raw, err := s.post(cmd.Context(), apiPath("/api/companies/%s/issues", c), payload)
-			if err != nil {
-				return err
-			}
-			return s.print(raw)
-		},
-	}
-	addCompanyFlag(cmd, &f, "")
-	v.bind(cmd)
-	cmd.MarkFlagRequired("title")
-	addClientFlags(cmd, &f)
-	return cmd
+		company: companyScoped,
+		flags:   v.bind, required: []string{"title"},
+		method: http.MethodPost, path: "/api/companies/%s/issues",
+		body: func(cmd *cobra.Command) (any, error) { return v.body(newBody(cmd)).build() },
+	})
 }
 
 func newIssueUpdateCommand(a *app) *cobra.Command {
-	var f clientFlags
 	var v issueFields
 	var comment, hiddenAt string
-	cmd := &cobra.Command{
-		Use:   "update <issueId>",
-		Short: "Update an issue (only the flags given are sent)",
-		Example: "  paperclip issue update PAP-12 --status done --comment 'Shipped in #42'\n" +
+	return newClientCommand(a, clientCommand{
+		name: "update", args: []string{"issueId"},
+		short: "Update an issue (only the flags given are sent)",
+		example: "  paperclip issue update PAP-12 --status done --comment 'Shipped in #42'\n" +
 			"  paperclip issue update PAP-12 --assignee-agent-id null",
-		Args:         exactArgs("issueId"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			payload, err := v.body(newBody(cmd)).str("comment", "comment", comment).
-				nullable("hidden-at", "hiddenAt", hiddenAt).build()
-			if err != nil {
-				return err
-			}
-			s, err := a.newSession(&f)
-			if err != nil {
-				return err
-			}
-			raw, err := s.patch(cmd.Context(), apiPath("/api/issues/%s", args[0]), nil, payload)
-			if err != nil {
-				return err
-			}
-			return s.print(raw)
+		flags: func(fl *pflag.FlagSet) {
+			v.bind(fl)
+			fl.StringVar(&comment, "comment", "", "comment to add with the update")
+			fl.StringVar(&hiddenAt, "hidden-at", "", "hiddenAt timestamp (ISO 8601) or the literal null")
 		},
-	}
-	v.bind(cmd)
-	cmd.Flags().StringVar(&comment, "comment", "", "comment to add with the update")
-	cmd.Flags().StringVar(&hiddenAt, "hidden-at", "", "hiddenAt timestamp (ISO 8601) or the literal null")
-	addClientFlags(cmd, &f)
-	return cmd
+		method: http.MethodPatch, path: "/api/issues/%s",
+		body: func(cmd *cobra.Command) (any, error) {
+			return v.body(newBody(cmd)).str("comment", "comment", comment).
+				nullable("hidden-at", "hiddenAt", hiddenAt).build()
+		},
+	})
 }
 
 func newIssueCommentCommand(a *app) *cobra.Command {
-	var f clientFlags
 	var text string
 	var reopen bool
-	cmd := &cobra.Command{
-		Use:          "comment <issueId>",
-		Short:        "Add a comment to an issue",
-		Example:      "  paperclip issue comment PAP-12 --body 'Done: see the PR'\n  paperclip issue comment PAP-12 --body 'Not fixed yet' --reopen",
-		Args:         exactArgs("issueId"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
+	return newClientCommand(a, clientCommand{
+		name: "comment", args: []string{"issueId"},
+		short:   "Add a comment to an issue",
+		example: "  paperclip issue comment PAP-12 --body 'Done: see the PR'\n  paperclip issue comment PAP-12 --body 'Not fixed yet' --reopen",
+		flags: func(fl *pflag.FlagSet) {
+			fl.StringVar(&text, "body", "", "comment body (markdown)")
+			fl.BoolVar(&reopen, "reopen", false, "reopen the issue if it is done or cancelled")
+		},
+		required: []string{"body"},
+		method:   http.MethodPost, path: "/api/issues/%s/comments",
+		body: func(*cobra.Command) (any, error) {
 			payload := map[string]any{"body": text}
 			if reopen {
 				payload["reopen"] = true
 			}
-			return a.simplePost(cmd.Context(), &f, apiPath("/api/issues/%s/comments", args[0]), payload)
+			return payload, nil
 		},
-	}
-	cmd.Flags().StringVar(&text, "body", "", "comment body (markdown)")
-	cmd.Flags().BoolVar(&reopen, "reopen", false, "reopen the issue if it is done or cancelled")
-	cmd.MarkFlagRequired("body")
-	addClientFlags(cmd, &f)
-	return cmd
+	})
 }
 
 func newIssueCommentsCommand(a *app) *cobra.Command {
-	var f clientFlags
 	var after, order, limit string
-	cmd := &cobra.Command{
-		Use:          "comments <issueId>",
-		Short:        "List issue comments",
-		Example:      "  paperclip issue comments PAP-12 --order asc\n  paperclip issue comments PAP-12 --after-comment-id <commentId> --json",
-		Args:         exactArgs("issueId"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if order != "" {
-				if err := checkOneOf("order", order, "asc", "desc"); err != nil {
-					return err
-				}
-			}
-			s, err := a.newSession(&f)
-			if err != nil {
-				return err
-			}
-			q := url.Values{}
-			for k, v := range map[string]string{"after": after, "order": order, "limit": limit} {
-				if v != "" {
-					q.Set(k, v)
-				}
-			}
-			raw, err := s.get(cmd.Context(), apiPath("/api/issues/%s/comments", args[0]), q)
-			if err != nil {
-				return err
-			}
-			return s.print(raw)
+	return newClientCommand(a, clientCommand{
+		name: "comments", args: []string{"issueId"},
+		short:   "List issue comments",
+		example: "  paperclip issue comments PAP-12 --order asc\n  paperclip issue comments PAP-12 --after-comment-id <commentId> --json",
+		flags: func(fl *pflag.FlagSet) {
+			fl.StringVar(&after, "after-comment-id", "", "only comments after this comment ID")
+			fl.StringVar(&order, "order", "", "asc or desc")
+			fl.StringVar(&limit, "limit", "", "maximum number of comments")
 		},
-	}
-	cmd.Flags().StringVar(&after, "after-comment-id", "", "only comments after this comment ID")
-	cmd.Flags().StringVar(&order, "order", "", "asc or desc")
-	cmd.Flags().StringVar(&limit, "limit", "", "maximum number of comments")
-	addClientFlags(cmd, &f)
-	return cmd
+		check: func(*cobra.Command, []string) error {
+			if order != "" {
+				return checkOneOf("order", order, "asc", "desc")
+			}
+			return nil
+		},
+		method: http.MethodGet, path: "/api/issues/%s/comments",
+		query: func() url.Values {
+			return nonEmptyQuery(map[string]string{"after": after, "order": order, "limit": limit})
+		},
+	})
 }
 
 func newIssueCheckoutCommand(a *app) *cobra.Command {
-	var f clientFlags
 	var agentID, expected string
-	cmd := &cobra.Command{
-		Use:          "checkout <issueId>",
-		Short:        "Check an issue out for an agent (409 when another agent owns it)",
-		Example:      "  paperclip issue checkout PAP-12 --agent-id <agentId>\n  paperclip issue checkout PAP-12 --agent-id <agentId> --expected-statuses todo --json",
-		Args:         exactArgs("issueId"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			payload := map[string]any{"agentId": agentID, "expectedStatuses": splitCSVList(expected)}
-			return a.simplePost(cmd.Context(), &f, apiPath("/api/issues/%s/checkout", args[0]), payload)
+	return newClientCommand(a, clientCommand{
+		name: "checkout", args: []string{"issueId"},
+		short:   "Check an issue out for an agent (409 when another agent owns it)",
+		example: "  paperclip issue checkout PAP-12 --agent-id <agentId>\n  paperclip issue checkout PAP-12 --agent-id <agentId> --expected-statuses todo --json",
+		flags: func(fl *pflag.FlagSet) {
+			fl.StringVar(&agentID, "agent-id", "", "agent that takes the issue")
+			fl.StringVar(&expected, "expected-statuses", "todo,backlog,blocked", "statuses the issue may currently have")
 		},
-	}
-	cmd.Flags().StringVar(&agentID, "agent-id", "", "agent that takes the issue")
-	cmd.Flags().StringVar(&expected, "expected-statuses", "todo,backlog,blocked", "statuses the issue may currently have")
-	cmd.MarkFlagRequired("agent-id")
-	addClientFlags(cmd, &f)
-	return cmd
+		required: []string{"agent-id"},
+		method:   http.MethodPost, path: "/api/issues/%s/checkout",
+		body: func(*cobra.Command) (any, error) {
+			return map[string]any{"agentId": agentID, "expectedStatuses": splitCSVList(expected)}, nil
+		},
+	})
 }
 
 func newIssueReleaseCommand(a *app) *cobra.Command {
-	var f clientFlags
-	cmd := &cobra.Command{
-		Use:          "release <issueId>",
-		Short:        "Release an issue back to todo and clear its assignee",
-		Example:      "  paperclip issue release PAP-12",
-		Args:         exactArgs("issueId"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.simplePost(cmd.Context(), &f, apiPath("/api/issues/%s/release", args[0]), nil)
-		},
-	}
-	addClientFlags(cmd, &f)
-	return cmd
+	return newClientCommand(a, clientCommand{
+		name: "release", args: []string{"issueId"},
+		short:   "Release an issue back to todo and clear its assignee",
+		example: "  paperclip issue release PAP-12",
+		method:  http.MethodPost, path: "/api/issues/%s/release",
+	})
 }
 
 func newIssueDeleteCommand(a *app) *cobra.Command {
-	var f clientFlags
-	var yes bool
-	cmd := &cobra.Command{
-		Use:          "delete <issueId>",
-		Short:        "Delete an issue",
-		Example:      "  paperclip issue delete PAP-12 --yes",
-		Args:         exactArgs("issueId"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.simpleDelete(cmd, &f, yes, apiPath("/api/issues/%s", args[0]), nil)
-		},
-	}
-	cmd.Flags().BoolVar(&yes, "yes", false, "confirm the deletion")
-	addClientFlags(cmd, &f)
-	return cmd
+	return newClientCommand(a, clientCommand{
+		name: "delete", args: []string{"issueId"},
+		short:   "Delete an issue",
+		example: "  paperclip issue delete PAP-12 --yes",
+		confirm: true,
+		method:  http.MethodDelete, path: "/api/issues/%s",
+	})
 }
 
 func newIssueRunsCommand(a *app) *cobra.Command {
-	var f clientFlags
-	cmd := &cobra.Command{
-		Use:          "runs <issueId>",
-		Short:        "List heartbeat runs that worked on an issue",
-		Example:      "  paperclip issue runs PAP-12 --json",
-		Args:         exactArgs("issueId"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.simpleGet(cmd.Context(), &f, apiPath("/api/issues/%s/runs", args[0]))
-		},
-	}
-	addClientFlags(cmd, &f)
-	return cmd
+	return newClientCommand(a, clientCommand{
+		name: "runs", args: []string{"issueId"},
+		short:   "List heartbeat runs that worked on an issue",
+		example: "  paperclip issue runs PAP-12 --json",
+		method:  http.MethodGet, path: "/api/issues/%s/runs",
+	})
 }
 
 func newIssueActiveRunCommand(a *app) *cobra.Command {
-	var f clientFlags
-	cmd := &cobra.Command{
-		Use:          "active-run <issueId>",
-		Short:        "Show the heartbeat run executing an issue, if any",
-		Example:      "  paperclip issue active-run PAP-12",
-		Args:         exactArgs("issueId"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.simpleGet(cmd.Context(), &f, apiPath("/api/issues/%s/active-run", args[0]))
-		},
-	}
-	addClientFlags(cmd, &f)
-	return cmd
-}
-
-// simpleDelete refuses without --yes, then DELETEs path and prints the answer.
-func (a *app) simpleDelete(cmd *cobra.Command, f *clientFlags, yes bool, path string, q url.Values) error {
-	if err := refuseWithoutYes(yes); err != nil {
-		return err
-	}
-	s, err := a.newSession(f)
-	if err != nil {
-		return err
-	}
-	raw, err := s.delete(cmd.Context(), path, q)
-	if err != nil {
-		return err
-	}
-	return s.print(raw)
+	return newClientCommand(a, clientCommand{
+		name: "active-run", args: []string{"issueId"},
+		short:   "Show the heartbeat run executing an issue, if any",
+		example: "  paperclip issue active-run PAP-12",
+		method:  http.MethodGet, path: "/api/issues/%s/active-run",
+	})
 }

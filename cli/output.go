@@ -78,7 +78,7 @@ func (a *app) printValue(v any, asJSON bool) error {
 	return a.printResponse(raw, asJSON, nil)
 }
 
-func marshalNoEscape(v any) (json.RawMessage, error) {
+func marshalNoEscape(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -101,13 +101,16 @@ func decodeOrderedJSON(raw []byte) (any, error) {
 // encodeOrderedJSON renders an ordered tree back to compact JSON without HTML escaping.
 func encodeOrderedJSON(v any) (json.RawMessage, error) {
 	var buf bytes.Buffer
-	if err := writeOrderedJSON(&buf, v); err != nil {
+	if err := writeOrdered(&buf, v, marshalNoEscape); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
 
-func writeOrderedJSON(buf *bytes.Buffer, v any) error {
+// writeOrdered renders an ordered tree as compact JSON, encoding keys and scalars with
+// marshal: marshalNoEscape for what is shown to a person, json.Marshal where the
+// file format (config.json) has always escaped HTML characters.
+func writeOrdered(buf *bytes.Buffer, v any, marshal func(any) ([]byte, error)) error {
 	switch t := v.(type) {
 	case *orderedObject:
 		buf.WriteByte('{')
@@ -115,10 +118,10 @@ func writeOrderedJSON(buf *bytes.Buffer, v any) error {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			kb, _ := marshalNoEscape(k)
+			kb, _ := marshal(k)
 			buf.Write(kb)
 			buf.WriteByte(':')
-			if err := writeOrderedJSON(buf, t.vals[k]); err != nil {
+			if err := writeOrdered(buf, t.vals[k], marshal); err != nil {
 				return err
 			}
 		}
@@ -129,13 +132,13 @@ func writeOrderedJSON(buf *bytes.Buffer, v any) error {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			if err := writeOrderedJSON(buf, e); err != nil {
+			if err := writeOrdered(buf, e, marshal); err != nil {
 				return err
 			}
 		}
 		buf.WriteByte(']')
 	default:
-		b, err := marshalNoEscape(t)
+		b, err := marshal(t)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"net/http"
+
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // The project noun (cli.md §8.6). Projects are addressed by ID or url key; a url key
@@ -18,46 +21,28 @@ func newProjectCommand(a *app) *cobra.Command {
 	)
 }
 
+// projectLookupUsage is -C's usage on the commands that take a url key.
+const projectLookupUsage = "company ID for a url-key lookup"
+
 func newProjectListCommand(a *app) *cobra.Command {
-	var f clientFlags
-	cmd := &cobra.Command{
-		Use:          "list",
-		Short:        "List projects for a company",
-		Example:      "  paperclip project list -C <companyId>\n  paperclip project list --json",
-		Args:         exactArgs(),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.companyGet(cmd, &f, "/api/companies/%s/projects", nil, "id", "name", "status", "urlKey", "goalIds", "leadAgentId")
-		},
-	}
-	addCompanyFlag(cmd, &f, "")
-	addClientFlags(cmd, &f)
-	return cmd
+	return newClientCommand(a, clientCommand{
+		name:    "list",
+		short:   "List projects for a company",
+		example: "  paperclip project list -C <companyId>\n  paperclip project list --json",
+		company: companyScoped,
+		method:  http.MethodGet, path: "/api/companies/%s/projects",
+		columns: []string{"id", "name", "status", "urlKey", "goalIds", "leadAgentId"},
+	})
 }
 
 func newProjectGetCommand(a *app) *cobra.Command {
-	var f clientFlags
-	cmd := &cobra.Command{
-		Use:          "get <project>",
-		Short:        "Get one project by ID, or by url key with -C",
-		Example:      "  paperclip project get <projectId>\n  paperclip project get website -C <companyId> --json",
-		Args:         exactArgs("project"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.newSession(&f)
-			if err != nil {
-				return err
-			}
-			raw, err := s.get(cmd.Context(), apiPath("/api/projects/%s", args[0]), companyQuery(s.companyID))
-			if err != nil {
-				return err
-			}
-			return s.print(raw)
-		},
-	}
-	addCompanyFlag(cmd, &f, "company ID for a url-key lookup")
-	addClientFlags(cmd, &f)
-	return cmd
+	return newClientCommand(a, clientCommand{
+		name: "get", args: []string{"project"},
+		short:   "Get one project by ID, or by url key with -C",
+		example: "  paperclip project get <projectId>\n  paperclip project get website -C <companyId> --json",
+		company: companyLookup, companyUsage: projectLookupUsage,
+		method: http.MethodGet, path: "/api/projects/%s",
+	})
 }
 
 // projectFields are the flags create and update share.
@@ -65,27 +50,29 @@ type projectFields struct {
 	name, description, status, goalIDs, goalID, lead, targetDate, color, env, archivedAt string
 }
 
-func (v *projectFields) bind(cmd *cobra.Command, update bool) {
-	fl := cmd.Flags()
-	orNull := ""
-	if update {
-		orNull = " (or null)"
-	}
-	fl.StringVar(&v.name, "name", "", "project name")
-	fl.StringVar(&v.description, "description", "", "project description"+orNull)
-	fl.StringVar(&v.status, "status", "", "project status: backlog, planned, in_progress, completed, cancelled")
-	fl.StringVar(&v.goalIDs, "goal-ids", "", "comma-separated goal IDs")
-	fl.StringVar(&v.goalID, "goal-id", "", "single goal ID (deprecated: use --goal-ids)"+orNull)
-	fl.StringVar(&v.lead, "lead-agent-id", "", "lead agent ID"+orNull)
-	fl.StringVar(&v.targetDate, "target-date", "", "target date YYYY-MM-DD"+orNull)
-	fl.StringVar(&v.color, "color", "", "project colour"+orNull)
-	fl.StringVar(&v.env, "env-json", "", "project env bindings as JSON"+orNull)
-	if update {
-		fl.StringVar(&v.archivedAt, "archived-at", "", "archive timestamp (ISO 8601) or null")
+// bind returns the flag binder; update adds --archived-at and says which fields accept null.
+func (v *projectFields) bind(update bool) func(fl *pflag.FlagSet) {
+	return func(fl *pflag.FlagSet) {
+		orNull := ""
+		if update {
+			orNull = " (or null)"
+		}
+		fl.StringVar(&v.name, "name", "", "project name")
+		fl.StringVar(&v.description, "description", "", "project description"+orNull)
+		fl.StringVar(&v.status, "status", "", "project status: backlog, planned, in_progress, completed, cancelled")
+		fl.StringVar(&v.goalIDs, "goal-ids", "", "comma-separated goal IDs")
+		fl.StringVar(&v.goalID, "goal-id", "", "single goal ID (deprecated: use --goal-ids)"+orNull)
+		fl.StringVar(&v.lead, "lead-agent-id", "", "lead agent ID"+orNull)
+		fl.StringVar(&v.targetDate, "target-date", "", "target date YYYY-MM-DD"+orNull)
+		fl.StringVar(&v.color, "color", "", "project colour"+orNull)
+		fl.StringVar(&v.env, "env-json", "", "project env bindings as JSON"+orNull)
+		if update {
+			fl.StringVar(&v.archivedAt, "archived-at", "", "archive timestamp (ISO 8601) or null")
+		}
 	}
 }
 
-func (v *projectFields) body(cmd *cobra.Command) (map[string]any, error) {
+func (v *projectFields) body(cmd *cobra.Command) (any, error) {
 	return newBody(cmd).str("name", "name", v.name).nullable("description", "description", v.description).
 		str("status", "status", v.status).csv("goal-ids", "goalIds", v.goalIDs).nullable("goal-id", "goalId", v.goalID).
 		nullable("lead-agent-id", "leadAgentId", v.lead).nullable("target-date", "targetDate", v.targetDate).
@@ -94,94 +81,36 @@ func (v *projectFields) body(cmd *cobra.Command) (map[string]any, error) {
 }
 
 func newProjectCreateCommand(a *app) *cobra.Command {
-	var f clientFlags
 	var v projectFields
-	cmd := &cobra.Command{
-		Use:          "create",
-		Short:        "Create a project",
-		Example:      "  paperclip project create -C <companyId> --name Website --goal-ids <goalId> --target-date 2026-12-31",
-		Args:         exactArgs(),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := v.body(cmd)
-			if err != nil {
-				return err
-			}
-			s, err := a.newSession(&f)
-			if err != nil {
-				return err
-			}
-			c, err := s.company()
-			if err != nil {
-				return err
-			}
-			return s.send(cmd.Context(), "POST", apiPath("/api/companies/%s/projects", c), b)
-		},
-	}
-	addCompanyFlag(cmd, &f, "")
-	v.bind(cmd, false)
-	cmd.MarkFlagRequired("name")
-	addClientFlags(cmd, &f)
-	return cmd
+	return newClientCommand(a, clientCommand{
+		name:    "create",
+		short:   "Create a project",
+		example: "  paperclip project create -C <companyId> --name Website --goal-ids <goalId> --target-date 2026-12-31",
+		company: companyScoped,
+		flags:   v.bind(false), required: []string{"name"},
+		method: http.MethodPost, path: "/api/companies/%s/projects", body: v.body,
+	})
 }
 
 func newProjectUpdateCommand(a *app) *cobra.Command {
-	var f clientFlags
 	var v projectFields
-	cmd := &cobra.Command{
-		Use:          "update <project>",
-		Short:        "Update a project (only the flags given are sent)",
-		Example:      "  paperclip project update website -C <companyId> --status completed\n  paperclip project update <projectId> --lead-agent-id null",
-		Args:         exactArgs("project"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := v.body(cmd)
-			if err != nil {
-				return err
-			}
-			s, err := a.newSession(&f)
-			if err != nil {
-				return err
-			}
-			raw, err := s.patch(cmd.Context(), apiPath("/api/projects/%s", args[0]), companyQuery(s.companyID), b)
-			if err != nil {
-				return err
-			}
-			return s.print(raw)
-		},
-	}
-	addCompanyFlag(cmd, &f, "company ID for a url-key lookup")
-	v.bind(cmd, true)
-	addClientFlags(cmd, &f)
-	return cmd
+	return newClientCommand(a, clientCommand{
+		name: "update", args: []string{"project"},
+		short:   "Update a project (only the flags given are sent)",
+		example: "  paperclip project update website -C <companyId> --status completed\n  paperclip project update <projectId> --lead-agent-id null",
+		company: companyLookup, companyUsage: projectLookupUsage,
+		flags:  v.bind(true),
+		method: http.MethodPatch, path: "/api/projects/%s", body: v.body,
+	})
 }
 
 func newProjectDeleteCommand(a *app) *cobra.Command {
-	var f clientFlags
-	var yes bool
-	cmd := &cobra.Command{
-		Use:          "delete <project>",
-		Short:        "Delete a project",
-		Example:      "  paperclip project delete website -C <companyId> --yes",
-		Args:         exactArgs("project"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := refuseWithoutYes(yes); err != nil {
-				return err
-			}
-			s, err := a.newSession(&f)
-			if err != nil {
-				return err
-			}
-			raw, err := s.delete(cmd.Context(), apiPath("/api/projects/%s", args[0]), companyQuery(s.companyID))
-			if err != nil {
-				return err
-			}
-			return s.print(raw)
-		},
-	}
-	addCompanyFlag(cmd, &f, "company ID for a url-key lookup")
-	cmd.Flags().BoolVar(&yes, "yes", false, "confirm the deletion")
-	addClientFlags(cmd, &f)
-	return cmd
+	return newClientCommand(a, clientCommand{
+		name: "delete", args: []string{"project"},
+		short:   "Delete a project",
+		example: "  paperclip project delete website -C <companyId> --yes",
+		company: companyLookup, companyUsage: projectLookupUsage,
+		confirm: true,
+		method:  http.MethodDelete, path: "/api/projects/%s",
+	})
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -166,21 +167,11 @@ func (s *Server) handleRuntimeState(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleTaskSessions(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.agentFor(w, r, s.requireAgentBoard)
-	if !ok {
-		return
-	}
-	list, err := s.store.FindTaskSessions(r.Context(), a.ID)
-	s.respond(w, r, http.StatusOK, list, err)
+	agentRead(s, w, r, s.requireAgentBoard, s.store.FindTaskSessions)
 }
 
 func (s *Server) handleRevisionList(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.agentFor(w, r, s.requireCfgReader)
-	if !ok {
-		return
-	}
-	list, err := s.store.FindConfigRevisions(r.Context(), a.ID)
-	s.respond(w, r, http.StatusOK, list, err)
+	agentRead(s, w, r, s.requireCfgReader, s.store.FindConfigRevisions)
 }
 
 func (s *Server) handleRevisionGet(w http.ResponseWriter, r *http.Request) {
@@ -193,10 +184,17 @@ func (s *Server) handleRevisionGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAgentKeys(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.agentFor(w, r, s.requireAgentMgr)
+	agentRead(s, w, r, s.requireAgentMgr, s.store.FindAgentKeys)
+}
+
+// agentRead is a read route on the path agent: its access check, then what find
+// returns for the agent's id.
+func agentRead[T any](s *Server, w http.ResponseWriter, r *http.Request,
+	check func(*http.Request, store.Agent) error, find func(ctx context.Context, agentID string) (T, error)) {
+	a, ok := s.agentFor(w, r, check)
 	if !ok {
 		return
 	}
-	list, err := s.store.FindAgentKeys(r.Context(), a.ID)
-	s.respond(w, r, http.StatusOK, list, err)
+	v, err := find(r.Context(), a.ID)
+	s.respond(w, r, http.StatusOK, v, err)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -9,21 +10,17 @@ import (
 )
 
 func (s *Server) handleAgentCreate(w http.ResponseWriter, r *http.Request) {
-	companyID := mux.Vars(r)["companyId"]
-	if err := s.requireCreator(r, companyID); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	var in store.AgentInput
-	if err := decodeBody(w, r, &in, false); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	a, err := s.store.CreateAgent(r.Context(), companyID, in)
-	s.respond(w, r, http.StatusCreated, a, err)
+	admitAgent(s, w, r, s.store.CreateAgent)
 }
 
 func (s *Server) handleAgentHire(w http.ResponseWriter, r *http.Request) {
+	admitAgent(s, w, r, s.store.HireAgent)
+}
+
+// admitAgent is create and hire: both check the caller may add agents to the path
+// company before reading the body, take the same input and answer 201 with what the
+// store made (an agent, or a hire with its approval).
+func admitAgent[T any](s *Server, w http.ResponseWriter, r *http.Request, admit func(ctx context.Context, companyID string, in store.AgentInput) (T, error)) {
 	companyID := mux.Vars(r)["companyId"]
 	if err := s.requireCreator(r, companyID); err != nil {
 		s.writeError(w, r, err)
@@ -34,7 +31,7 @@ func (s *Server) handleAgentHire(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.store.HireAgent(r.Context(), companyID, in)
+	res, err := admit(r.Context(), companyID, in)
 	s.respond(w, r, http.StatusCreated, res, err)
 }
 
@@ -83,17 +80,24 @@ func (s *Server) handleAgentPermissions(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleAgentInstructionsPath(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.agentFor(w, r, s.requireInstructionsPath)
+	agentWrite(s, w, r, http.StatusOK, s.requireInstructionsPath, s.store.SetInstructionsPath)
+}
+
+// agentWrite is a route that changes the path agent from a JSON body: the access
+// check comes before the body is read, then one store call answers with status.
+func agentWrite[In, Out any](s *Server, w http.ResponseWriter, r *http.Request, status int,
+	check func(*http.Request, store.Agent) error, write func(ctx context.Context, agentID string, in In) (Out, error)) {
+	a, ok := s.agentFor(w, r, check)
 	if !ok {
 		return
 	}
-	var in store.InstructionsPathInput
+	var in In
 	if err := decodeBody(w, r, &in, false); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.store.SetInstructionsPath(r.Context(), a.ID, in)
-	s.respond(w, r, http.StatusOK, res, err)
+	res, err := write(r.Context(), a.ID, in)
+	s.respond(w, r, status, res, err)
 }
 
 // managedAgent loads the path agent and applies the "mgr" rule.
@@ -123,69 +127,41 @@ func (s *Server) requireAgentBoard(r *http.Request, a store.Agent) error {
 	return s.companyAccess(r, a.CompanyID, whoCBoard)
 }
 
-func (s *Server) handleAgentPause(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.managedAgent(w, r)
+// agentLifecycle is a bodiless lifecycle route (pause, resume, clear-error, terminate,
+// approve): the path agent, its access check, one store transition on it, and the
+// resulting detail, restricted for callers who may not read its configuration.
+func (s *Server) agentLifecycle(w http.ResponseWriter, r *http.Request, check func(*http.Request, store.Agent) error,
+	transition func(ctx context.Context, id string) (store.AgentDetail, error)) {
+	a, ok := s.agentFor(w, r, check)
 	if !ok {
 		return
 	}
-	d, err := s.store.PauseAgent(r.Context(), a.ID)
+	d, err := transition(r.Context(), a.ID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	s.writeDetail(w, r, http.StatusOK, d)
+}
+
+func (s *Server) handleAgentPause(w http.ResponseWriter, r *http.Request) {
+	s.agentLifecycle(w, r, s.requireAgentMgr, s.store.PauseAgent)
 }
 
 func (s *Server) handleAgentResume(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.managedAgent(w, r)
-	if !ok {
-		return
-	}
-	d, err := s.store.ResumeAgent(r.Context(), a.ID)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.writeDetail(w, r, http.StatusOK, d)
+	s.agentLifecycle(w, r, s.requireAgentMgr, s.store.ResumeAgent)
 }
 
 func (s *Server) handleAgentClearError(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.managedAgent(w, r)
-	if !ok {
-		return
-	}
-	d, err := s.store.ClearAgentError(r.Context(), a.ID)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.writeDetail(w, r, http.StatusOK, d)
+	s.agentLifecycle(w, r, s.requireAgentMgr, s.store.ClearAgentError)
 }
 
 func (s *Server) handleAgentTerminate(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.managedAgent(w, r)
-	if !ok {
-		return
-	}
-	d, err := s.store.TerminateAgent(r.Context(), a.ID)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.writeDetail(w, r, http.StatusOK, d)
+	s.agentLifecycle(w, r, s.requireAgentMgr, s.store.TerminateAgent)
 }
 
 func (s *Server) handleAgentApprove(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.agentFor(w, r, s.requireAgentBoard)
-	if !ok {
-		return
-	}
-	d, err := s.store.ApproveAgent(r.Context(), a.ID)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.writeDetail(w, r, http.StatusOK, d)
+	s.agentLifecycle(w, r, s.requireAgentBoard, s.store.ApproveAgent)
 }
 
 func (s *Server) handleAgentDelete(w http.ResponseWriter, r *http.Request) {
@@ -201,17 +177,7 @@ func (s *Server) handleAgentDelete(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAgentKeyCreate(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.managedAgent(w, r)
-	if !ok {
-		return
-	}
-	var in store.AgentKeyInput
-	if err := decodeBody(w, r, &in, false); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	k, err := s.store.CreateAgentKey(r.Context(), a.ID, in)
-	s.respond(w, r, http.StatusCreated, k, err)
+	agentWrite(s, w, r, http.StatusCreated, s.requireAgentMgr, s.store.CreateAgentKey)
 }
 
 func (s *Server) handleAgentKeyRevoke(w http.ResponseWriter, r *http.Request) {
@@ -241,15 +207,5 @@ func (s *Server) handleRevisionRollback(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleResetSession(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.managedAgent(w, r)
-	if !ok {
-		return
-	}
-	var in store.ResetSessionInput
-	if err := decodeBody(w, r, &in, false); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	st, err := s.store.ResetAgentSession(r.Context(), a.ID, in)
-	s.respond(w, r, http.StatusOK, st, err)
+	agentWrite(s, w, r, http.StatusOK, s.requireAgentMgr, s.store.ResetAgentSession)
 }

@@ -30,10 +30,6 @@ func (s *Server) handleLogoUpload(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if up.FileCount == 0 {
-		s.writeError(w, r, errorf(store.EINVALID, "Missing file field 'file'"))
-		return
-	}
 	if !typeAllowed(up.ContentType, logoTypes) {
 		s.writeError(w, r, errorf(store.EUNPROCESSABLE, "Unsupported image type: %s", orUnknown(up.ContentType)))
 		return
@@ -57,10 +53,6 @@ func (s *Server) handleImageUpload(w http.ResponseWriter, r *http.Request) {
 	up, err := readUpload(w, r, "file", limit)
 	if err != nil {
 		s.writeError(w, r, err)
-		return
-	}
-	if up.FileCount == 0 {
-		s.writeError(w, r, errorf(store.EINVALID, "Missing file field 'file'"))
 		return
 	}
 	namespace := "general"

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"database/sql"
 	"io"
 	"log/slog"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"paperclip/store"
+	"paperclip/store/storetest"
 )
 
 // steppingClock returns a time one minute later on every call, so backups taken in
@@ -24,15 +24,7 @@ func steppingClock(start time.Time) func() time.Time {
 
 func backupNames(t *testing.T, dir string) []string {
 	t.Helper()
-	files, err := store.ListBackups(dir, BackupPrefix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, f := range files {
-		out = append(out, f.Name)
-	}
-	return out
+	return storetest.BackupNames(t, dir, BackupPrefix)
 }
 
 // waitFor polls cond; the generous deadline only matters on a loaded machine, a passing
@@ -66,56 +58,19 @@ func mustRead(t *testing.T, path string) string {
 	return string(b)
 }
 
-// seedDB creates a database holding one company, Acme.
-func seedDB(t *testing.T, path string) {
-	t.Helper()
-	st, err := store.Open(boardContext(), path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.CreateCompany(boardContext(), store.CompanyInput{Name: store.Some("Acme")}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func boardContext() context.Context {
-	return store.NewContextWithActor(context.Background(), store.Actor{Kind: store.ActorBoard, Source: "local_implicit",
-		UserID: store.LocalBoardUserID, InstanceAdmin: true})
-}
-
 // companies lists the company names in the database at dbPath, comma-separated.
 func companies(t *testing.T, dbPath string) string {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT name FROM companies ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
-	return strings.Join(names, ",")
+	return strings.Join(storetest.CompanyNames(t, dbPath), ",")
 }
 
 func TestBackupLoop(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "db", "paperclip.db")
 	backups := filepath.Join(dir, "backups")
-	seedDB(t, dbPath)
+	storetest.AddCompany(t, dbPath, "Acme")
 	// The server keeps the database open while the loop runs.
-	ctx := store.NewContextWithActor(context.Background(), store.Actor{Kind: store.ActorBoard, Source: "local_implicit",
-		UserID: store.LocalBoardUserID, InstanceAdmin: true})
+	ctx := storetest.Board()
 	st, err := store.Open(ctx, dbPath, store.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -56,8 +56,6 @@ func (s *Server) handleAttachmentUpload(w http.ResponseWriter, r *http.Request) 
 	up.ContentType = resolveUploadType(up.ContentType, up.Filename, allowed)
 	commentID := up.Fields["issueCommentId"]
 	switch {
-	case up.FileCount == 0:
-		err = errorf(store.EINVALID, "Missing file field 'file'")
 	case up.FileCount > 1:
 		err = errorf(store.EINVALID, "Only one file may be uploaded per request")
 	case up.TooLarge:

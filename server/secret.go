@@ -57,17 +57,22 @@ func (s *Server) handleSecretList(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, r, http.StatusOK, out, err)
 }
 
-func (s *Server) handleSecretCreate(w http.ResponseWriter, r *http.Request) {
-	var in store.SecretInput
-	if err := decodeBody(w, r, &in, false); err != nil {
-		s.writeError(w, r, err)
-		return
+// decodeSecretValue decodes and validates a body that carries a secret value (create,
+// rotate) and returns the master key that will seal it; a bad body is reported before
+// a missing or unreadable key.
+func (s *Server) decodeSecretValue(w http.ResponseWriter, r *http.Request, in interface{ Validate() error }) (*store.SecretKey, error) {
+	if err := decodeBody(w, r, in, false); err != nil {
+		return nil, err
 	}
 	if err := in.Validate(); err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	key, err := s.masterKey()
+	return s.masterKey()
+}
+
+func (s *Server) handleSecretCreate(w http.ResponseWriter, r *http.Request) {
+	var in store.SecretInput
+	key, err := s.decodeSecretValue(w, r, &in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -103,15 +108,7 @@ func (s *Server) handleSecretRotate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in store.SecretRotation
-	if err := decodeBody(w, r, &in, false); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := in.Validate(); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	key, err := s.masterKey()
+	key, err := s.decodeSecretValue(w, r, &in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"paperclip/store"
 	"path/filepath"
 	"strings"
 )
@@ -21,11 +22,12 @@ type upload struct {
 
 // readUpload streams a multipart body, keeping at most limit bytes of the "file" part
 // so an oversized upload is refused without buffering it (spec: enforced while streaming).
+// A body without that part is refused (400).
 func readUpload(w http.ResponseWriter, r *http.Request, fileField string, limit int64) (*upload, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, limit+(1<<20))
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return &upload{Fields: map[string]string{}}, nil
+		return nil, missingFile(fileField) // not multipart: no file part at all
 	}
 	up := &upload{Fields: map[string]string{}}
 	for {
@@ -76,6 +78,9 @@ func readUpload(w http.ResponseWriter, r *http.Request, fileField string, limit 
 			return nil, errorf("invalid", "Invalid multipart body")
 		}
 		up.Data = data
+	}
+	if up.FileCount == 0 {
+		return nil, missingFile(fileField)
 	}
 	return up, nil
 }
@@ -137,4 +142,10 @@ func (s *Server) attachmentTypes() []string {
 		return s.cfg.AllowedAttachmentTypes
 	}
 	return defaultAttachmentTypes
+}
+
+// missingFile is the answer to an upload without its file part; every upload route
+// needs one, so readUpload refuses it for them.
+func missingFile(field string) error {
+	return errorf(store.EINVALID, "Missing file field '%s'", field)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"paperclip/store"
+	"paperclip/store/storetest"
 )
 
 var backupNow = time.Date(2026, 11, 22, 10, 30, 45, 0, time.UTC)
@@ -40,27 +41,6 @@ func gunzipTo(t *testing.T, gz string) string {
 	}
 	f.Close()
 	return out
-}
-
-func companyNames(t *testing.T, path string) []string {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT name FROM companies ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		names = append(names, n)
-	}
-	return names
 }
 
 // TestBackupWhileOpen snapshots a database that a store still has open (its latest
@@ -97,7 +77,7 @@ func TestBackupWhileOpen(t *testing.T) {
 	if err := store.QuickCheck(context.Background(), plain); err != nil {
 		t.Fatalf("quick_check of the backup: %v", err)
 	}
-	if got := strings.Join(companyNames(t, plain), ","); got != "Acme,Beta" {
+	if got := strings.Join(storetest.CompanyNames(t, plain), ","); got != "Acme,Beta" {
 		t.Fatalf("companies in backup %q", got)
 	}
 
@@ -211,10 +191,10 @@ func TestRestoreRoundTrip(t *testing.T) {
 	if prev != dbPath+".before-restore-20261122-103045" {
 		t.Fatalf("previous %s", prev)
 	}
-	if got := strings.Join(companyNames(t, dbPath), ","); got != "Acme" {
+	if got := strings.Join(storetest.CompanyNames(t, dbPath), ","); got != "Acme" {
 		t.Fatalf("restored companies %q", got)
 	}
-	if got := strings.Join(companyNames(t, prev), ","); got != "Acme,Later" {
+	if got := strings.Join(storetest.CompanyNames(t, prev), ","); got != "Acme,Later" {
 		t.Fatalf("previous database holds %q", got)
 	}
 

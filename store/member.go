@@ -92,6 +92,15 @@ func (s *Store) FindCompanyMembers(ctx context.Context, companyID string) ([]Mem
 	return out, nil
 }
 
+// managedMember is the member a users:manage_permissions holder is about to change,
+// checked and loaded inside the change's transaction.
+func (s *Store) managedMember(ctx context.Context, tx *Tx, companyID, memberID string) (Member, error) {
+	if err := tx.authorize(PermUsersManagePermissions, Target{CompanyID: companyID}); err != nil {
+		return Member{}, err
+	}
+	return findMember(ctx, s, tx, companyID, memberID)
+}
+
 func findMember(ctx context.Context, s *Store, q querier, companyID, memberID string) (Member, error) {
 	m, err := scanMember(q.QueryRowContext(ctx, memberQuery+` AND m.id = ? AND m.company_id = ?`, memberID, companyID))
 	if err != nil {
@@ -126,10 +135,7 @@ func (s *Store) UpdateMember(ctx context.Context, companyID, memberID string, in
 	}
 	var out Member
 	err := s.write(ctx, func(tx *Tx) error {
-		if err := tx.authorize(PermUsersManagePermissions, Target{CompanyID: companyID}); err != nil {
-			return err
-		}
-		m, err := findMember(ctx, s, tx, companyID, memberID)
+		m, err := s.managedMember(ctx, tx, companyID, memberID)
 		if err != nil {
 			return err
 		}
@@ -199,10 +205,7 @@ func (s *Store) SetMemberGrants(ctx context.Context, companyID, memberID string,
 	sort.Strings(keys)
 	var out Member
 	err := s.write(ctx, func(tx *Tx) error {
-		if err := tx.authorize(PermUsersManagePermissions, Target{CompanyID: companyID}); err != nil {
-			return err
-		}
-		m, err := findMember(ctx, s, tx, companyID, memberID)
+		m, err := s.managedMember(ctx, tx, companyID, memberID)
 		if err != nil {
 			return err
 		}

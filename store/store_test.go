@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"paperclip/store"
+	"paperclip/store/storetest"
 )
 
 // MustOpen opens a real SQLite file in a temp dir, closed when the test ends. The
@@ -32,9 +33,8 @@ func MustOpen(tb testing.TB, opts ...store.Options) *store.Store {
 	return s
 }
 
-func boardCtx() context.Context {
-	return store.NewContextWithActor(context.Background(), store.Actor{Kind: store.ActorBoard, Source: "local_implicit", UserID: store.LocalBoardUserID, InstanceAdmin: true})
-}
+// boardCtx acts as the local board user, an instance admin.
+func boardCtx() context.Context { return storetest.Board() }
 
 func TestOpenMigratesOnceAndReopens(t *testing.T) {
 	dir := t.TempDir()
