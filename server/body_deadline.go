@@ -46,6 +46,7 @@ type deadlineBody struct {
 	read     int64
 	deadline time.Time
 	off      bool // streaming route, deadline unsupported, or body finished
+	begun    bool // the handler has made its first read
 }
 
 // withBodyDeadline installs the deadline on every request that has a body. The first
@@ -90,6 +91,16 @@ func (b *deadlineBody) arm() {
 func (b *deadlineBody) Read(p []byte) (int, error) {
 	if b.off {
 		return b.ReadCloser.Read(p)
+	}
+	if !b.begun {
+		// The rate budget runs from the handler's first read, not from the request's
+		// arrival: time the server itself spent before reading (a loaded machine, the
+		// actor lookup waiting for the database) is not the client's slowness, and
+		// charging it made healthy small bodies answer 408 under load. A client that
+		// sends nothing is still bounded: the deadline armed before the handler ran
+		// holds until this read, and the grace starts again only once.
+		b.begun = true
+		b.start = time.Now()
 	}
 	b.arm()
 	n, err := b.ReadCloser.Read(p)

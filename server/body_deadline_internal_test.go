@@ -52,3 +52,30 @@ func TestStreamBodyOptsOutOfDeadline(t *testing.T) {
 		}
 	}
 }
+
+// A handler that reaches its first read only after the grace has passed (the server was
+// busy, not the client) still reads a body that arrived in full at once: the rate
+// budget runs from the first read. Before, such requests answered 408 under load.
+func TestBodyDeadlineStartsAtFirstRead(t *testing.T) {
+	s := &Server{cfg: Config{BodyGrace: 100 * time.Millisecond, BodyIdleTimeout: 100 * time.Millisecond}.withDefaults()}
+	h := s.withBodyDeadline(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(300 * time.Millisecond) // the slow server under test, not synchronisation
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			writeBodyTimeout(w)
+			return
+		}
+		fmt.Fprintf(w, "read %d", len(b))
+	}))
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	resp, err := http.Post(srv.URL, "application/json", strings.NewReader(`{"a":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || string(got) != "read 7" {
+		t.Fatalf("status %d body %q, want 200 read 7", resp.StatusCode, got)
+	}
+}
