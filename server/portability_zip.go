@@ -18,16 +18,32 @@ import (
 // maxAssetFile bounds a binary package file (the logo).
 const maxAssetFile = store.DefaultAttachmentMaxBytes
 
-// readZipPackage reads a zip into a file map. Sizes are checked on the bytes actually
+// zipLimits bounds what a zip may inflate to.
+type zipLimits struct {
+	files       int
+	text, asset int64
+	total       int64
+}
+
+// packageZipLimits are the limits of every import.
+var packageZipLimits = zipLimits{files: store.MaxPackageFiles, text: store.MaxPackageTextFile, asset: maxAssetFile,
+	total: store.MaxPackageBytes}
+
+// readZipPackage reads a zip into a file map under packageZipLimits.
+func readZipPackage(data []byte) (store.PackageFiles, error) {
+	return readZipLimited(data, packageZipLimits)
+}
+
+// readZipLimited reads a zip into a file map. Sizes are checked on the bytes actually
 // inflated, never on the headers' claims, so a zip bomb stops at the first byte over
 // the limit; symlinks, unsafe names and names that collide are refused.
-func readZipPackage(data []byte) (store.PackageFiles, error) {
+func readZipLimited(data []byte, lim zipLimits) (store.PackageFiles, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, errorf(store.EUNPROCESSABLE, "Invalid zip archive")
 	}
-	if len(zr.File) > store.MaxPackageFiles {
-		return nil, errorf(store.EUNPROCESSABLE, "Package has too many files (max %d)", store.MaxPackageFiles)
+	if len(zr.File) > lim.files {
+		return nil, errorf(store.EUNPROCESSABLE, "Package has too many files (max %d)", lim.files)
 	}
 	files := store.PackageFiles{}
 	var total int64
@@ -45,9 +61,14 @@ func readZipPackage(data []byte) (store.PackageFiles, error) {
 			return nil, errorf(store.EUNPROCESSABLE, "Invalid package path: %s (duplicate)", f.Name)
 		}
 		binary := isAssetPath(f.Name)
-		limit := int64(store.MaxPackageTextFile)
+		limit := lim.text
 		if binary {
-			limit = maxAssetFile
+			limit = lim.asset
+		}
+		// Never inflate past what the whole package may still hold.
+		byTotal := false
+		if rest := lim.total - total; limit > rest {
+			limit, byTotal = rest, true
 		}
 		rc, err := f.Open()
 		if err != nil {
@@ -59,11 +80,12 @@ func readZipPackage(data []byte) (store.PackageFiles, error) {
 			return nil, errorf(store.EUNPROCESSABLE, "Invalid zip entry: %s", f.Name)
 		}
 		if int64(len(b)) > limit {
+			if byTotal {
+				return nil, errorf(store.EUNPROCESSABLE, "Package too large (max %d bytes uncompressed)", lim.total)
+			}
 			return nil, errorf(store.EUNPROCESSABLE, "Package file too large: %s", f.Name)
 		}
-		if total += int64(len(b)); total > store.MaxPackageBytes {
-			return nil, errorf(store.EUNPROCESSABLE, "Package too large (max %d bytes uncompressed)", store.MaxPackageBytes)
-		}
+		total += int64(len(b))
 		if binary {
 			files[f.Name] = store.PackageFile{Data: b, Binary: true, ContentType: mime.TypeByExtension(path.Ext(f.Name))}
 			continue

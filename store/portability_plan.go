@@ -308,6 +308,15 @@ func (p *importPlan) planProjects() {
 }
 
 func (p *importPlan) planSkills() {
+	defer func() {
+		for _, a := range p.agents {
+			for _, s := range a.Skills {
+				if p.skillP[s].Slug == "" && !p.ex.skills[s] {
+					p.warn("Agent %s skill %s is not in the package; dropped", a.Slug, s)
+				}
+			}
+		}
+	}()
 	if !p.include.Skills {
 		return
 	}
@@ -337,13 +346,6 @@ func (p *importPlan) planSkills() {
 		taken[plan.PlannedSlug] = true
 		p.skillP[sk.Slug] = plan
 		p.preview.Plan.SkillPlans = append(p.preview.Plan.SkillPlans, plan)
-	}
-	for _, a := range p.agents {
-		for _, s := range a.Skills {
-			if p.skillP[s].Slug == "" && !p.ex.skills[s] {
-				p.warn("Agent %s skill %s is not in the package; dropped", a.Slug, s)
-			}
-		}
 	}
 }
 
