@@ -163,7 +163,7 @@ func (b *packageBuilder) selectSkills(in ExportInput) error {
 		}
 	case len(in.Agents) > 0:
 		for _, a := range b.agents {
-			for _, s := range desiredSkills(a.AdapterConfig) {
+			for _, s := range DesiredSkills(a.AdapterConfig) {
 				want[s] = true
 			}
 		}
@@ -249,7 +249,7 @@ func (b *packageBuilder) manifest() Manifest {
 func (b *packageBuilder) agentEntry(a Agent, m *Manifest) ManifestAgent {
 	slug := b.agentSlug[a.ID]
 	e := ManifestAgent{Slug: slug, Name: a.Name, Path: path.Join("agents", slug, "AGENTS.md"), Title: a.Title, Role: a.Role, Icon: a.Icon,
-		Capabilities: a.Capabilities, ReportsToSlug: b.ref(b.agentSlug, a.ReportsTo), Skills: nonNil(desiredSkills(a.AdapterConfig)),
+		Capabilities: a.Capabilities, ReportsToSlug: b.ref(b.agentSlug, a.ReportsTo), Skills: nonNil(DesiredSkills(a.AdapterConfig)),
 		AdapterType: a.AdapterType, RuntimeConfig: portableRuntime(a.RuntimeConfig), Permissions: permissionsMap(a.Permissions),
 		BudgetMonthlyCents: a.BudgetMonthlyCents}
 	text, ok := agentInstructions(a)

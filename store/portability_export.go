@@ -211,8 +211,9 @@ func agentInstructions(a Agent) (string, bool) {
 	return string(b), true
 }
 
-// desiredSkills reads adapterConfig.paperclipSkillSync.desiredSkills.
-func desiredSkills(cfg map[string]any) []string {
+// DesiredSkills reads adapterConfig.paperclipSkillSync.desiredSkills: the company
+// skills an agent wants installed, without the built-in paperclip skill.
+func DesiredSkills(cfg map[string]any) []string {
 	sync, _ := cfg["paperclipSkillSync"].(map[string]any)
 	list, _ := sync["desiredSkills"].([]any)
 	var out []string

@@ -55,7 +55,7 @@ func (s *Store) FindCompanySkills(ctx context.Context, companyID string) ([]Comp
 	}
 	for i := range list {
 		for _, a := range agents {
-			for _, d := range desiredSkills(a.AdapterConfig) {
+			for _, d := range DesiredSkills(a.AdapterConfig) {
 				if d == list[i].Slug {
 					list[i].UsedByAgentIDs = append(list[i].UsedByAgentIDs, a.ID)
 				}
