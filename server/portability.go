@@ -65,15 +65,25 @@ func wantsZip(r *http.Request) bool {
 	return r.URL.Query().Get("format") == "zip" || strings.Contains(r.Header.Get("Accept"), "application/zip")
 }
 
-func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
+// exportOf decodes an export body and builds the path company's package; on failure
+// it has answered the request.
+func (s *Server) exportOf(w http.ResponseWriter, r *http.Request) (store.Export, bool) {
 	in, err := s.decodeExport(w, r)
 	if err != nil {
 		s.writeError(w, r, err)
-		return
+		return store.Export{}, false
 	}
 	ex, err := s.store.ExportCompany(r.Context(), mux.Vars(r)["companyId"], in)
 	if err != nil {
 		s.writeError(w, r, err)
+		return store.Export{}, false
+	}
+	return ex, true
+}
+
+func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
+	ex, ok := s.exportOf(w, r)
+	if !ok {
 		return
 	}
 	if wantsZip(r) {
@@ -120,14 +130,8 @@ func packageFileKind(p string) string {
 }
 
 func (s *Server) handleExportPreview(w http.ResponseWriter, r *http.Request) {
-	in, err := s.decodeExport(w, r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	ex, err := s.store.ExportCompany(r.Context(), mux.Vars(r)["companyId"], in)
-	if err != nil {
-		s.writeError(w, r, err)
+	ex, ok := s.exportOf(w, r)
+	if !ok {
 		return
 	}
 	out := exportPreview{Export: ex, FileInventory: []fileKind{}}
@@ -201,7 +205,8 @@ func checkSafeTarget(r *http.Request, in store.ImportInput) error {
 	return nil
 }
 
-func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, check func(store.ImportInput) error) {
+// importOf decodes and checks an import body; on failure it has answered.
+func (s *Server) importOf(w http.ResponseWriter, r *http.Request, check func(store.ImportInput) error) (store.ImportInput, bool) {
 	in, err := s.decodeImport(w, r)
 	if err == nil {
 		err = in.Validate()
@@ -211,6 +216,14 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, check fun
 	}
 	if err != nil {
 		s.writeError(w, r, err)
+		return in, false
+	}
+	return in, true
+}
+
+func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, check func(store.ImportInput) error) {
+	in, ok := s.importOf(w, r, check)
+	if !ok {
 		return
 	}
 	pv, err := s.store.PreviewImport(r.Context(), in)
@@ -222,19 +235,13 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, check fun
 }
 
 func (s *Server) importApply(w http.ResponseWriter, r *http.Request, mode string, check func(store.ImportInput) error) {
-	in, err := s.decodeImport(w, r)
-	if err == nil {
-		err = in.Validate()
-	}
-	if err == nil {
-		err = check(in)
-	}
-	if err != nil {
-		s.writeError(w, r, err)
+	in, ok := s.importOf(w, r, check)
+	if !ok {
 		return
 	}
 	in.Mode = mode
 	var key *store.SecretKey
+	var err error
 	if len(in.SecretValues) > 0 {
 		if key, err = s.masterKey(); err != nil {
 			s.writeError(w, r, err)

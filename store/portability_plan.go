@@ -143,23 +143,9 @@ func (p *importPlan) planAgents() error {
 		if o := strings.TrimSpace(p.in.NameOverrides[a.Slug]); o != "" {
 			name = o
 		}
-		plan := AgentPlan{Slug: a.Slug, Action: "create", PlannedName: name}
-		if old, hit := p.ex.agentByKey[URLKey(name)]; hit {
-			id := old.ID
-			switch strategy {
-			case CollisionSkip:
-				plan.Action, plan.ExistingAgentID, plan.Reason = "skip", &id, reason("Existing agent kept")
-			case CollisionReplace:
-				plan.Action, plan.ExistingAgentID, plan.Reason = "update", &id, reason("Existing agent will be replaced")
-			}
-		}
-		if plan.Action == "create" {
-			plan.PlannedName = freeName(name, URLKey, func(k string) bool { return taken[k] })
-			if plan.PlannedName != name {
-				plan.Reason = reason("Renamed from %q (name in use)", name)
-			}
-			taken[URLKey(plan.PlannedName)] = true
-		}
+		old, hit := p.ex.agentByKey[URLKey(name)]
+		c := resolveCollision("agent", "name", name, old.ID, hit, strategy, URLKey, taken)
+		plan := AgentPlan{Slug: a.Slug, Action: c.action, PlannedName: c.name, ExistingAgentID: c.existing, Reason: c.reason}
 		p.agentP[a.Slug] = plan
 		p.preview.Plan.AgentPlans = append(p.preview.Plan.AgentPlans, plan)
 	}
@@ -238,23 +224,10 @@ func (p *importPlan) planGoals() {
 		if g.ParentSlug != nil && !known[*g.ParentSlug] {
 			p.warn("Goal %s parent %s is not in the package; dropped", g.Slug, *g.ParentSlug)
 		}
-		plan := GoalPlan{Slug: g.Slug, Action: "create", PlannedTitle: g.Title}
-		if old, hit := p.ex.goalByTitle[goalKey(g.Title, g.Level)]; hit {
-			id := old.ID
-			switch p.in.CollisionStrategy {
-			case CollisionSkip:
-				plan.Action, plan.ExistingGoalID, plan.Reason = "skip", &id, reason("Existing goal kept")
-			case CollisionReplace:
-				plan.Action, plan.ExistingGoalID, plan.Reason = "update", &id, reason("Existing goal will be replaced")
-			}
-		}
-		if plan.Action == "create" {
-			plan.PlannedTitle = freeName(g.Title, func(t string) string { return goalKey(t, g.Level) }, func(k string) bool { return taken[k] })
-			if plan.PlannedTitle != g.Title {
-				plan.Reason = reason("Renamed from %q (title in use)", g.Title)
-			}
-			taken[goalKey(plan.PlannedTitle, g.Level)] = true
-		}
+		old, hit := p.ex.goalByTitle[goalKey(g.Title, g.Level)]
+		c := resolveCollision("goal", "title", g.Title, old.ID, hit, p.in.CollisionStrategy,
+			func(t string) string { return goalKey(t, g.Level) }, taken)
+		plan := GoalPlan{Slug: g.Slug, Action: c.action, PlannedTitle: c.name, ExistingGoalID: c.existing, Reason: c.reason}
 		p.goalP[g.Slug] = plan
 		p.preview.Plan.GoalPlans = append(p.preview.Plan.GoalPlans, plan)
 	}
@@ -285,23 +258,9 @@ func (p *importPlan) planProjects() {
 		if o := strings.TrimSpace(p.in.NameOverrides[pr.Slug]); o != "" {
 			name = o
 		}
-		plan := ProjectPlan{Slug: pr.Slug, Action: "create", PlannedName: name}
-		if old, hit := p.ex.projByKey[URLKey(name)]; hit {
-			id := old.ID
-			switch p.in.CollisionStrategy {
-			case CollisionSkip:
-				plan.Action, plan.ExistingProjectID, plan.Reason = "skip", &id, reason("Existing project kept")
-			case CollisionReplace:
-				plan.Action, plan.ExistingProjectID, plan.Reason = "update", &id, reason("Existing project will be replaced")
-			}
-		}
-		if plan.Action == "create" {
-			plan.PlannedName = freeName(name, URLKey, func(k string) bool { return taken[k] })
-			if plan.PlannedName != name {
-				plan.Reason = reason("Renamed from %q (name in use)", name)
-			}
-			taken[URLKey(plan.PlannedName)] = true
-		}
+		old, hit := p.ex.projByKey[URLKey(name)]
+		c := resolveCollision("project", "name", name, old.ID, hit, p.in.CollisionStrategy, URLKey, taken)
+		plan := ProjectPlan{Slug: pr.Slug, Action: c.action, PlannedName: c.name, ExistingProjectID: c.existing, Reason: c.reason}
 		p.projectP[pr.Slug] = plan
 		p.preview.Plan.ProjectPlans = append(p.preview.Plan.ProjectPlans, plan)
 	}
@@ -408,4 +367,33 @@ func (p *importPlan) planInputs() {
 			p.warn("%s %s needs %s", who, slug, in.Key)
 		}
 	}
+}
+
+// collision is the plan of one package entity against the target company.
+type collision struct {
+	action   string  // create, update or skip
+	name     string  // the name (or title) it will have
+	existing *string // the row it keeps or replaces
+	reason   *string
+}
+
+// resolveCollision plans one entity named name: with a hit on existingID, skip keeps
+// it and replace updates it; otherwise (and for rename) it is created under the next
+// name whose key is not in taken, which then records it.
+func resolveCollision(kind, what, name, existingID string, hit bool, strategy string, key func(string) string, taken map[string]bool) collision {
+	if hit {
+		id := existingID
+		switch strategy {
+		case CollisionSkip:
+			return collision{"skip", name, &id, reason("Existing %s kept", kind)}
+		case CollisionReplace:
+			return collision{"update", name, &id, reason("Existing %s will be replaced", kind)}
+		}
+	}
+	c := collision{action: "create", name: freeName(name, key, func(k string) bool { return taken[k] })}
+	if c.name != name {
+		c.reason = reason("Renamed from %q (%s in use)", name, what)
+	}
+	taken[key(c.name)] = true
+	return c
 }
