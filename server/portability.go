@@ -3,6 +3,7 @@ package server
 import (
 	"mime"
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -218,7 +219,24 @@ func (s *Server) importOf(w http.ResponseWriter, r *http.Request, check func(sto
 		s.writeError(w, r, err)
 		return in, false
 	}
+	sanitizePackageSVG(in.Source.Files)
 	return in, true
+}
+
+// sanitizePackageSVG cleans SVG assets as a logo upload would; one that cannot be made
+// safe is dropped, and the import then reports the logo as missing.
+func sanitizePackageSVG(files store.PackageFiles) {
+	for p, f := range files {
+		if !isAssetPath(p) || !strings.EqualFold(path.Ext(p), ".svg") {
+			continue
+		}
+		clean, err := sanitizeSVG(f.Bytes())
+		if err != nil {
+			delete(files, p)
+			continue
+		}
+		files[p] = store.PackageFile{Data: clean, ContentType: "image/svg+xml", Binary: true}
+	}
 }
 
 func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, check func(store.ImportInput) error) {

@@ -19,6 +19,10 @@ const (
 	fixturePlainToken  = "plain-token-value-SHOULD-NOT-LEAK-42"
 )
 
+// fixtureLogo is a PNG header plus bytes that are not valid UTF-8, so a logo that
+// travelled as text would not survive.
+var fixtureLogo = append([]byte("\x89PNG\r\n\x1a\n"), 0xff, 0xfe, 0x00, 0x01, 0x80)
+
 // portabilityFixture is a company with every exported part: goals in a tree, a CEO
 // and a CTO with instructions, env bindings (a secret ref, a sensitive plain value, a
 // plain value), a project with a repo workspace, tasks with a parent, a blocker,
@@ -37,6 +41,13 @@ func seedPortability(t *testing.T, e *env) portabilityFixture {
 	cid := f.companyID
 	if r := e.do("PATCH", "/api/companies/"+cid, map[string]any{"brandColor": "#2563eb"}); r.Status != 200 {
 		t.Fatalf("branding: %d %s", r.Status, r.Body)
+	}
+	logo := e.upload("/api/companies/"+cid+"/logo", "file", "logo.png", "image/png", fixtureLogo, nil)
+	if logo.Status != http.StatusCreated {
+		t.Fatalf("logo: %d %s", logo.Status, logo.Body)
+	}
+	if r := e.do("PATCH", "/api/companies/"+cid, map[string]any{"logoAssetId": logo.JSON()["assetId"]}); r.Status != 200 {
+		t.Fatalf("logo link: %d %s", r.Status, r.Body)
 	}
 	sec := e.do("POST", "/api/companies/"+cid+"/secrets", map[string]any{"name": "ANTHROPIC_API_KEY", "value": fixtureSecretValue})
 	if sec.Status != http.StatusCreated {
@@ -119,7 +130,11 @@ func exportFiles(t *testing.T, e *env, companyID string, body map[string]any) ma
 func comparable(files map[string]any) map[string]string {
 	out := map[string]string{}
 	for p, v := range files {
-		s, _ := v.(string)
+		s, ok := v.(string)
+		if !ok {
+			b, _ := json.Marshal(v)
+			s = string(b)
+		}
 		if p == ".paperclip.yaml" {
 			var lines []string
 			for _, l := range strings.Split(s, "\n") {

@@ -21,7 +21,7 @@ func TestPortabilityRoundTrip(t *testing.T) {
 	first := exportFiles(t, a, f.companyID, all)
 	for _, p := range []string{"COMPANY.md", ".paperclip.yaml", "README.md", "agents/ceo/AGENTS.md", "agents/cto/AGENTS.md",
 		"projects/website/PROJECT.md", "tasks/lea-1/TASK.md", "tasks/lea-1/docs/plan.md", "skills/research/SKILL.md",
-		"skills/research/references/deep.md"} {
+		"skills/research/references/deep.md", "assets/logo.png"} {
 		if _, ok := first[p]; !ok {
 			t.Errorf("export lacks %s; has %v", p, keys(first))
 		}
@@ -71,6 +71,9 @@ func TestPortabilityRoundTrip(t *testing.T) {
 		if hb["enabled"] != false {
 			t.Errorf("agent %v heartbeat enabled: %v", ag["name"], hb)
 		}
+	}
+	if c := b.do("GET", "/api/companies/"+newID, nil).JSON(); c["logoUrl"] == nil || c["brandColor"] != "#2563eb" {
+		t.Errorf("imported company branding: %v", c)
 	}
 	second := exportFiles(t, b, newID, all)
 	if got, want := comparable(second), comparable(first); !reflect.DeepEqual(got, want) {

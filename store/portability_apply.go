@@ -90,7 +90,7 @@ func (s *Store) ApplyImport(ctx context.Context, key *SecretKey, in ImportInput)
 		if len(p.preview.Errors) > 0 {
 			return &Error{Code: EUNPROCESSABLE, Message: "Import package has errors", Details: map[string]any{"errors": p.preview.Errors}}
 		}
-		a := &applier{tx: tx, p: p, key: key, agentsDir: s.agentsDir(), agentID: map[string]string{}, goalID: map[string]string{},
+		a := &applier{tx: tx, p: p, key: key, store: s, agentsDir: s.agentsDir(), agentID: map[string]string{}, goalID: map[string]string{},
 			projectID: map[string]string{}, issueID: map[string]string{}, skillSlug: map[string]string{}, labelID: map[string]string{}, sealed: map[string]string{}}
 		if err := a.run(); err != nil {
 			return err
@@ -111,6 +111,7 @@ func (s *Store) agentsDir() string {
 
 type applier struct {
 	tx        *Tx
+	store     *Store
 	p         *importPlan
 	key       *SecretKey
 	agentsDir string
@@ -171,7 +172,7 @@ func (a *applier) company() error {
 		}
 		a.companyID = id
 		a.res.Company = ImportedCompany{ID: id, Name: p.preview.TargetCompanyName, Action: "created"}
-		return nil
+		return a.logo()
 	}
 	a.companyID = p.ex.company.ID
 	a.res.Company = ImportedCompany{ID: a.companyID, Name: p.ex.company.Name, Action: "unchanged"}
@@ -188,9 +189,48 @@ func (a *applier) company() error {
 		return err
 	}
 	if c.BudgetMonthlyCents > 0 {
-		return tx.upsertMonthlyBudget(a.companyID, "company", a.companyID, c.BudgetMonthlyCents)
+		if err := tx.upsertMonthlyBudget(a.companyID, "company", a.companyID, c.BudgetMonthlyCents); err != nil {
+			return err
+		}
 	}
-	return nil
+	return a.logo()
+}
+
+// logo stores the package logo as the company's logo asset; the file is written after
+// the commit under a new object key, so a rollback leaves nothing behind.
+func (a *applier) logo() error {
+	c := a.p.m.Company
+	if c == nil || c.LogoPath == nil || !a.p.include.Company {
+		return nil
+	}
+	f, ok := a.p.files[*c.LogoPath]
+	ctype := logoType(*c.LogoPath)
+	switch {
+	case !ok || len(f.Bytes()) == 0:
+		a.warn("Logo %s is missing from the package; skipped", *c.LogoPath)
+		return nil
+	case ctype == "" || len(f.Bytes()) > DefaultAttachmentMaxBytes:
+		a.warn("Logo %s is not a supported image under %d bytes; skipped", *c.LogoPath, DefaultAttachmentMaxBytes)
+		return nil
+	}
+	tx, id := a.tx, NewID()
+	key := "assets/companies/" + id + "-logo" + logoExt(ctype)
+	file, err := a.store.objectPath(a.companyID, key)
+	if err != nil {
+		a.warn("Logo skipped: %s", err.Error())
+		return nil
+	}
+	data := f.Bytes()
+	agentID, userID := tx.creatorColumns()
+	if err := tx.insertAsset(id, a.companyID, key, ctype, data, path.Base(*c.LogoPath), agentID, userID); err != nil {
+		return err
+	}
+	cur, err := scanCompany(tx.QueryRowContext(tx.ctx, companySelect+` WHERE c.id = ?`, "", "", a.companyID))
+	if err != nil {
+		return err
+	}
+	a.writeAfterCommit(file, string(data))
+	return tx.setCompanyLogo(a.store, cur, &id)
 }
 
 func optionalOf(s *string) Optional[string] {

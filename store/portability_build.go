@@ -211,6 +211,10 @@ func (b *packageBuilder) manifest() Manifest {
 	c := d.company
 	m.Company = &ManifestCompany{Path: "COMPANY.md", Slug: b.rootPath, Name: c.Name, Description: c.Description, BrandColor: c.BrandColor,
 		RequireBoardApprovalForNewAgents: c.RequireBoardApprovalForNewAgents, BudgetMonthlyCents: c.BudgetMonthlyCents}
+	if d.logo != nil {
+		lp := "assets/logo" + logoExt(d.logo.ContentType)
+		m.Company.LogoPath = &lp
+	}
 	for _, g := range d.goals {
 		m.Goals = append(m.Goals, ManifestGoal{Slug: b.goalSlug[g.ID], Title: g.Title, Description: g.Description, Level: g.Level,
 			Status: g.Status, ParentSlug: b.ref(b.goalSlug, g.ParentID), OwnerAgentSlug: b.ref(b.agentSlug, g.OwnerAgentID)})

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -51,6 +52,7 @@ type exportData struct {
 	comments map[string][]Comment
 	docs     map[string][]ManifestDocument
 	skills   []CompanySkill
+	logo     *PackageFile // the company logo, when it has a readable one
 }
 
 // ExportCompany builds the package of a company. It writes nothing (no activity row).
@@ -121,6 +123,17 @@ func (s *Store) loadExport(ctx context.Context, companyID string) (*exportData, 
 	}
 	if d.skills, err = findCompanySkills(ctx, tx, companyID); err != nil {
 		return nil, err
+	}
+	if id := d.company.LogoAssetID; id != nil {
+		a, err := scanAsset(tx.QueryRowContext(ctx, `SELECT `+assetColumns+` FROM assets WHERE id = ?`, *id))
+		if err != nil {
+			return nil, translate(err, "Asset")
+		}
+		if p, err := s.objectPath(a.CompanyID, a.ObjectKey); err == nil {
+			if data, err := os.ReadFile(p); err == nil && logoExt(a.ContentType) != "" {
+				d.logo = &PackageFile{Data: data, ContentType: a.ContentType, Binary: true}
+			}
+		}
 	}
 	return d, nil
 }
@@ -240,4 +253,23 @@ func permissionsMap(p AgentPermissions) map[string]any {
 		return nil
 	}
 	return m
+}
+
+// logoTypes maps the logo content types a package may carry to their extensions.
+var logoTypes = map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "image/gif": ".gif", "image/svg+xml": ".svg"}
+
+func logoExt(contentType string) string { return logoTypes[contentType] }
+
+// logoType is the content type of a logo path's extension, "" when not a logo type.
+func logoType(p string) string {
+	ext := strings.ToLower(path.Ext(p))
+	if ext == ".jpeg" {
+		ext = ".jpg"
+	}
+	for t, e := range logoTypes {
+		if e == ext {
+			return t
+		}
+	}
+	return ""
 }

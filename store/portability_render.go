@@ -186,6 +186,9 @@ func renderPackage(m Manifest, b *packageBuilder, version string) PackageFiles {
 			Description: oneLine(c.Description), Goals: companyGoals}, strings.TrimSpace(deref(c.Description)))
 		sc := sidecarCompany{BrandColor: c.BrandColor, RequireBoardApprovalForNewAgents: c.RequireBoardApprovalForNewAgents,
 			BudgetMonthlyCents: c.BudgetMonthlyCents}
+		if c.LogoPath != nil && b.d.logo != nil {
+			sc.LogoPath, files[*c.LogoPath] = c.LogoPath, *b.d.logo
+		}
 		if sc != (sidecarCompany{}) {
 			side.Company = &sc
 		}
