@@ -3,6 +3,7 @@ package server_test
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -348,4 +349,47 @@ func TestImportWritesInstructionsFile(t *testing.T) {
 		return
 	}
 	t.Fatal("no ceo imported")
+}
+
+// TestCEOImportKeepsBoardDecisions: through the company-scoped flow a CEO agent may
+// bring agents and branding in, but not change the approval flag or budget, set
+// secret values, or bind company secrets to the agents it imports.
+func TestCEOImportKeepsBoardDecisions(t *testing.T) {
+	e := newEnv(t)
+	f := seedPortability(t, e)
+	files := exportFiles(t, e, f.companyID, nil)
+	side := files[".paperclip.yaml"].(string)
+	files[".paperclip.yaml"] = strings.Replace(side, "budgetMonthlyCents: 50000", "budgetMonthlyCents: 99999\n  requireBoardApprovalForNewAgents: true", 1)
+	path := "/api/companies/" + f.companyID + "/imports/apply"
+	body := map[string]any{"source": inline(files), "target": map[string]any{"mode": "existing_company", "companyId": f.companyID}}
+	body["secretValues"] = map[string]any{"ANTHROPIC_API_KEY": "from-the-agent"}
+	if r := e.do("POST", path, body, bearer(f.ceoKey)...); r.Status != 403 || r.JSON()["error"] != "Only the board can set secret values" {
+		t.Fatalf("agent secretValues: %d %s", r.Status, r.Body)
+	}
+	delete(body, "secretValues")
+	r := e.do("POST", path, body, bearer(f.ceoKey)...)
+	if r.Status != 200 {
+		t.Fatalf("CEO apply: %d %s", r.Status, r.Body)
+	}
+	c := e.do("GET", "/api/companies/"+f.companyID, nil).JSON()
+	if c["budgetMonthlyCents"] != float64(50000) || c["requireBoardApprovalForNewAgents"] != false {
+		t.Errorf("a CEO import changed board settings: %v", c)
+	}
+	for _, ag := range r.JSON()["agents"].([]any) {
+		if ag.(map[string]any)["slug"] != "ceo" {
+			continue
+		}
+		got := e.do("GET", "/api/agents/"+ag.(map[string]any)["id"].(string), nil).JSON()
+		if env, _ := got["adapterConfig"].(map[string]any)["env"].(map[string]any); env["ANTHROPIC_API_KEY"] != nil {
+			t.Errorf("a CEO import bound a company secret: %v", env)
+		}
+	}
+	if w, _ := json.Marshal(r.JSON()["warnings"]); !strings.Contains(string(w), "agent ceo needs ANTHROPIC_API_KEY: ask the board to bind it") {
+		t.Errorf("warnings: %s", w)
+	}
+	// With board approval required, the CEO cannot bring agents in at all.
+	e.do("PATCH", "/api/companies/"+f.companyID, map[string]any{"requireBoardApprovalForNewAgents": true})
+	if r := e.do("POST", path, body, bearer(f.ceoKey)...); r.Status != 422 {
+		t.Errorf("CEO import under board approval: %d %s", r.Status, r.Body)
+	}
 }

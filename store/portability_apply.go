@@ -87,6 +87,9 @@ func (s *Store) ApplyImport(ctx context.Context, key *SecretKey, in ImportInput)
 		if err != nil {
 			return err
 		}
+		if tx.actor.IsAgent() && len(in.SecretValues) > 0 {
+			return Errorf(EFORBIDDEN, "Only the board can set secret values")
+		}
 		if len(p.preview.Errors) > 0 {
 			return &Error{Code: EUNPROCESSABLE, Message: "Import package has errors", Details: map[string]any{"errors": p.preview.Errors}}
 		}
@@ -183,9 +186,17 @@ func (a *applier) company() error {
 	if c.BrandColor != nil && !IsHexColor(*c.BrandColor) {
 		return Errorf(EUNPROCESSABLE, "Invalid brand color in package: %s", *c.BrandColor)
 	}
-	if _, err := tx.ExecContext(tx.ctx, `UPDATE companies SET description = ?, brand_color = ?, require_board_approval_for_new_agents = ?,
-		budget_monthly_cents = ?, updated_at = ? WHERE id = ?`, nullStr(c.Description), nullStr(c.BrandColor),
-		boolInt(c.RequireBoardApprovalForNewAgents), c.BudgetMonthlyCents, tx.Now(), a.companyID); err != nil {
+	if _, err := tx.ExecContext(tx.ctx, `UPDATE companies SET description = ?, brand_color = ?, updated_at = ? WHERE id = ?`,
+		nullStr(c.Description), nullStr(c.BrandColor), tx.Now(), a.companyID); err != nil {
+		return err
+	}
+	// A CEO agent on the company-scoped route may change branding only, as it may
+	// through PATCH: the approval flag and the budget stay the board's.
+	if tx.actor.IsAgent() {
+		return a.logo()
+	}
+	if _, err := tx.ExecContext(tx.ctx, `UPDATE companies SET require_board_approval_for_new_agents = ?, budget_monthly_cents = ? WHERE id = ?`,
+		boolInt(c.RequireBoardApprovalForNewAgents), c.BudgetMonthlyCents, a.companyID); err != nil {
 		return err
 	}
 	if c.BudgetMonthlyCents > 0 {

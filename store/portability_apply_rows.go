@@ -173,6 +173,10 @@ func (a *applier) envBindings(agentSlug, projectSlug string) (map[string]any, er
 			continue
 		}
 		switch {
+		case in.Kind == "secret" && a.tx.actor.IsAgent():
+			// Binding a company secret to an agent is the board's call: an agent
+			// importing agents could otherwise hand itself any secret by name.
+			a.warn("%s needs %s: ask the board to bind it", ownerOf(in), in.Key)
 		case in.Kind == "secret" && a.p.ex.secretByKey[in.Key] != "":
 			env[in.Key] = map[string]any{"type": "secret_ref", "secretId": a.p.ex.secretByKey[in.Key]}
 		case in.Kind != "secret" && in.DefaultValue != nil:
@@ -289,4 +293,12 @@ func (a *applier) workspaces(pr Project, mp ManifestProject) error {
 		}
 	}
 	return nil
+}
+
+// ownerOf names an env input's agent or project for messages.
+func ownerOf(in EnvInput) string {
+	if in.ProjectSlug != nil {
+		return "project " + *in.ProjectSlug
+	}
+	return "agent " + deref(in.AgentSlug)
 }

@@ -10,6 +10,7 @@ import (
 // the apply carries out.
 type importPlan struct {
 	in       ImportInput
+	actor    Actor
 	preview  ImportPreview
 	m        Manifest
 	ex       *existing
@@ -64,7 +65,7 @@ func (s *Store) planImport(ctx context.Context, q querier, in ImportInput) (*imp
 	if err != nil {
 		return nil, err
 	}
-	p := &importPlan{in: in, m: m, files: files, agentP: map[string]AgentPlan{}, projectP: map[string]ProjectPlan{},
+	p := &importPlan{in: in, actor: ActorFromContext(ctx), m: m, files: files, agentP: map[string]AgentPlan{}, projectP: map[string]ProjectPlan{},
 		goalP: map[string]GoalPlan{}, skillP: map[string]SkillPlan{}}
 	p.include = in.Include.resolve(m.Includes)
 	targetID := ""
@@ -150,6 +151,9 @@ func (p *importPlan) planAgents() error {
 		p.preview.Plan.AgentPlans = append(p.preview.Plan.AgentPlans, plan)
 	}
 	p.checkReportsCycle()
+	if p.actor.IsAgent() && p.ex.company != nil && p.ex.company.RequireBoardApprovalForNewAgents && len(p.agents) > 0 {
+		p.fail("This company requires board approval for new agents; only the board can import agents into it")
+	}
 	return nil
 }
 
@@ -360,11 +364,7 @@ func (p *importPlan) planInputs() {
 		_, given := p.in.SecretValues[in.Key]
 		satisfied := given || in.DefaultValue != nil || (in.Kind == "secret" && p.ex.secretByKey[in.Key] != "")
 		if !satisfied && in.Requirement == "required" {
-			who, slug := "agent", deref(in.AgentSlug)
-			if in.ProjectSlug != nil {
-				who, slug = "project", *in.ProjectSlug
-			}
-			p.warn("%s %s needs %s", who, slug, in.Key)
+			p.warn("%s needs %s", ownerOf(in), in.Key)
 		}
 	}
 }
