@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -254,21 +255,14 @@ func nonNilStrings(s []string) []string {
 
 // newCompanyPayloadCommand is a raw route call with --payload-json.
 func newCompanyPayloadCommand(a *app, use, short, pathFormat string) *cobra.Command {
-	var f clientFlags
 	var payload string
-	cmd := &cobra.Command{
-		Use:          use + " <companyId>",
-		Short:        short,
-		Example:      "  paperclip company " + use + ` <companyId> --payload-json '{...}'`,
-		Args:         exactArgs("companyId"),
-		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.sendPayload(cmd.Context(), &f, "POST", apiPath(pathFormat, args[0]), payload)
-		},
-	}
-	cmd.Flags().StringVar(&payload, "payload-json", "{}", "request JSON payload")
-	addClientFlags(cmd, &f)
-	return cmd
+	return newClientCommand(a, clientCommand{
+		name: use, args: []string{"companyId"},
+		short:   short,
+		example: "  paperclip company " + use + ` <companyId> --payload-json '{...}'`,
+		flags:   payloadFlag(&payload, "{}", "request"),
+		method:  http.MethodPost, path: pathFormat, body: payloadBody(&payload),
+	})
 }
 
 // readPackageDir reads a package folder, skipping VCS and dependency folders and
