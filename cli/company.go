@@ -12,11 +12,11 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// The company noun (cli.md §8.1). Export and import belong to portability.
+// The company noun (cli.md §8.1). Export and import live in company_portability.go.
 
 // newCompanyCommand is the one place company subcommands are registered.
 func newCompanyCommand(a *app) *cobra.Command {
-	return newGroupCommand("company", "Company operations",
+	cmd := newGroupCommand("company", "Company operations",
 		"  paperclip company list\n  paperclip company current --json",
 		newCompanyListCommand(a),
 		newCompanyGetCommand(a),
@@ -28,6 +28,8 @@ func newCompanyCommand(a *app) *cobra.Command {
 		newCompanyArchiveCommand(a),
 		newCompanyDeleteCommand(a),
 	)
+	cmd.AddCommand(portabilityCommands(a)...) // export, import (company_portability.go)
+	return cmd
 }
 
 func newCompanyListCommand(a *app) *cobra.Command {

@@ -16,6 +16,10 @@ const (
 	whoCRead  = "C:read"
 	whoCWrite = "C:write"
 	whoCBoard = "C:board"
+	// whoCExport and whoCImport are the strict portability flows: board writers of
+	// the path company, or its CEO agent (store.ActCompanyExport, ActCompanyImport).
+	whoCExport = "C:export"
+	whoCImport = "C:import"
 	// whoBoardUser is a route about the calling person (session, profile): anyone
 	// else is 401 "Board authentication required".
 	whoBoardUser = "board_user"

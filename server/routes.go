@@ -32,6 +32,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.joinRequestRoutes()...)
 	rs = append(rs, s.memberRoutes()...)
 	rs = append(rs, s.adminUserRoutes()...)
+	rs = append(rs, s.portabilityRoutes()...)
 	rs = append(rs, s.companyRoutes()...)
 	rs = append(rs, s.assetRoutes()...)
 	rs = append(rs, s.activityRoutes()...)
@@ -91,6 +92,11 @@ func (s *Server) guard(rt route, h http.HandlerFunc) http.Handler {
 		switch rt.who {
 		case whoCRead, whoCWrite, whoCBoard:
 			if err := s.companyAccess(r, mux.Vars(r)["companyId"], rt.who); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		case whoCExport, whoCImport:
+			if err := s.portabilityAccess(r, rt.who); err != nil {
 				s.writeError(w, r, err)
 				return
 			}

@@ -83,7 +83,6 @@ func (s *Store) CreateAsset(ctx context.Context, in NewAsset) (Asset, error) {
 	if err != nil {
 		return Asset{}, err
 	}
-	sum := sha256.Sum256(in.Data)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return Asset{}, err
 	}
@@ -100,15 +99,11 @@ func (s *Store) CreateAsset(ctx context.Context, in NewAsset) (Asset, error) {
 		} else if tx.actor.IsBoard() {
 			userID = tx.actor.UserID
 		}
-		now := tx.Now()
 		var orig any
 		if in.OriginalFilename != "" {
 			orig = in.OriginalFilename
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO assets (id, company_id, provider, object_key, content_type, byte_size, sha256,
-			original_filename, created_by_agent_id, created_by_user_id, created_at, updated_at)
-			VALUES (?, ?, 'local_disk', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, in.CompanyID, key, in.ContentType, len(in.Data), hex.EncodeToString(sum[:]), orig, agentID, userID, now, now); err != nil {
+		if err := tx.insertAsset(id, in.CompanyID, key, in.ContentType, in.Data, orig, agentID, userID); err != nil {
 			return err
 		}
 		details := map[string]any{"originalFilename": orig, "contentType": in.ContentType, "byteSize": len(in.Data)}
@@ -122,6 +117,17 @@ func (s *Store) CreateAsset(ctx context.Context, in NewAsset) (Asset, error) {
 		return Asset{}, err
 	}
 	return s.FindAssetByID(ctx, id)
+}
+
+// insertAsset writes an asset row for data stored under key.
+func (tx *Tx) insertAsset(id, companyID, key, contentType string, data []byte, orig, agentID, userID any) error {
+	sum := sha256.Sum256(data)
+	now := tx.Now()
+	_, err := tx.ExecContext(tx.ctx, `INSERT INTO assets (id, company_id, provider, object_key, content_type, byte_size, sha256,
+		original_filename, created_by_agent_id, created_by_user_id, created_at, updated_at)
+		VALUES (?, ?, 'local_disk', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, companyID, key, contentType, len(data), hex.EncodeToString(sum[:]), orig, agentID, userID, now, now)
+	return err
 }
 
 const assetColumns = `id, company_id, provider, object_key, content_type, byte_size, sha256, original_filename,

@@ -81,6 +81,12 @@ const (
 	// ActMembersRead is listing a company's human members: users:invite or
 	// users:manage_permissions.
 	ActMembersRead = "members.read"
+	// ActCompanyExport is the strict export flow (exports, exports/preview): board
+	// writers of the company, or its CEO agent.
+	ActCompanyExport = "company.export"
+	// ActCompanyImport is the company-scoped import flow (imports/preview,
+	// imports/apply): board writers of the company, or its CEO agent.
+	ActCompanyImport = "company.import"
 	// ActInstanceAdmin is instance-wide administration (user admin, bootstrap
 	// invites): instance admins and the local board.
 	ActInstanceAdmin = "instance.admin"
@@ -165,6 +171,15 @@ func decide(ctx context.Context, q querier, a Actor, action string, t Target) (b
 			return false, "User does not have access to this company", err
 		}
 		return m.Role != "viewer", "Viewer access is read-only", nil
+	case ActCompanyExport, ActCompanyImport:
+		if !agent {
+			return decide(ctx, q, a, ActCompanyWrite, t)
+		}
+		ok, err := agentIsCEO(ctx, q, a, t.CompanyID)
+		if action == ActCompanyExport {
+			return ok, "Only CEO agents can manage company exports", err
+		}
+		return ok, "Only CEO agents can manage company imports", err
 	case ActInviteOwner:
 		if agent {
 			return false, "Only owners can invite owners", nil

@@ -108,6 +108,12 @@
 //     agent_config.go checks secret refs on write.
 //   - Oversight reads: dashboard.go (dashboard, sidebar badges), evaluation.go (review
 //     queue, summary), instance_settings.go.
+//   - Portability (company packages): portability.go (file map, paths, manifest
+//     types), portability_render.go (YAML shapes, manifest -> files),
+//     portability_parse.go (files -> manifest), portability_export.go and
+//     portability_build.go (reading a company and selecting what travels),
+//     portability_import.go and portability_plan.go (request, preview, collisions),
+//     portability_apply*.go (the one import transaction), skill.go (company skills).
 //
 // Where the coming domains go, following the same scheme:
 //

@@ -102,15 +102,8 @@ func (s *Store) CreateSecret(ctx context.Context, key *SecretKey, companyID stri
 		if err := tx.requireUniqueSecret(companyID, "", "key", secretKey, "Secret key already exists"); err != nil {
 			return err
 		}
-		id, now := NewID(), tx.Now()
-		agentID, userID := tx.creatorColumns()
-		if _, err := tx.ExecContext(tx.ctx, `INSERT INTO company_secrets (id, company_id, key, name, provider, status, managed_mode,
-			latest_version, description, created_by_agent_id, created_by_user_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, 'active', 'paperclip_managed', 1, ?, ?, ?, ?, ?)`,
-			id, companyID, secretKey, name, provider, nullStr(in.Description.Ptr()), agentID, userID, now, now); err != nil {
-			return err
-		}
-		if err := tx.insertSecretVersion(id, 1, material, digest); err != nil {
+		id, err := tx.insertSecret(companyID, secretKey, name, in.Description.Ptr(), material, digest)
+		if err != nil {
 			return err
 		}
 		if err := tx.logActivity(companyID, "secret.created", "secret", id, map[string]any{"name": name, "key": secretKey, "provider": provider}); err != nil {
@@ -120,6 +113,33 @@ func (s *Store) CreateSecret(ctx context.Context, key *SecretKey, companyID stri
 		return err
 	})
 	return out, err
+}
+
+// insertSecret writes an active local_encrypted secret with its first version.
+func (tx *Tx) insertSecret(companyID, key, name string, description *string, material, digest string) (string, error) {
+	id, now := NewID(), tx.Now()
+	agentID, userID := tx.creatorColumns()
+	if _, err := tx.ExecContext(tx.ctx, `INSERT INTO company_secrets (id, company_id, key, name, provider, status, managed_mode,
+		latest_version, description, created_by_agent_id, created_by_user_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, 'active', 'paperclip_managed', 1, ?, ?, ?, ?, ?)`,
+		id, companyID, key, name, ProviderLocalEncrypted, nullStr(description), agentID, userID, now, now); err != nil {
+		return "", err
+	}
+	return id, tx.insertSecretVersion(id, 1, material, digest)
+}
+
+// rotateSecret makes a new current version of a secret; the old one becomes previous.
+func (tx *Tx) rotateSecret(id string, version int64, material, digest string) error {
+	now := tx.Now()
+	if _, err := tx.ExecContext(tx.ctx, `UPDATE company_secret_versions SET status = 'previous' WHERE secret_id = ? AND status = 'current'`, id); err != nil {
+		return err
+	}
+	if err := tx.insertSecretVersion(id, version, material, digest); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(tx.ctx, `UPDATE company_secrets SET latest_version = ?, last_rotated_at = ?, updated_at = ? WHERE id = ?`,
+		version, now, now, id)
+	return err
 }
 
 // creatorColumns are the created_by_* values for the acting actor.
@@ -225,15 +245,8 @@ func (s *Store) RotateSecret(ctx context.Context, key *SecretKey, id string, in 
 		if err != nil {
 			return err
 		}
-		version, now := cur.LatestVersion+1, tx.Now()
-		if _, err := tx.ExecContext(tx.ctx, `UPDATE company_secret_versions SET status = 'previous' WHERE secret_id = ? AND status = 'current'`, id); err != nil {
-			return err
-		}
-		if err := tx.insertSecretVersion(id, version, material, digest); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(tx.ctx, `UPDATE company_secrets SET latest_version = ?, last_rotated_at = ?, updated_at = ? WHERE id = ?`,
-			version, now, now, id); err != nil {
+		version := cur.LatestVersion + 1
+		if err := tx.rotateSecret(id, version, material, digest); err != nil {
 			return err
 		}
 		if err := tx.logActivity(cur.CompanyID, "secret.rotated", "secret", id, map[string]any{"version": version}); err != nil {

@@ -107,6 +107,8 @@ type Invocation struct {
 	Warn func(msg string)
 	// SkillMD is the embedded agent skill the CLI adapters install (runtime.md §23).
 	SkillMD []byte
+	// Skills are the company skills the agent desires, installed beside SkillMD.
+	Skills CompanySkills
 	// LeftoverGrace is terminalCleanupGraceSec: how long processes left in the child's
 	// group may outlive it.
 	LeftoverGrace time.Duration

@@ -169,6 +169,7 @@ func (r *runner) prepareAndRun(ctx context.Context) (store.RunFinish, *runUsage,
 	inv := Invocation{RunID: run.ID, Agent: agent, Config: withResolvedEnv(cfg, bindings), Prompt: prompt, Context: snap,
 		Env: env, Cwd: cwd, SessionID: sessionID, Timeout: timeout, Grace: grace, LeftoverGrace: leftover, Log: r.log,
 		SkillMD: s.cfg.SkillMD}
+	inv.Skills = s.companySkills(ctx, agent, func(msg string) { r.event("error", "system", "warn", msg, map[string]any{"detail": msg}) })
 	inv.OnSpawn = func(pid, pgid int, startedAt time.Time) {
 		s.setPGID(r.h, pgid)
 		if err := s.store.RecordRunSpawn(context.WithoutCancel(ctx), run.ID, pid, pgid, startedAt); err != nil {

@@ -34,6 +34,11 @@ func (Adapter) Execute(ctx context.Context, inv heartbeat.Invocation) (heartbeat
 			return heartbeat.Result{}, err
 		}
 	}
+	for slug, files := range inv.Skills {
+		if err := InstallSkillFiles(skills, slug, files); err != nil {
+			inv.Warning("Could not install skill " + slug + ": " + err.Error())
+		}
+	}
 	attempt := func(resume string) (*Stream, heartbeat.ProcResult, string, error) {
 		args := BuildArgs(cfg, RunOptions{ResumeSessionID: resume, SkillsDir: skills, SkipInstructions: skip})
 		inv.Meta(map[string]any{"command": cfg.Command, "commandArgs": args, "cwd": inv.Cwd,

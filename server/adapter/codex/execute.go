@@ -31,6 +31,11 @@ func (Adapter) Execute(ctx context.Context, inv heartbeat.Invocation) (heartbeat
 			inv.Warning("Could not install the paperclip skill: " + err.Error())
 		}
 	}
+	for slug, files := range inv.Skills {
+		if _, err := InstallCompanySkill(home, slug, files); err != nil {
+			inv.Warning("Could not install skill " + slug + ": " + err.Error())
+		}
+	}
 	outside := !InGitWorkTree(inv.Cwd)
 	attempt := func(resume string) (*Stream, heartbeat.ProcResult, string, string, error) {
 		args := BuildArgs(cfg, RunOptions{ResumeSessionID: resume, OutsideGitRepo: outside})
