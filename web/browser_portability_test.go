@@ -2,28 +2,12 @@ package web_test
 
 import (
 	"encoding/base64"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 )
-
-// requirePortability stops the round trip on a server without the portability routes
-// (they land from the portability branch); the pages themselves are smoke-tested.
-func requirePortability(e *uiEnv, cid string) {
-	e.t.Helper()
-	res, err := http.Post(e.url+"/api/companies/"+cid+"/exports/preview", "application/json", strings.NewReader(`{}`))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode == http.StatusNotFound {
-		e.t.Skip("needs the portability API (POST /api/companies/{id}/exports/preview answers 404 on this branch)")
-	}
-}
 
 // Export then import: the export preview lists the package files and reads one; the
 // zip download is captured and fed to the import page, whose preview plans the new
@@ -35,7 +19,6 @@ func TestExportThenImportPreviewRoundTrip(t *testing.T) {
 	seedGovernance(e, company, ceo)
 	cid := company["id"].(string)
 	p := "/" + company["issuePrefix"].(string)
-	requirePortability(e, cid)
 
 	e.open(p + "/company/export")
 	// Keep the downloaded blob where the test can read it.
