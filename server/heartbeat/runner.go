@@ -31,6 +31,9 @@ type runner struct {
 	agent store.Agent
 	log   *RunLog
 	red   *Redactor
+	// issue is the run's issue as the wake payload read it; its project and goal go
+	// on the cost event.
+	issue *store.WakeIssue
 
 	outMu      sync.Mutex
 	lastOutput time.Time
@@ -199,7 +202,12 @@ func (r *runner) prepareAndRun(ctx context.Context) (store.RunFinish, *runUsage,
 	case res.SessionID != "":
 		f.SessionID, f.SessionCwd = res.SessionID, cwd
 	}
-	usage := &runUsage{res: res, sessionReused: sessionID != "", freshReason: freshReason}
+	usage := &runUsage{res: res, charged: res.Usage, source: "run", sessionReused: sessionID != "", freshReason: freshReason}
+	if res.UsageCumulative && res.SessionID != "" {
+		if err := usage.sessionDelta(ctx, s.store, run.AgentID, res.SessionID, run.ID); err != nil {
+			s.logger.Warn("read previous session usage failed", "run_id", run.ID, "error", err.Error())
+		}
+	}
 	return f, usage, nil
 }
 
@@ -267,6 +275,14 @@ func (r *runner) finish(f store.RunFinish, usage *runUsage) {
 	var cost *store.CostEventInput
 	if usage != nil {
 		f.Usage, cost = usage.record(&f, r.agent, r.run)
+		if cost != nil && r.issue != nil {
+			if r.issue.ProjectID != nil {
+				cost.ProjectID = store.Some(*r.issue.ProjectID)
+			}
+			if r.issue.GoalID != nil {
+				cost.GoalID = store.Some(*r.issue.GoalID)
+			}
+		}
 	}
 	var settled store.RunSettled
 	var err error
@@ -407,7 +423,7 @@ func (r *runner) wakePayload(ctx context.Context, snap map[string]any, issueID s
 		if err != nil {
 			return p, err
 		}
-		p.Issue = is
+		p.Issue, r.issue = is, is
 		if is != nil {
 			comments, err := r.s.store.FindWakeComments(ctx, issueID, stringsOf(snap["wakeCommentIds"]))
 			if err != nil {
@@ -455,14 +471,36 @@ func (r *runner) company() store.Company {
 }
 
 // runUsage turns an adapter's usage into the run's usageJson and cost event (§10).
+// charged is what the run is billed: the raw usage, or for a session-cumulative
+// adapter the growth since the previous run of the same session.
 type runUsage struct {
 	res           Result
+	charged       Usage
+	source        string
 	sessionReused bool
 	freshReason   string
 }
 
+// sessionDelta charges the difference to the previous run of the session when the
+// reported totals have not shrunk (a shrink means the counter restarted: raw is
+// charged then, as it is for a session's first run).
+func (u *runUsage) sessionDelta(ctx context.Context, st *store.Store, agentID, sessionID, runID string) error {
+	prev, ok, err := st.FindPreviousSessionUsage(ctx, agentID, sessionID, runID)
+	if err != nil || !ok {
+		return err
+	}
+	raw := u.res.Usage
+	if raw.InputTokens < prev.InputTokens || raw.CachedInputTokens < prev.CachedInputTokens || raw.OutputTokens < prev.OutputTokens {
+		return nil
+	}
+	u.charged = Usage{InputTokens: raw.InputTokens - prev.InputTokens, CachedInputTokens: raw.CachedInputTokens - prev.CachedInputTokens,
+		OutputTokens: raw.OutputTokens - prev.OutputTokens}
+	u.source = "session_delta"
+	return nil
+}
+
 func (u *runUsage) record(f *store.RunFinish, agent store.Agent, run store.HeartbeatRun) (map[string]any, *store.CostEventInput) {
-	res := u.res
+	res, c := u.res, u.charged
 	billing := "unknown"
 	switch res.BillingType {
 	case "api":
@@ -474,27 +512,26 @@ func (u *runUsage) record(f *store.RunFinish, agent store.Agent, run store.Heart
 	if res.CostUSD != nil {
 		costUSD = *res.CostUSD
 	}
-	usage := map[string]any{"inputTokens": res.Usage.InputTokens, "cachedInputTokens": res.Usage.CachedInputTokens,
-		"outputTokens": res.Usage.OutputTokens, "costUsd": costUSD, "provider": nullable(res.Provider),
+	usage := map[string]any{"inputTokens": c.InputTokens, "cachedInputTokens": c.CachedInputTokens,
+		"outputTokens": c.OutputTokens, "costUsd": costUSD, "provider": nullable(res.Provider),
 		"biller": nullable(res.Biller), "model": nullable(res.Model), "billingType": billing,
 		"sessionReused": u.sessionReused, "freshSession": !u.sessionReused, "freshSessionReason": nullable(u.freshReason),
-		"usageSource": "run", "rawInputTokens": res.Usage.InputTokens, "rawCachedInputTokens": res.Usage.CachedInputTokens,
+		"usageSource": u.source, "rawInputTokens": res.Usage.InputTokens, "rawCachedInputTokens": res.Usage.CachedInputTokens,
 		"rawOutputTokens": res.Usage.OutputTokens}
 	cents := int64(0)
 	if res.CostUSD != nil && billing != "subscription_included" {
 		cents = max(int64(math.Round(*res.CostUSD*100)), 0)
 	}
-	f.InputTokens, f.CachedInputTokens, f.OutputTokens, f.CostCents = res.Usage.InputTokens, res.Usage.CachedInputTokens,
-		res.Usage.OutputTokens, cents
-	tokens := res.Usage.InputTokens + res.Usage.CachedInputTokens + res.Usage.OutputTokens
+	f.InputTokens, f.CachedInputTokens, f.OutputTokens, f.CostCents = c.InputTokens, c.CachedInputTokens, c.OutputTokens, cents
+	tokens := c.InputTokens + c.CachedInputTokens + c.OutputTokens
 	if tokens <= 0 && (res.CostUSD == nil || *res.CostUSD <= 0) {
 		return usage, nil
 	}
 	provider, model := orDefault(res.Provider, "unknown"), orDefault(res.Model, "unknown")
 	in := &store.CostEventInput{AgentID: store.Some(agent.ID), Provider: store.Some(provider),
 		Biller: store.Some(orDefault(res.Biller, provider)), BillingType: store.Some(billing), Model: store.Some(model),
-		InputTokens: store.Some(res.Usage.InputTokens), CachedInputTokens: store.Some(res.Usage.CachedInputTokens),
-		OutputTokens: store.Some(res.Usage.OutputTokens), CostCents: store.Some(cents),
+		InputTokens: store.Some(c.InputTokens), CachedInputTokens: store.Some(c.CachedInputTokens),
+		OutputTokens: store.Some(c.OutputTokens), CostCents: store.Some(cents),
 		OccurredAt: store.Some(store.FormatTime(time.Now())), HeartbeatRunID: store.Some(run.ID)}
 	if run.IssueID != nil {
 		in.IssueID = store.Some(*run.IssueID)

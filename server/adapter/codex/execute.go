@@ -63,7 +63,8 @@ func (Adapter) Execute(ctx context.Context, inv heartbeat.Invocation) (heartbeat
 		Summary: o.Summary, ResultJSON: map[string]any{"stdout": stdout, "stderr": o.Stderr}, SessionID: o.SessionID,
 		ClearSession: clear, Usage: heartbeat.Usage{InputTokens: s.Usage.InputTokens,
 			CachedInputTokens: s.Usage.CachedInputTokens, OutputTokens: s.Usage.OutputTokens},
-		Provider: "openai", Biller: "openai", BillingType: BillingType(inv.Env)}
+		// turn.completed of a resumed thread counts the whole thread (§10.1).
+		UsageCumulative: true, Provider: "openai", Biller: "openai", BillingType: BillingType(inv.Env)}
 	if res.Signal != "" {
 		sig := res.Signal
 		out.Signal = &sig

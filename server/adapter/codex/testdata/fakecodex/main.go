@@ -8,7 +8,9 @@
 //	                ignore_sigterm | spawn_grandchild | crash
 //	FAKE_SESSION_ID thread id to report (default: the resumed one, else a fixed id)
 //	FAKE_SLEEP_SEC  seconds to sleep in sleep / ignore_sigterm / spawn_grandchild (default 30)
-//	FAKE_USAGE      "in,cached,out" tokens of turn.completed (default 2100,1500,60)
+//	FAKE_USAGE      "in,cached,out" tokens of this turn (default 2100,1500,60); with
+//	                CODEX_HOME set, turn.completed reports the thread's totals, as
+//	                the real CLI does for a resumed thread
 //	FAKE_EXIT_CODE  exit code, overriding the scenario's
 //	FAKE_RECORD_FILE writes {argv, env (PAPERCLIP_* only), stdin, cwd} as JSON
 //	FAKE_GRANDCHILD_PID_FILE  where spawn_grandchild writes the grandchild's pid
@@ -24,6 +26,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -135,10 +138,32 @@ func play(scenario, thread, resume string) int {
 	cmd["aggregated_output"], cmd["exit_code"], cmd["status"] = "inbox-empty\n", 0, "completed"
 	emit(map[string]any{"type": "item.completed", "item": cmd})
 	message("item_2", "Checked out PAP-12, commented, and marked it done.")
-	in, cached, out := usageTriple()
+	in, cached, out := threadUsage(thread, resume != "")
 	emit(map[string]any{"type": "turn.completed", "usage": map[string]any{"input_tokens": in, "cached_input_tokens": cached,
 		"cache_write_input_tokens": 0, "output_tokens": out, "reasoning_output_tokens": 10}})
 	return 0
+}
+
+// threadUsage is what turn.completed reports: like the real CLI, the running totals
+// of the thread. This turn's usage (FAKE_USAGE) is added to the totals the thread had
+// when it was resumed; they are kept under $CODEX_HOME/fake-threads/, next to where
+// the real CLI keeps its rollouts.
+func threadUsage(thread string, resumed bool) (int64, int64, int64) {
+	in, cached, out := usageTriple()
+	home := os.Getenv("CODEX_HOME")
+	if home == "" {
+		return in, cached, out
+	}
+	path := filepath.Join(home, "fake-threads", thread+".json")
+	var total [3]int64
+	if raw, err := os.ReadFile(path); err == nil && resumed {
+		json.Unmarshal(raw, &total)
+	}
+	total[0], total[1], total[2] = total[0]+in, total[1]+cached, total[2]+out
+	if b, err := json.Marshal(total); err == nil && os.MkdirAll(filepath.Dir(path), 0o700) == nil {
+		os.WriteFile(path, b, 0o600)
+	}
+	return total[0], total[1], total[2]
 }
 
 func message(id, text string) {
