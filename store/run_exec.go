@@ -75,8 +75,7 @@ func (s *Store) ClaimRun(ctx context.Context, runID string) (RunSettled, error) 
 			out, err = tx.endRun(s, run, RunCancelled, code, msg, "run cancelled")
 			return err
 		}
-		switch a.Status {
-		case AgentPaused, AgentTerminated, AgentPendingApproval:
+		if !invokableOrBudgetPaused(a) {
 			return refuse("agent_not_invokable", "Agent is not invokable in its current state")
 		}
 		if err := tx.invocationGate(a.ID, deref(run.IssueID)); err != nil {

@@ -137,8 +137,7 @@ func (tx *Tx) enqueueWake(s *Store, req WakeRequest) (WakeOutcome, error) {
 		id, err := tx.insertWakeup(a, req, WakeupSkipped, reason, req.Payload, "", msg)
 		return WakeOutcome{Skip: &WakeSkip{Reason: reason, Message: msg, Block: block}, WakeupID: id}, err
 	}
-	switch a.Status {
-	case AgentPaused, AgentTerminated, AgentPendingApproval:
+	if !invokableOrBudgetPaused(a) {
 		return skip(SkipNotInvokable, "Agent is not invokable in its current state",
 			&Error{Code: ECONFLICT, Message: "Agent is not invokable in its current state", Details: map[string]any{"status": a.Status}})
 	}
@@ -181,6 +180,21 @@ func (tx *Tx) enqueueWake(s *Store, req WakeRequest) (WakeOutcome, error) {
 		return tx.enqueueIssueWake(a, req, snap, issueID)
 	}
 	return tx.enqueueHeartbeatWake(a, req, snap)
+}
+
+// invokableOrBudgetPaused is the invokable gate (runtime.md §4.2 step 2): paused,
+// terminated and pending agents are refused, except an agent the budget hard stop
+// paused. That one is left to the budget gate (step 4), which answers budget_blocked
+// with "Agent is paused because its budget hard-stop was reached." (costs-budgets
+// §5.1), so the caller learns the cause and the scope to raise, as upstream answers.
+func invokableOrBudgetPaused(a Agent) bool {
+	switch a.Status {
+	case AgentTerminated, AgentPendingApproval:
+		return false
+	case AgentPaused:
+		return a.PauseReason != nil && *a.PauseReason == PauseBudget
+	}
+	return true
 }
 
 // enrichContext builds the context snapshot of a wake (runtime.md §4.1).
