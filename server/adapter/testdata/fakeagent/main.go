@@ -5,7 +5,9 @@
 //	work (default)  do the assigned task as described above
 //	sleep           write "<pid>\n" to FAKE_PID_FILE and sleep (a run to kill the
 //	                server under); when FAKE_ONCE_FILE exists it works instead, and it
-//	                creates that file before sleeping, so a retry finishes
+//	                creates that file before sleeping, so a retry finishes; with
+//	                FAKE_GRANDCHILD=1 it first starts a sleeping copy of itself in
+//	                its process group, so tests see the whole tree stopped
 package main
 
 import (
@@ -15,6 +17,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"strconv"
 	"time"
 )
@@ -27,10 +30,22 @@ func main() {
 }
 
 func run() error {
+	if os.Getenv("FAKE_ROLE") == "grandchild" {
+		time.Sleep(10 * time.Minute)
+		return nil
+	}
 	if os.Getenv("FAKE_MODE") == "sleep" {
 		once := os.Getenv("FAKE_ONCE_FILE")
 		if _, err := os.Stat(once); err != nil {
 			os.WriteFile(once, nil, 0o600)
+			if os.Getenv("FAKE_GRANDCHILD") == "1" {
+				self, _ := os.Executable()
+				gc := exec.Command(self)
+				gc.Env = append(os.Environ(), "FAKE_ROLE=grandchild")
+				if err := gc.Start(); err != nil {
+					return err
+				}
+			}
 			os.WriteFile(os.Getenv("FAKE_PID_FILE"), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
 			fmt.Println("sleeping")
 			time.Sleep(10 * time.Minute)
