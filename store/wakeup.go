@@ -469,28 +469,28 @@ func (tx *Tx) auditedRun(a Agent, req WakeRequest, runID string) (HeartbeatRun, 
 func (tx *Tx) deferWake(a Agent, req WakeRequest, snap map[string]any, is *Issue, live *HeartbeatRun) (WakeOutcome, error) {
 	skip := &WakeSkip{Reason: SkipDeferred, Message: "Issue is being worked on by another run; the wake runs after it",
 		IssueID: &is.ID, ExecutionRunID: &live.ID, ExecutionAgentID: &live.AgentID}
-	rows, err := tx.QueryContext(tx.ctx, `SELECT id, payload FROM agent_wakeup_requests
+	type parked struct {
+		id      string
+		payload map[string]any
+	}
+	rows, err := queryAll(tx.ctx, tx, func(sc scanner) (parked, error) {
+		var p parked
+		var payload sql.NullString
+		err := sc.Scan(&p.id, &payload)
+		p.payload = decodeObject(payload.String)
+		return p, err
+	}, `SELECT id, payload FROM agent_wakeup_requests
 		WHERE agent_id = ? AND status = 'deferred_issue_execution' ORDER BY created_at, id`, a.ID)
 	if err != nil {
 		return WakeOutcome{}, err
 	}
 	var existing string
 	var existingPayload map[string]any
-	for rows.Next() {
-		var id string
-		var payload sql.NullString
-		if err := rows.Scan(&id, &payload); err != nil {
-			rows.Close()
-			return WakeOutcome{}, err
+	for _, p := range rows {
+		if p.payload["issueId"] == is.ID {
+			existing, existingPayload = p.id, p.payload
+			break
 		}
-		p := decodeObject(payload.String)
-		if existing == "" && p["issueId"] == is.ID {
-			existing, existingPayload = id, p
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return WakeOutcome{}, err
 	}
 	if existing != "" {
 		prev, _ := existingPayload["_paperclipWakeContext"].(map[string]any)
