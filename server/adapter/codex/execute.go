@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"paperclip/server/adapter/internal/localcli"
 	"paperclip/server/heartbeat"
 )
 
@@ -26,10 +27,8 @@ func (Adapter) Execute(ctx context.Context, inv heartbeat.Invocation) (heartbeat
 		}
 	}
 	home := Home(nil, heartbeat.EnvValue(inv.Env, "CODEX_HOME"), heartbeat.EnvValue(inv.Env, "HOME"))
-	if len(inv.SkillMD) > 0 {
-		if _, err := InstallSkill(home, "paperclip", inv.SkillMD); err != nil {
-			inv.Warning("Could not install the paperclip skill: " + err.Error())
-		}
+	if _, err := InstallSkills(home, localcli.RunSkills(inv.SkillMD)); err != nil {
+		inv.Warning("Could not install the paperclip skill: " + err.Error())
 	}
 	outside := !InGitWorkTree(inv.Cwd)
 	attempt := func(resume string) (*Stream, heartbeat.ProcResult, string, string, error) {
