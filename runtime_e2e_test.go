@@ -109,6 +109,10 @@ func TestAgentWorksAnAssignedIssueEndToEnd(t *testing.T) {
 			t.Errorf("activity lacks %s by the agent's run (saw %v)", action, seen)
 		}
 	}
+	byAgent := apiList(t, s.url+"/api/companies/"+cid+"/costs/by-agent")
+	if len(byAgent) != 1 || byAgent[0]["agentId"] != agentID || byAgent[0]["costCents"] != float64(2) || byAgent[0]["inputTokens"] != float64(120) {
+		t.Errorf("the run's cost event: %v", byAgent)
+	}
 	got := apiJSON(t, http.MethodGet, s.url+"/api/issues/"+issueID, nil, http.StatusOK)
 	if got["executionRunId"] != nil {
 		t.Errorf("issue still locked by %v", got["executionRunId"])

@@ -1,6 +1,6 @@
 // Command fakeagent is an agent for the process adapter in end-to-end tests. It speaks
 // the heartbeat protocol the paperclip skill teaches, over HTTP with its run JWT:
-// identity, inbox, checkout, comment, done. FAKE_MODE chooses the behaviour:
+// identity, inbox, checkout, comment, done, cost. FAKE_MODE chooses the behaviour:
 //
 //	work (default)  do the assigned task as described above
 //	sleep           write "<pid>\n" to FAKE_PID_FILE and sleep (a run to kill the
@@ -78,6 +78,13 @@ func run() error {
 		return err
 	}
 	if err := call("PATCH", "/api/issues/"+task, map[string]any{"status": "done"}, nil); err != nil {
+		return err
+	}
+	// What the work cost, reported as the skill teaches (the process adapter has no
+	// usage of its own to report).
+	if err := call("POST", "/api/companies/"+me.CompanyID+"/cost-events", map[string]any{"agentId": me.ID,
+		"issueId": task, "heartbeatRunId": os.Getenv("PAPERCLIP_RUN_ID"), "provider": "fakeagent", "model": "fake-1",
+		"inputTokens": 120, "outputTokens": 30, "costCents": 2, "occurredAt": time.Now().UTC().Format(time.RFC3339)}, nil); err != nil {
 		return err
 	}
 	fmt.Printf("finished %s (inbox had %d)\n", task, len(inbox))
