@@ -81,13 +81,13 @@ func RunProcess(ctx context.Context, spec ProcSpec) (ProcResult, error) {
 	if spec.Stdin != nil {
 		cmd.Stdin = strings.NewReader(string(spec.Stdin))
 	}
-	cmd.Stdout, cmd.Stderr = spec.Stdout, spec.Stderr
-	if cmd.Stdout == nil {
-		cmd.Stdout = io.Discard
-	}
-	if cmd.Stderr == nil {
-		cmd.Stderr = io.Discard
-	}
+	// Output waits for the spawn hook: the pid is persisted before anything the child
+	// printed is read, so a crash during the first output still leaves it recorded.
+	spawned := make(chan struct{})
+	var spawnOnce sync.Once
+	markSpawned := func() { spawnOnce.Do(func() { close(spawned) }) }
+	defer markSpawned()
+	cmd.Stdout, cmd.Stderr = afterSpawn(spawned, spec.Stdout), afterSpawn(spawned, spec.Stderr)
 	setProcessGroup(cmd)
 	var mu sync.Mutex
 	var tree *procTree
@@ -116,6 +116,7 @@ func RunProcess(ctx context.Context, spec ProcSpec) (ProcResult, error) {
 	if spec.OnSpawn != nil {
 		spec.OnSpawn(cmd.Process.Pid, tree.id(), time.Now())
 	}
+	markSpawned()
 	waitErr := cmd.Wait()
 	stopLeftovers(tree, leftover, grace)
 	mu.Lock()
@@ -136,6 +137,24 @@ func RunProcess(ctx context.Context, spec ProcSpec) (ProcResult, error) {
 		return res, waitErr
 	}
 	return res, nil
+}
+
+// afterSpawn is w (io.Discard when nil) with every write held until spawned closes.
+func afterSpawn(spawned <-chan struct{}, w io.Writer) io.Writer {
+	if w == nil {
+		w = io.Discard
+	}
+	return gatedWriter{spawned, w}
+}
+
+type gatedWriter struct {
+	open <-chan struct{}
+	w    io.Writer
+}
+
+func (g gatedWriter) Write(p []byte) (int, error) {
+	<-g.open
+	return g.w.Write(p)
 }
 
 // stopLeftovers gives the rest of a process tree leftover to exit on its own, then
