@@ -127,9 +127,14 @@ func TestCodexRunsThroughTheFakeCLI(t *testing.T) {
 	if st.TotalInputTokens != 200 || st.TotalCachedInputTokens != 80 || st.TotalOutputTokens != 20 {
 		t.Errorf("runtime totals %+v, want the two runs' own usage (200,80,20)", st)
 	}
-	costs, _ := r.st.FindCostsByAgent(context.Background(), r.company.ID, store.CostRange{})
-	if len(costs) != 1 || costs[0].InputTokens != 200 || costs[0].OutputTokens != 20 {
-		t.Errorf("cost events charged %+v, want 200 input and 20 output over both runs", costs)
+	// The cost event follows the run row's transaction (§10.2), so it is polled for.
+	var costs []store.AgentCost
+	waitFor(t, "both runs' cost events", func() bool {
+		costs, _ = r.st.FindCostsByAgent(context.Background(), r.company.ID, store.CostRange{})
+		return len(costs) == 1 && costs[0].SubscriptionRunCount == 2
+	})
+	if costs[0].InputTokens != 200 || costs[0].CachedInputTokens != 80 || costs[0].OutputTokens != 20 {
+		t.Errorf("cost events charged %+v, want 200/80/20 over both runs", costs)
 	}
 	// Totals below the previous run's mean the counter restarted: raw is charged.
 	os.RemoveAll(filepath.Join(home, "fake-threads"))
