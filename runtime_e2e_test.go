@@ -203,7 +203,7 @@ func TestShutdownLeavesNoAgentProcess(t *testing.T) {
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "pid")
 	agentID := newFakeAgent(t, s.url, cid, "Sleeper", map[string]any{"FAKE_MODE": "sleep", "FAKE_PID_FILE": pidFile,
-		"FAKE_ONCE_FILE": filepath.Join(dir, "once"), "FAKE_GRANDCHILD": "1"})
+		"FAKE_ONCE_FILE": filepath.Join(dir, "once"), "FAKE_GRANDCHILD": "1", "FAKE_SLEEP_SEC": "600"})
 	apiJSON(t, http.MethodPost, s.url+"/api/companies/"+cid+"/issues", map[string]any{"title": "Interrupted",
 		"status": "todo", "assigneeAgentId": agentID}, http.StatusCreated)
 	poll(t, "agent child and grandchild", func() bool {

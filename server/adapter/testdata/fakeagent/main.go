@@ -17,9 +17,10 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"strconv"
 	"time"
+
+	"paperclip/server/adapter/internal/fakecli"
 )
 
 func main() {
@@ -30,8 +31,7 @@ func main() {
 }
 
 func run() error {
-	if os.Getenv("FAKE_ROLE") == "grandchild" {
-		time.Sleep(10 * time.Minute)
+	if fakecli.Grandchild() {
 		return nil
 	}
 	if os.Getenv("FAKE_MODE") == "sleep" {
@@ -39,10 +39,7 @@ func run() error {
 		if _, err := os.Stat(once); err != nil {
 			os.WriteFile(once, nil, 0o600)
 			if os.Getenv("FAKE_GRANDCHILD") == "1" {
-				self, _ := os.Executable()
-				gc := exec.Command(self)
-				gc.Env = append(os.Environ(), "FAKE_ROLE=grandchild")
-				if err := gc.Start(); err != nil {
+				if err := fakecli.SpawnGrandchild(); err != nil {
 					return err
 				}
 			}
