@@ -63,6 +63,11 @@ func TestAgentWorksAnAssignedIssueEndToEnd(t *testing.T) {
 	company := apiJSON(t, http.MethodPost, s.url+"/api/companies", map[string]any{"name": "Runtime Inc"}, http.StatusCreated)
 	cid := company["id"].(string)
 	agentID := newFakeAgent(t, s.url, cid, "Worker", nil)
+	// The board watches over the live-events socket, like the UI; a second client that
+	// never reads must not hold anything up.
+	events := watchEvents(t, s.url, cid)
+	idle := dialEvents(t, s.url, cid)
+	defer idle.CloseNow()
 	issue := apiJSON(t, http.MethodPost, s.url+"/api/companies/"+cid+"/issues", map[string]any{"title": "Write the report",
 		"status": "todo", "assigneeAgentId": agentID}, http.StatusCreated)
 	issueID := issue["id"].(string)
@@ -104,11 +109,15 @@ func TestAgentWorksAnAssignedIssueEndToEnd(t *testing.T) {
 			t.Errorf("activity lacks %s by the agent's run (saw %v)", action, seen)
 		}
 	}
+	byAgent := apiList(t, s.url+"/api/companies/"+cid+"/costs/by-agent")
+	if len(byAgent) != 1 || byAgent[0]["agentId"] != agentID || byAgent[0]["costCents"] != float64(2) || byAgent[0]["inputTokens"] != float64(120) {
+		t.Errorf("the run's cost event: %v", byAgent)
+	}
 	got := apiJSON(t, http.MethodGet, s.url+"/api/issues/"+issueID, nil, http.StatusOK)
 	if got["executionRunId"] != nil {
 		t.Errorf("issue still locked by %v", got["executionRunId"])
 	}
-	// The run JWT died with its run: once the grace passed, it no longer authenticates.
+	checkLiveEvents(t, events, cid, runID, agentID)
 	if code := s.stop(t); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -143,7 +152,7 @@ func TestKillNineMidRunThenRestart(t *testing.T) {
 	lostID := runs[0]["id"].(string)
 	s.cmd.Process.Signal(syscall.SIGKILL)
 	<-s.done
-	if syscall.Kill(pid, 0) != nil {
+	if !alive(pid) {
 		t.Fatalf("the child died with the server; the test needs it orphaned")
 	}
 
@@ -178,4 +187,55 @@ func alive(pid int) bool {
 	s := string(raw)
 	i := strings.LastIndexByte(s, ')')
 	return i < 0 || !strings.HasPrefix(s[i+1:], " Z")
+}
+
+// TestShutdownLeavesNoAgentProcess: SIGTERM to the server mid-run stops the agent's
+// whole process tree before the server exits; a scan of every process on the machine
+// finds none of the fake agent's left.
+func TestShutdownLeavesNoAgentProcess(t *testing.T) {
+	if _, err := os.Stat("/proc/self/cmdline"); err != nil {
+		t.Skip("needs /proc to scan processes")
+	}
+	home := t.TempDir()
+	s := startServer(t, instanceEnv(home), "run", "--no-open")
+	company := apiJSON(t, http.MethodPost, s.url+"/api/companies", map[string]any{"name": "Tidy Inc"}, http.StatusCreated)
+	cid := company["id"].(string)
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "pid")
+	agentID := newFakeAgent(t, s.url, cid, "Sleeper", map[string]any{"FAKE_MODE": "sleep", "FAKE_PID_FILE": pidFile,
+		"FAKE_ONCE_FILE": filepath.Join(dir, "once"), "FAKE_GRANDCHILD": "1", "FAKE_SLEEP_SEC": "600"})
+	apiJSON(t, http.MethodPost, s.url+"/api/companies/"+cid+"/issues", map[string]any{"title": "Interrupted",
+		"status": "todo", "assigneeAgentId": agentID}, http.StatusCreated)
+	poll(t, "agent child and grandchild", func() bool {
+		_, err := os.Stat(pidFile)
+		return err == nil && len(agentProcesses()) >= 2
+	})
+	if code := s.stop(t); code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", code, s.stderr)
+	}
+	if left := agentProcesses(); len(left) > 0 {
+		t.Fatalf("agent processes survived the server: %v", left)
+	}
+}
+
+// agentProcesses lists the live processes running the fake agent binary, found by
+// scanning /proc (zombies, which nothing can stop, do not count).
+func agentProcesses() []int {
+	entries, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err != nil {
+			continue
+		}
+		argv0, _, _ := strings.Cut(string(cmdline), "\x00")
+		if argv0 == fakeAgent && alive(pid) {
+			out = append(out, pid)
+		}
+	}
+	return out
 }

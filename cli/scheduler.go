@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/url"
 	"os"
 	"strings"
 
-	pcembed "paperclip/embed"
 	"paperclip/server"
 	"paperclip/server/heartbeat"
 	"paperclip/server/live"
@@ -51,11 +49,9 @@ func agentAPIURL(configured, listen string) string {
 	return u.Scheme + "://" + net.JoinHostPort(host, port)
 }
 
-// agentSkill is the embedded paperclip skill with this binary's version filled in.
+// agentSkill is the embedded paperclip skill with this binary's version filled in,
+// the same bytes GET /api/skills/paperclip serves.
 func agentSkill(version string) []byte {
-	b, err := fs.ReadFile(pcembed.Skills(), "paperclip/SKILL.md")
-	if err != nil {
-		return nil
-	}
-	return []byte(strings.ReplaceAll(string(b), pcembed.SkillVersionPlaceholder, version))
+	b, _ := server.AgentSkill("paperclip", version)
+	return b
 }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -77,7 +78,10 @@ func TestBudgetHardStopEndToEnd(t *testing.T) {
 	}
 
 	// Wakes of the stopped agent are refused too.
-	if r := e.do("POST", "/api/agents/"+aid+"/wakeup", map[string]any{"source": "on_demand"}); r.Status != 409 {
+	// The budget gate answers, not the invokable one: the pause is the budget's.
+	if r := e.do("POST", "/api/agents/"+aid+"/wakeup", map[string]any{"source": "on_demand"}); r.Status != 409 ||
+		!strings.Contains(string(r.Body), `"error":"Agent is paused because its budget hard-stop was reached."`) ||
+		!strings.Contains(string(r.Body), `"code":"budget_blocked"`) || !strings.Contains(string(r.Body), `"scopeType":"agent"`) {
 		t.Fatalf("wake of a budget-stopped agent: %d %s", r.Status, r.Body)
 	}
 

@@ -25,6 +25,7 @@ const whoCustom = "custom"
 func (s *Server) routes() []route {
 	var rs []route
 	rs = append(rs, s.healthRoutes()...)
+	rs = append(rs, s.skillRoutes()...)
 	rs = append(rs, s.authRoutes()...)
 	rs = append(rs, s.boardKeyRoutes()...)
 	rs = append(rs, s.boardClaimRoutes()...)

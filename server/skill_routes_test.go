@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	pcembed "paperclip/embed"
+	"paperclip/server"
 )
 
 // skillRoutesPending are routes the skill teaches that the runtime spec requires but
@@ -55,6 +56,35 @@ func TestSkillRoutesExist(t *testing.T) {
 	for r := range skillRoutesPending {
 		if !named[r] {
 			t.Errorf("pending route %s is no longer in the skill: remove it", r)
+		}
+	}
+}
+
+// TestSkillRoutesServeTheVersionedSkill: the index and the document are public, the
+// document is markdown with this binary's version in place of the placeholder, and an
+// unknown skill is the JSON 404 of the spec.
+func TestSkillRoutesServeTheVersionedSkill(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.DeploymentMode, c.Version = server.ModeAuthenticated, "9.8.7" })
+	idx := e.do("GET", "/api/skills/index", nil)
+	if idx.Status != 200 || strings.TrimSpace(string(idx.Body)) != `{"skills":[{"name":"paperclip","path":"/api/skills/paperclip"}]}` {
+		t.Fatalf("index without credentials: %d %s", idx.Status, idx.Body)
+	}
+	doc := e.do("GET", "/api/skills/paperclip", nil)
+	if doc.Status != 200 || doc.Header.Get("Content-Type") != "text/markdown; charset=utf-8" {
+		t.Fatalf("skill: %d %q", doc.Status, doc.Header.Get("Content-Type"))
+	}
+	body := string(doc.Body)
+	if !strings.Contains(body, `paperclipVersion: "9.8.7"`) || strings.Contains(body, pcembed.SkillVersionPlaceholder) ||
+		!strings.Contains(body, "\n<!-- paperclip-managed -->\n") {
+		t.Errorf("served skill lacks the version or the marker:\n%.400s", body)
+	}
+	if installed, _ := server.AgentSkill("paperclip", "9.8.7"); string(installed) != body {
+		t.Error("the bytes handed to the CLI adapters differ from the served ones")
+	}
+	for _, name := range []string{"nope", "paperclip.md", "Paperclip"} {
+		r := e.do("GET", "/api/skills/"+name, nil)
+		if r.Status != 404 || strings.TrimSpace(string(r.Body)) != `{"error":"Skill not found"}` {
+			t.Errorf("GET /api/skills/%s: %d %s", name, r.Status, r.Body)
 		}
 	}
 }

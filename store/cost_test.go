@@ -131,8 +131,9 @@ func TestBudgetWindowRollsOverButPauseStays(t *testing.T) {
 	}
 	// The runtime's wake path runs the same gate and records the refusal.
 	out, err := s.EnqueueWake(boardCtx(), store.WakeRequest{AgentID: a, Source: "on_demand"})
-	if err != nil || out.Skip == nil {
-		t.Fatalf("wake of a budget-stopped agent: %+v %v", out, err)
+	if err != nil || out.Skip == nil || out.Skip.Reason != store.SkipBudgetBlocked || out.Skip.Block == nil ||
+		out.Skip.Block.Message != "Agent is paused because its budget hard-stop was reached." {
+		t.Fatalf("wake of a budget-stopped agent: %+v %v", out.Skip, err)
 	}
 	mustCost(t, s, c.ID, a, 10, clock.now())
 	ov, err := s.FindBudgetOverview(ctx, c.ID)

@@ -78,7 +78,13 @@
 //     compact view of an issue an agent's run starts from), label.go.
 //   - Heartbeat runs: heartbeat_run.go (types, scan, finders, live runs, events),
 //     heartbeat_run_create.go (CreateHeartbeatRun, what the runtime creates runs with),
-//     wake.go (Wake, its reasons, and tx.wake).
+//     wake.go (Wake, its reasons, and tx.wake); the runtime's use cases:
+//     wakeup.go (EnqueueWake: the gates, coalescing, deferral), run_idle.go (the idle
+//     check), run_claim.go (claim, start and spawn records), run_finish.go (FinishRun,
+//     the agent's status after a run), run_cancel.go (cancel and settle), run_promote.go
+//     (issue lock release, deferred promotion), run_event.go (run events, lost runs),
+//     run_session.go (runtime totals, task sessions, session usage), run_sched.go
+//     (what the scheduler lists: timers, queues, log housekeeping, wake payloads).
 //   - Approvals: approval.go (types, inputs, the decision rules table), approval_sql.go
 //     (scan, finders, create, comments), approval_decide.go (approve, reject, request
 //     revision, resubmit: the cross-domain transaction that activates or rejects a hired
@@ -115,11 +121,6 @@
 //     portability_import.go and portability_plan.go (request, preview, collisions),
 //     portability_apply*.go (the one import transaction), skill.go (company skills).
 //
-// Where the coming domains go, following the same scheme:
-//
-//   - Heartbeat runs for the runtime: run status changes as
-//     heartbeat_run_<usecase>.go (claim, finish), run events beside them.
-//
 // # How effects leave a transaction
 //
 // There is one effect path. A comment that mentions an agent (issue_comment.go,
@@ -130,8 +131,8 @@
 // record on the Tx. After the transaction commits, deliver (effects.go) hands them to
 // the hooks given in Options (or once by SetHooks): activities to the Publisher (the
 // live-events hub in server/live), run stops to the RunStopper, wakes to the Waker;
-// the heartbeat scheduler, when server/heartbeat gains it, is the Waker and RunStopper
-// and turns wakes into runs with CreateHeartbeatRun. Nothing is delivered for a transaction that
+// the heartbeat scheduler (server/heartbeat) is the Waker and RunStopper and turns
+// wakes into runs with EnqueueWake. Nothing is delivered for a transaction that
 // rolls back, and no use case returns run ids for its caller to stop. Each commit also
 // bumps CommitCount, which the backup loop reads to skip an unchanged database.
 //

@@ -80,25 +80,16 @@ type LostRun struct {
 
 // FindRunningRuns lists every running run with its recorded process identity.
 func (s *Store) FindRunningRuns(ctx context.Context) ([]LostRun, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT r.id, r.agent_id, a.adapter_type, r.updated_at, r.process_pid,
-		r.process_group_id, r.process_started_at FROM heartbeat_runs r JOIN agents a ON a.id = r.agent_id
-		WHERE r.status = 'running' ORDER BY r.created_at, r.id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []LostRun
-	for rows.Next() {
+	return queryAll(ctx, s.reader, func(sc scanner) (LostRun, error) {
 		var l LostRun
 		var pid, pgid sql.NullInt64
 		var started sql.NullString
-		if err := rows.Scan(&l.ID, &l.AgentID, &l.AdapterType, &l.UpdatedAt, &pid, &pgid, &started); err != nil {
-			return nil, err
-		}
+		err := sc.Scan(&l.ID, &l.AgentID, &l.AdapterType, &l.UpdatedAt, &pid, &pgid, &started)
 		l.ProcessPID, l.ProcessGroupID, l.ProcessStartedAt = intPtr(pid), intPtr(pgid), strPtr(started)
-		out = append(out, l)
-	}
-	return out, rows.Err()
+		return l, err
+	}, `SELECT r.id, r.agent_id, a.adapter_type, r.updated_at, r.process_pid,
+		r.process_group_id, r.process_started_at FROM heartbeat_runs r JOIN agents a ON a.id = r.agent_id
+		WHERE r.status = 'running' ORDER BY r.created_at, r.id`)
 }
 
 // FailLostRun marks a running run whose process is gone as failed (process_lost), and

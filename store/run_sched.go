@@ -20,35 +20,28 @@ type TimerAgent struct {
 // each agent's heartbeat policy.
 func (s *Store) FindTimerAgents(ctx context.Context) ([]TimerAgent, error) {
 	start, end := MonthWindow(s.Now())
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+agentColumns+`, rs.last_idle_skip_at,
+	return queryAll(ctx, s.reader, scanTimerAgent, `SELECT `+agentColumns+`, rs.last_idle_skip_at,
 		EXISTS (SELECT 1 FROM heartbeat_runs r WHERE r.agent_id = a.id AND r.status IN `+liveRunStatuses+`)
 		FROM agents a JOIN companies c ON c.id = a.company_id LEFT JOIN agent_runtime_state rs ON rs.agent_id = a.id
 		WHERE c.status = 'active' AND a.status NOT IN ('paused', 'terminated', 'pending_approval')
 		ORDER BY a.created_at, a.id`, start, end)
+}
+
+func scanTimerAgent(sc scanner) (TimerAgent, error) {
+	var lastSkip sql.NullString
+	var live int
+	a, err := scanAgentWith(sc, &lastSkip, &live)
 	if err != nil {
-		return nil, err
+		return TimerAgent{}, err
 	}
-	defer rows.Close()
-	var out []TimerAgent
-	for rows.Next() {
-		var t TimerAgent
-		var lastSkip sql.NullString
-		var live int
-		a, err := scanAgentWith(rows, &lastSkip, &live)
-		if err != nil {
-			return nil, err
-		}
-		t.Agent, t.HasLiveRun = a, live != 0
-		t.Baseline = a.CreatedAt
-		if a.LastHeartbeatAt != nil {
-			t.Baseline = *a.LastHeartbeatAt
-		}
-		if lastSkip.Valid && (a.LastHeartbeatAt == nil || lastSkip.String > *a.LastHeartbeatAt) {
-			t.Baseline = lastSkip.String
-		}
-		out = append(out, t)
+	t := TimerAgent{Agent: a, HasLiveRun: live != 0, Baseline: a.CreatedAt}
+	if a.LastHeartbeatAt != nil {
+		t.Baseline = *a.LastHeartbeatAt
 	}
-	return out, rows.Err()
+	if lastSkip.Valid && (a.LastHeartbeatAt == nil || lastSkip.String > *a.LastHeartbeatAt) {
+		t.Baseline = lastSkip.String
+	}
+	return t, nil
 }
 
 // FindAgentsWithQueuedRuns lists the agents that have queued runs, oldest run first.
@@ -70,20 +63,7 @@ func (s *Store) CountRunningRuns(ctx context.Context, agentID string) (int, erro
 }
 
 func (s *Store) strings(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := s.reader.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.reader, scanString, query, args...)
 }
 
 // RunLogFile names the log of a finished run.
@@ -94,21 +74,12 @@ type RunLogFile struct {
 
 // FindRunLogsFinishedBefore lists the local log files of runs finished before a time.
 func (s *Store) FindRunLogsFinishedBefore(ctx context.Context, before string) ([]RunLogFile, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT id, log_ref FROM heartbeat_runs WHERE finished_at < ?
-		AND log_store = 'local_file' AND log_ref IS NOT NULL ORDER BY finished_at`, before)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []RunLogFile
-	for rows.Next() {
+	return queryAll(ctx, s.reader, func(sc scanner) (RunLogFile, error) {
 		var f RunLogFile
-		if err := rows.Scan(&f.RunID, &f.LogRef); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		err := sc.Scan(&f.RunID, &f.LogRef)
+		return f, err
+	}, `SELECT id, log_ref FROM heartbeat_runs WHERE finished_at < ?
+		AND log_store = 'local_file' AND log_ref IS NOT NULL ORDER BY finished_at`, before)
 }
 
 // PruneRuntimeRows deletes skipped and coalesced wakeup rows requested before
@@ -199,22 +170,14 @@ func (s *Store) FindWakeComments(ctx context.Context, issueID string, ids []stri
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT id, author_type, author_agent_id, author_user_id, body, created_at
-		FROM issue_comments WHERE issue_id = ? AND id IN (`+placeholders(len(ids))+`) ORDER BY created_at, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return queryAll(ctx, s.reader, func(sc scanner) (WakeComment, error) {
 		var c WakeComment
 		var agent, user sql.NullString
-		if err := rows.Scan(&c.ID, &c.AuthorType, &agent, &user, &c.Body, &c.CreatedAt); err != nil {
-			return nil, err
-		}
+		err := sc.Scan(&c.ID, &c.AuthorType, &agent, &user, &c.Body, &c.CreatedAt)
 		c.AuthorAgentID, c.AuthorUserID = strPtr(agent), strPtr(user)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, err
+	}, `SELECT id, author_type, author_agent_id, author_user_id, body, created_at
+		FROM issue_comments WHERE issue_id = ? AND id IN (`+placeholders(len(ids))+`) ORDER BY created_at, id`, args...)
 }
 
 // FindWakeApproval reads the approval of a wake within its company.

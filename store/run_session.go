@@ -89,3 +89,33 @@ func (s *Store) FindTaskSessionParams(ctx context.Context, a Agent, taskKey stri
 	p := TaskSessionParams{SessionID: firstString(m["sessionId"]), Cwd: firstString(m["cwd"])}
 	return p, p.SessionID != "", nil
 }
+
+// SessionUsage is the raw usage a run's adapter reported for its session.
+type SessionUsage struct {
+	InputTokens, CachedInputTokens, OutputTokens int64
+}
+
+// FindPreviousSessionUsage returns the raw usage recorded by the agent's latest
+// finished run, other than exceptRunID, that ended in sessionID. Adapters that report
+// a session's running totals (codex) are charged the difference to it (§10.1).
+func (s *Store) FindPreviousSessionUsage(ctx context.Context, agentID, sessionID, exceptRunID string) (SessionUsage, bool, error) {
+	var raw sql.NullString
+	err := s.reader.QueryRowContext(ctx, `SELECT usage_json FROM heartbeat_runs WHERE agent_id = ? AND session_id_after = ?
+		AND id <> ? AND finished_at IS NOT NULL AND usage_json IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT 1`,
+		agentID, sessionID, exceptRunID).Scan(&raw)
+	if err == sql.ErrNoRows {
+		return SessionUsage{}, false, nil
+	}
+	if err != nil {
+		return SessionUsage{}, false, err
+	}
+	var u struct {
+		Input  *int64 `json:"rawInputTokens"`
+		Cached *int64 `json:"rawCachedInputTokens"`
+		Output *int64 `json:"rawOutputTokens"`
+	}
+	if json.Unmarshal([]byte(raw.String), &u) != nil || u.Input == nil || u.Cached == nil || u.Output == nil {
+		return SessionUsage{}, false, nil
+	}
+	return SessionUsage{*u.Input, *u.Cached, *u.Output}, true, nil
+}

@@ -137,8 +137,7 @@ func (tx *Tx) enqueueWake(s *Store, req WakeRequest) (WakeOutcome, error) {
 		id, err := tx.insertWakeup(a, req, WakeupSkipped, reason, req.Payload, "", msg)
 		return WakeOutcome{Skip: &WakeSkip{Reason: reason, Message: msg, Block: block}, WakeupID: id}, err
 	}
-	switch a.Status {
-	case AgentPaused, AgentTerminated, AgentPendingApproval:
+	if !invokableOrBudgetPaused(a) {
 		return skip(SkipNotInvokable, "Agent is not invokable in its current state",
 			&Error{Code: ECONFLICT, Message: "Agent is not invokable in its current state", Details: map[string]any{"status": a.Status}})
 	}
@@ -181,6 +180,21 @@ func (tx *Tx) enqueueWake(s *Store, req WakeRequest) (WakeOutcome, error) {
 		return tx.enqueueIssueWake(a, req, snap, issueID)
 	}
 	return tx.enqueueHeartbeatWake(a, req, snap)
+}
+
+// invokableOrBudgetPaused is the invokable gate (runtime.md §4.2 step 2): paused,
+// terminated and pending agents are refused, except an agent the budget hard stop
+// paused. That one is left to the budget gate (step 4), which answers budget_blocked
+// with "Agent is paused because its budget hard-stop was reached." (costs-budgets
+// §5.1), so the caller learns the cause and the scope to raise, as upstream answers.
+func invokableOrBudgetPaused(a Agent) bool {
+	switch a.Status {
+	case AgentTerminated, AgentPendingApproval:
+		return false
+	case AgentPaused:
+		return a.PauseReason != nil && *a.PauseReason == PauseBudget
+	}
+	return true
 }
 
 // enrichContext builds the context snapshot of a wake (runtime.md §4.1).
@@ -455,28 +469,28 @@ func (tx *Tx) auditedRun(a Agent, req WakeRequest, runID string) (HeartbeatRun, 
 func (tx *Tx) deferWake(a Agent, req WakeRequest, snap map[string]any, is *Issue, live *HeartbeatRun) (WakeOutcome, error) {
 	skip := &WakeSkip{Reason: SkipDeferred, Message: "Issue is being worked on by another run; the wake runs after it",
 		IssueID: &is.ID, ExecutionRunID: &live.ID, ExecutionAgentID: &live.AgentID}
-	rows, err := tx.QueryContext(tx.ctx, `SELECT id, payload FROM agent_wakeup_requests
+	type parked struct {
+		id      string
+		payload map[string]any
+	}
+	rows, err := queryAll(tx.ctx, tx, func(sc scanner) (parked, error) {
+		var p parked
+		var payload sql.NullString
+		err := sc.Scan(&p.id, &payload)
+		p.payload = decodeObject(payload.String)
+		return p, err
+	}, `SELECT id, payload FROM agent_wakeup_requests
 		WHERE agent_id = ? AND status = 'deferred_issue_execution' ORDER BY created_at, id`, a.ID)
 	if err != nil {
 		return WakeOutcome{}, err
 	}
 	var existing string
 	var existingPayload map[string]any
-	for rows.Next() {
-		var id string
-		var payload sql.NullString
-		if err := rows.Scan(&id, &payload); err != nil {
-			rows.Close()
-			return WakeOutcome{}, err
+	for _, p := range rows {
+		if p.payload["issueId"] == is.ID {
+			existing, existingPayload = p.id, p.payload
+			break
 		}
-		p := decodeObject(payload.String)
-		if existing == "" && p["issueId"] == is.ID {
-			existing, existingPayload = id, p
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return WakeOutcome{}, err
 	}
 	if existing != "" {
 		prev, _ := existingPayload["_paperclipWakeContext"].(map[string]any)

@@ -180,6 +180,10 @@ type Result struct {
 	SessionID    string
 	ClearSession bool
 	Usage        Usage
+	// UsageCumulative says Usage is the running total of the session (codex reports
+	// a resumed thread's totals), so the runner charges only the growth since the
+	// previous run of that session.
+	UsageCumulative bool
 	// CostUSD is nil when the adapter cannot price the run.
 	CostUSD     *float64
 	Provider    string

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -64,12 +63,9 @@ func TestTimerLoad50Agents(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		r.agent("Timer "+strconv.Itoa(i), store.AdapterProcess, map[string]any{"command": "true"}, hb)
 	}
-	var before syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	before := processCPU()
 	time.Sleep(time.Minute)
-	var after syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-	cpu := time.Duration(after.Utime.Nano()+after.Stime.Nano()-before.Utime.Nano()-before.Stime.Nano()) * time.Nanosecond
+	cpu := processCPU() - before
 	runs, _ := r.st.FindHeartbeatRuns(context.Background(), store.RunFilter{CompanyID: r.company.ID, Summary: true})
 	var ok atomic.Int64
 	for _, run := range runs {

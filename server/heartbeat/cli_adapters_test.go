@@ -101,12 +101,15 @@ func TestCodexRunsThroughTheFakeCLI(t *testing.T) {
 	r := newRuntime(t, nil, codex.New())
 	rec := filepath.Join(t.TempDir(), "rec.json")
 	home := t.TempDir()
-	env := map[string]any{"FAKE_RECORD_FILE": rec, "FAKE_SESSION_ID": "thread-1", "CODEX_HOME": home}
+	env := map[string]any{"FAKE_RECORD_FILE": rec, "FAKE_SESSION_ID": "thread-1", "CODEX_HOME": home, "FAKE_USAGE": "100,40,10"}
 	a := r.agent("Codex", store.AdapterCodexLocal, map[string]any{"command": fakeCodex, "env": env}, nil)
 	is := r.issue("Code", "")
 	run := r.waitDone(r.invoke(a.ID, map[string]any{"issueId": is.ID}).Run.ID)
 	if run.Status != store.RunSucceeded || deref(run.SessionIDAfter) != "thread-1" {
 		t.Fatalf("run %s %s session %s", run.Status, deref(run.Error), deref(run.SessionIDAfter))
+	}
+	if u := usageOf(t, run); u["usageSource"] != "run" || u["inputTokens"] != float64(100) || u["provider"] != "openai" {
+		t.Errorf("first usage %v", u)
 	}
 	if skill, err := os.ReadFile(filepath.Join(home, "skills", "paperclip", "SKILL.md")); err != nil || len(skill) == 0 {
 		t.Errorf("skill not installed under CODEX_HOME: %v", err)
@@ -114,6 +117,30 @@ func TestCodexRunsThroughTheFakeCLI(t *testing.T) {
 	run = r.waitDone(r.commentWake(a.ID, is.ID).Run.ID)
 	if got := readRecord(t, rec); run.Status != store.RunSucceeded || !containsPair(got.Argv, "resume", "thread-1") {
 		t.Fatalf("resume: %s argv %v", run.Status, got.Argv)
+	}
+	// The resumed thread reported its totals (200,80,20); the run is charged the growth.
+	if u := usageOf(t, run); u["usageSource"] != "session_delta" || u["inputTokens"] != float64(100) ||
+		u["cachedInputTokens"] != float64(40) || u["outputTokens"] != float64(10) || u["rawInputTokens"] != float64(200) {
+		t.Errorf("resumed usage %v", u)
+	}
+	st, _ := r.st.FindRuntimeState(context.Background(), a)
+	if st.TotalInputTokens != 200 || st.TotalCachedInputTokens != 80 || st.TotalOutputTokens != 20 {
+		t.Errorf("runtime totals %+v, want the two runs' own usage (200,80,20)", st)
+	}
+	// The cost event follows the run row's transaction (§10.2), so it is polled for.
+	var costs []store.AgentCost
+	waitFor(t, "both runs' cost events", func() bool {
+		costs, _ = r.st.FindCostsByAgent(context.Background(), r.company.ID, store.CostRange{})
+		return len(costs) == 1 && costs[0].SubscriptionRunCount == 2
+	})
+	if costs[0].InputTokens != 200 || costs[0].CachedInputTokens != 80 || costs[0].OutputTokens != 20 {
+		t.Errorf("cost events charged %+v, want 200/80/20 over both runs", costs)
+	}
+	// Totals below the previous run's mean the counter restarted: raw is charged.
+	os.RemoveAll(filepath.Join(home, "fake-threads"))
+	run = r.waitDone(r.commentWake(a.ID, is.ID).Run.ID)
+	if u := usageOf(t, run); u["usageSource"] != "run" || u["inputTokens"] != float64(100) || u["rawInputTokens"] != float64(100) {
+		t.Errorf("usage after a counter restart %v", u)
 	}
 	env["FAKE_SCENARIO"] = "error"
 	r.updateConfig(a, map[string]any{"command": fakeCodex, "env": env})
@@ -154,6 +181,15 @@ func TestIdleTimerWakesSaveAdapterInvocations(t *testing.T) {
 		_, err := os.Stat(rec)
 		return err == nil
 	})
+}
+
+func usageOf(t *testing.T, run store.HeartbeatRun) map[string]any {
+	t.Helper()
+	var u map[string]any
+	if err := json.Unmarshal(run.UsageJSON, &u); err != nil {
+		t.Fatalf("usageJson %s: %v", run.UsageJSON, err)
+	}
+	return u
 }
 
 func containsPair(argv []string, k, v string) bool {

@@ -73,41 +73,52 @@ func RunProcess(ctx context.Context, spec ProcSpec) (ProcResult, error) {
 		})
 		defer t.Stop()
 	}
-	cmd := exec.CommandContext(runCtx, path, spec.Args...)
+	cmd, err := commandFor(runCtx, path, spec.Args)
+	if err != nil {
+		return res, err
+	}
 	cmd.Dir, cmd.Env = spec.Dir, spec.Env
 	if spec.Stdin != nil {
 		cmd.Stdin = strings.NewReader(string(spec.Stdin))
 	}
-	cmd.Stdout, cmd.Stderr = spec.Stdout, spec.Stderr
-	if cmd.Stdout == nil {
-		cmd.Stdout = io.Discard
-	}
-	if cmd.Stderr == nil {
-		cmd.Stderr = io.Discard
-	}
+	// Output waits for the spawn hook: the pid is persisted before anything the child
+	// printed is read, so a crash during the first output still leaves it recorded.
+	spawned := make(chan struct{})
+	var spawnOnce sync.Once
+	markSpawned := func() { spawnOnce.Do(func() { close(spawned) }) }
+	defer markSpawned()
+	cmd.Stdout, cmd.Stderr = afterSpawn(spawned, spec.Stdout), afterSpawn(spawned, spec.Stderr)
 	setProcessGroup(cmd)
 	var mu sync.Mutex
+	var tree *procTree
 	var killTimer *time.Timer
 	cmd.Cancel = func() error {
-		pgid := cmd.Process.Pid
-		terminateGroup(pgid, cmd.Process)
 		mu.Lock()
-		killTimer = time.AfterFunc(grace, func() { killGroup(pgid, cmd.Process) })
-		mu.Unlock()
+		defer mu.Unlock()
+		if tree == nil { // stopped between Start and the tree's setup
+			return cmd.Process.Kill()
+		}
+		tree.terminate()
+		t := tree
+		killTimer = time.AfterFunc(grace, t.kill)
 		return nil
 	}
 	// Wait returns at the latest this long after the child exits or is stopped, even
-	// when a grandchild still holds its output pipes; the group is then stopped below.
+	// when a grandchild still holds its output pipes; the tree is then stopped below.
 	cmd.WaitDelay = grace + leftover
 	if err := cmd.Start(); err != nil {
 		return res, fmt.Errorf("start %s: %w", spec.Command, err)
 	}
-	pgid := cmd.Process.Pid
+	mu.Lock()
+	tree = newProcTree(cmd)
+	mu.Unlock()
+	defer tree.release()
 	if spec.OnSpawn != nil {
-		spec.OnSpawn(cmd.Process.Pid, pgid, time.Now())
+		spec.OnSpawn(cmd.Process.Pid, tree.id(), time.Now())
 	}
+	markSpawned()
 	waitErr := cmd.Wait()
-	stopLeftovers(pgid, leftover, grace)
+	stopLeftovers(tree, leftover, grace)
 	mu.Lock()
 	if killTimer != nil {
 		killTimer.Stop()
@@ -128,23 +139,41 @@ func RunProcess(ctx context.Context, spec ProcSpec) (ProcResult, error) {
 	return res, nil
 }
 
-// stopLeftovers gives the rest of a process group leftover to exit on its own, then
+// afterSpawn is w (io.Discard when nil) with every write held until spawned closes.
+func afterSpawn(spawned <-chan struct{}, w io.Writer) io.Writer {
+	if w == nil {
+		w = io.Discard
+	}
+	return gatedWriter{spawned, w}
+}
+
+type gatedWriter struct {
+	open <-chan struct{}
+	w    io.Writer
+}
+
+func (g gatedWriter) Write(p []byte) (int, error) {
+	<-g.open
+	return g.w.Write(p)
+}
+
+// stopLeftovers gives the rest of a process tree leftover to exit on its own, then
 // the stop sequence.
-func stopLeftovers(pgid int, leftover, grace time.Duration) {
-	if !waitGroupGone(pgid, leftover) {
-		terminateGroup(pgid, nil)
-		if !waitGroupGone(pgid, grace) {
-			killGroup(pgid, nil)
-			waitGroupGone(pgid, grace)
+func stopLeftovers(t *procTree, leftover, grace time.Duration) {
+	if !waitGone(t.alive, leftover) {
+		t.terminate()
+		if !waitGone(t.alive, grace) {
+			t.kill()
+			waitGone(t.alive, grace)
 		}
 	}
 }
 
-// waitGroupGone polls until no live process is left in the group, up to d.
-func waitGroupGone(pgid int, d time.Duration) bool {
+// waitGone polls until alive reports false, up to d.
+func waitGone(alive func() bool, d time.Duration) bool {
 	deadline := time.Now().Add(d)
 	for {
-		if !GroupAlive(pgid) {
+		if !alive() {
 			return true
 		}
 		if time.Now().After(deadline) {
@@ -161,10 +190,11 @@ func StopGroup(pgid int, grace time.Duration) {
 	if pgid <= 0 || !GroupAlive(pgid) {
 		return
 	}
+	alive := func() bool { return GroupAlive(pgid) }
 	terminateGroup(pgid, nil)
-	if !waitGroupGone(pgid, max(grace, time.Second)) {
+	if !waitGone(alive, max(grace, time.Second)) {
 		killGroup(pgid, nil)
-		waitGroupGone(pgid, grace)
+		waitGone(alive, grace)
 	}
 }
 

@@ -3,17 +3,39 @@
 package heartbeat
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"strconv"
-	"strings"
 	"syscall"
-	"time"
 )
 
+// commandFor builds the child's command; Unix runs every executable directly.
+func commandFor(ctx context.Context, path string, args []string) (*exec.Cmd, error) {
+	return exec.CommandContext(ctx, path, args...), nil
+}
+
+// setProcessGroup makes the child lead a new process group, so a stop reaches
+// everything it starts.
 func setProcessGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 }
+
+// procTree is a started child and everything in its process group.
+type procTree struct {
+	pgid int
+	p    *os.Process
+}
+
+// newProcTree is called right after Start: the child's pid is its group id.
+func newProcTree(cmd *exec.Cmd) *procTree { return &procTree{pgid: cmd.Process.Pid, p: cmd.Process} }
+
+func (t *procTree) id() int              { return t.pgid }
+func (t *procTree) terminate()           { terminateGroup(t.pgid, t.p) }
+func (t *procTree) kill()                { killGroup(t.pgid, t.p) }
+func (t *procTree) alive() bool          { return GroupAlive(t.pgid) }
+func (t *procTree) release()             {}
+func (t *procTree) process() *os.Process { return t.p }
 
 // terminateGroup sends SIGTERM to the group, falling back to the process itself.
 func terminateGroup(pgid int, p *os.Process) {
@@ -53,104 +75,9 @@ func sigName(s syscall.Signal) string {
 	return "SIG" + strconv.Itoa(int(s))
 }
 
-// GroupAlive reports whether any live (not zombie) process is in the group. On Linux
-// it reads /proc, because a zombie nobody reaps (PID 1 of a container may not) still
-// answers kill(-pgid, 0).
-func GroupAlive(pgid int) bool {
-	if syscall.Kill(-pgid, 0) != nil {
-		return false // no member at all, not even a zombie
-	}
-	if entries, err := os.ReadDir("/proc"); err == nil {
-		found := false
-		for _, e := range entries {
-			pid, err := strconv.Atoi(e.Name())
-			if err != nil {
-				continue
-			}
-			st, ok := procStat(pid)
-			if !ok {
-				continue
-			}
-			found = true
-			if st.pgrp == pgid && st.state != "Z" && st.state != "X" {
-				return true
-			}
-		}
-		if found {
-			return false
-		}
-	}
-	return syscall.Kill(-pgid, 0) == nil
-}
-
-// ProcessAlive reports whether pid names a live (not zombie) process.
-func ProcessAlive(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	if st, ok := procStat(pid); ok {
-		return st.state != "Z" && st.state != "X"
-	}
-	if _, err := os.Stat("/proc/self/stat"); err == nil {
-		return false // /proc works and has no such process
-	}
-	return syscall.Kill(pid, 0) == nil
-}
-
-type statLine struct {
-	state     string
-	pgrp      int
-	startTick uint64
-}
-
-// procStat parses /proc/<pid>/stat: the state, process group and start time fields
-// after the parenthesised command name (which may itself contain spaces).
-func procStat(pid int) (statLine, bool) {
-	raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return statLine{}, false
-	}
-	s := string(raw)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return statLine{}, false
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 20 {
-		return statLine{}, false
-	}
-	pgrp, _ := strconv.Atoi(f[2])
-	start, _ := strconv.ParseUint(f[19], 10, 64)
-	return statLine{state: f[0], pgrp: pgrp, startTick: start}, true
-}
-
 func isExecutable(p string) bool {
 	info, err := os.Stat(p)
 	return err == nil && !info.IsDir() && info.Mode()&0o111 != 0
 }
 
 func candidates(command string) []string { return []string{command} }
-
-// ProcessStartTime is when pid started, from /proc (Linux only); ok is false elsewhere.
-// Recovery compares it with the recorded start so a recycled pid is never signalled.
-func ProcessStartTime(pid int) (time.Time, bool) {
-	st, ok := procStat(pid)
-	if !ok {
-		return time.Time{}, false
-	}
-	raw, err := os.ReadFile("/proc/stat")
-	if err != nil {
-		return time.Time{}, false
-	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if v, found := strings.CutPrefix(line, "btime "); found {
-			boot, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			if err != nil {
-				return time.Time{}, false
-			}
-			// USER_HZ is 100 on every Linux architecture Go supports.
-			return time.Unix(boot, 0).Add(time.Duration(st.startTick) * 10 * time.Millisecond), true
-		}
-	}
-	return time.Time{}, false
-}

@@ -172,3 +172,37 @@ func processStart(t *testing.T, pid int) time.Time {
 	}
 	return started
 }
+
+// TestBootRecoveryNeverSignalsARecycledPid: the recorded pid is alive but started at
+// another time than the run's child, so it is someone else's process now; recovery
+// fails the run without touching it.
+func TestBootRecoveryNeverSignalsARecycledPid(t *testing.T) {
+	r := newRuntime(t, nil)
+	a := r.shAgent("Ghost", "true", nil)
+	r.stop()
+	out, err := r.st.EnqueueWake(boardCtx(), store.WakeRequest{AgentID: a.ID, Source: "on_demand"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.st.ClaimRun(context.Background(), out.Run.ID); err != nil {
+		t.Fatal(err)
+	}
+	pidFile := filepath.Join(t.TempDir(), "pids")
+	other := startOrphan(t, pidFile)
+	pids := readPids(t, pidFile)
+	started := processStart(t, other)
+	if err := r.st.RecordRunSpawn(context.Background(), out.Run.ID, other, other, started.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	heartbeat.New(heartbeat.Config{RunLogDir: r.dir, InstanceDir: r.dir}, r.st, heartbeat.NewRegistry(), nil, nil, nil).
+		Recover(context.Background())
+	for _, pid := range pids {
+		if !heartbeat.ProcessAlive(pid) {
+			t.Errorf("process %d, not the run's, was signalled", pid)
+		}
+	}
+	run, _ := r.st.FindHeartbeatRunByID(context.Background(), out.Run.ID)
+	if run.Status != store.RunFailed || deref(run.Error) != "Process lost -- server restarted; retrying once" {
+		t.Fatalf("run %s %s", run.Status, deref(run.Error))
+	}
+}

@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +28,9 @@ type runner struct {
 	agent store.Agent
 	log   *RunLog
 	red   *Redactor
+	// issue is the run's issue as the wake payload read it; its project and goal go
+	// on the cost event.
+	issue *store.WakeIssue
 
 	outMu      sync.Mutex
 	lastOutput time.Time
@@ -200,7 +200,12 @@ func (r *runner) prepareAndRun(ctx context.Context) (store.RunFinish, *runUsage,
 	case res.SessionID != "":
 		f.SessionID, f.SessionCwd = res.SessionID, cwd
 	}
-	usage := &runUsage{res: res, sessionReused: sessionID != "", freshReason: freshReason}
+	usage := &runUsage{res: res, charged: res.Usage, source: "run", sessionReused: sessionID != "", freshReason: freshReason}
+	if res.UsageCumulative && res.SessionID != "" {
+		if err := usage.sessionDelta(ctx, s.store, run.AgentID, res.SessionID, run.ID); err != nil {
+			s.logger.Warn("read previous session usage failed", "run_id", run.ID, "error", err.Error())
+		}
+	}
 	return f, usage, nil
 }
 
@@ -268,6 +273,14 @@ func (r *runner) finish(f store.RunFinish, usage *runUsage) {
 	var cost *store.CostEventInput
 	if usage != nil {
 		f.Usage, cost = usage.record(&f, r.agent, r.run)
+		if cost != nil && r.issue != nil {
+			if r.issue.ProjectID != nil {
+				cost.ProjectID = store.Some(*r.issue.ProjectID)
+			}
+			if r.issue.GoalID != nil {
+				cost.GoalID = store.Some(*r.issue.GoalID)
+			}
+		}
 	}
 	var settled store.RunSettled
 	var err error
@@ -323,263 +336,4 @@ func (r *runner) onChunk(stream, ts, chunk string) {
 			r.s.logger.Warn("stamp run output failed", "run_id", r.run.ID, "error", err.Error())
 		}
 	}
-}
-
-// resolveCwd picks the working directory (§7.1).
-func (r *runner) resolveCwd(ctx context.Context, cfg map[string]any, agent store.Agent, issueID string) (string, string, error) {
-	if issueID != "" {
-		cwd, err := r.s.store.FindIssueWorkspaceCwd(ctx, issueID)
-		if err != nil {
-			return "", "", err
-		}
-		if cwd != "" {
-			if info, err := os.Stat(cwd); err == nil && info.IsDir() {
-				return cwd, "project_primary", nil
-			}
-		}
-	}
-	if cwd, _ := cfg["cwd"].(string); strings.TrimSpace(cwd) != "" {
-		if !filepath.IsAbs(cwd) {
-			return "", "", errors.New("cwd must be an absolute path")
-		}
-		if err := os.MkdirAll(cwd, 0o755); err != nil {
-			return "", "", fmt.Errorf("create cwd: %w", err)
-		}
-		return cwd, "agent_config", nil
-	}
-	home := filepath.Join(r.s.cfg.InstanceDir, "workspaces", agent.ID)
-	if err := os.MkdirAll(home, 0o700); err != nil {
-		return "", "", fmt.Errorf("create agent home: %w", err)
-	}
-	return home, "agent_home", nil
-}
-
-// limits reads timeoutSec, graceSec and terminalCleanupGraceSec (§8.1).
-func (r *runner) limits(cfg map[string]any, adapterType string) (timeout, grace, leftover time.Duration) {
-	timeout = r.s.cfg.DefaultTimeout
-	if n, ok := number(cfg["timeoutSec"]); ok {
-		switch {
-		case n > 0:
-			timeout = time.Duration(n * float64(time.Second))
-		case n < 0:
-			timeout = 0
-		}
-	}
-	grace = defaultGraceCLI
-	if adapterType == store.AdapterProcess {
-		grace = defaultGraceProcess
-	}
-	if n, ok := number(cfg["graceSec"]); ok && n >= 0 {
-		grace = time.Duration(n * float64(time.Second))
-	}
-	leftover = 5 * time.Second
-	if n, ok := number(cfg["terminalCleanupGraceSec"]); ok && n >= 0 {
-		leftover = time.Duration(n * float64(time.Second))
-	}
-	return timeout, grace, leftover
-}
-
-// freshSessionReason says why a saved session must not be resumed (§11), or "".
-func freshSessionReason(snap map[string]any) string {
-	switch {
-	case snap["forceFreshSession"] == true:
-		return "force_fresh_session"
-	case snap["wakeReason"] == store.WakeIssueAssigned:
-		return "issue_assigned"
-	case snap["wakeSource"] == store.WakeSourceTimer:
-		return "timer"
-	case snap["wakeSource"] == store.WakeSourceOnDemand && snap["wakeTriggerDetail"] == "manual":
-		return "manual_invoke"
-	}
-	return ""
-}
-
-// wakePayload builds §15.1 from the snapshot.
-func (r *runner) wakePayload(ctx context.Context, snap map[string]any, issueID string) (WakePayload, error) {
-	p := WakePayload{Comments: []store.WakeComment{}}
-	if v := firstStr(snap["wakeReason"]); v != "" {
-		p.Reason = &v
-	}
-	if v := firstStr(snap["wakeSource"]); v != "" {
-		p.Source = &v
-	}
-	if issueID != "" {
-		is, err := r.s.store.FindWakeIssue(ctx, r.run.CompanyID, issueID)
-		if err != nil {
-			return p, err
-		}
-		p.Issue = is
-		if is != nil {
-			comments, err := r.s.store.FindWakeComments(ctx, issueID, stringsOf(snap["wakeCommentIds"]))
-			if err != nil {
-				return p, err
-			}
-			p.Comments, p.Truncated = boundComments(comments)
-		}
-	}
-	if id := firstStr(snap["approvalId"]); id != "" {
-		ap, err := r.s.store.FindWakeApproval(ctx, r.run.CompanyID, id)
-		if err != nil {
-			return p, err
-		}
-		p.Approval = ap
-	}
-	return p, nil
-}
-
-// prompt renders the prompt template and appends the wake section (§15.2).
-func (r *runner) prompt(cfg map[string]any, snap map[string]any, p WakePayload, fresh bool) string {
-	a := r.agent
-	title := ""
-	if a.Title != nil {
-		title = *a.Title
-	}
-	c := r.company()
-	vars := map[string]any{"agentId": a.ID, "companyId": a.CompanyID, "runId": r.run.ID,
-		"agent":   map[string]any{"id": a.ID, "name": a.Name, "role": a.Role, "title": title},
-		"company": map[string]any{"id": a.CompanyID, "name": c.Name, "issuePrefix": c.IssuePrefix},
-		"run":     map[string]any{"id": r.run.ID, "source": r.run.InvocationSource}, "context": snap}
-	tpl, _ := cfg["promptTemplate"].(string)
-	if strings.TrimSpace(tpl) == "" {
-		tpl = DefaultPromptTemplate
-	}
-	out := RenderTemplate(tpl, vars) + "\n\n" + WakeSection(p)
-	if boot, _ := cfg["bootstrapPromptTemplate"].(string); fresh && strings.TrimSpace(boot) != "" {
-		out = RenderTemplate(boot, vars) + "\n\n" + out
-	}
-	return out
-}
-
-func (r *runner) company() store.Company {
-	c, _ := r.s.store.FindCompanyByID(context.Background(), r.run.CompanyID)
-	return c
-}
-
-// runUsage turns an adapter's usage into the run's usageJson and cost event (§10).
-type runUsage struct {
-	res           Result
-	sessionReused bool
-	freshReason   string
-}
-
-func (u *runUsage) record(f *store.RunFinish, agent store.Agent, run store.HeartbeatRun) (map[string]any, *store.CostEventInput) {
-	res := u.res
-	billing := "unknown"
-	switch res.BillingType {
-	case "api":
-		billing = "metered_api"
-	case "subscription":
-		billing = "subscription_included"
-	}
-	var costUSD any
-	if res.CostUSD != nil {
-		costUSD = *res.CostUSD
-	}
-	usage := map[string]any{"inputTokens": res.Usage.InputTokens, "cachedInputTokens": res.Usage.CachedInputTokens,
-		"outputTokens": res.Usage.OutputTokens, "costUsd": costUSD, "provider": nullable(res.Provider),
-		"biller": nullable(res.Biller), "model": nullable(res.Model), "billingType": billing,
-		"sessionReused": u.sessionReused, "freshSession": !u.sessionReused, "freshSessionReason": nullable(u.freshReason),
-		"usageSource": "run", "rawInputTokens": res.Usage.InputTokens, "rawCachedInputTokens": res.Usage.CachedInputTokens,
-		"rawOutputTokens": res.Usage.OutputTokens}
-	cents := int64(0)
-	if res.CostUSD != nil && billing != "subscription_included" {
-		cents = max(int64(math.Round(*res.CostUSD*100)), 0)
-	}
-	f.InputTokens, f.CachedInputTokens, f.OutputTokens, f.CostCents = res.Usage.InputTokens, res.Usage.CachedInputTokens,
-		res.Usage.OutputTokens, cents
-	tokens := res.Usage.InputTokens + res.Usage.CachedInputTokens + res.Usage.OutputTokens
-	if tokens <= 0 && (res.CostUSD == nil || *res.CostUSD <= 0) {
-		return usage, nil
-	}
-	provider, model := orDefault(res.Provider, "unknown"), orDefault(res.Model, "unknown")
-	in := &store.CostEventInput{AgentID: store.Some(agent.ID), Provider: store.Some(provider),
-		Biller: store.Some(orDefault(res.Biller, provider)), BillingType: store.Some(billing), Model: store.Some(model),
-		InputTokens: store.Some(res.Usage.InputTokens), CachedInputTokens: store.Some(res.Usage.CachedInputTokens),
-		OutputTokens: store.Some(res.Usage.OutputTokens), CostCents: store.Some(cents),
-		OccurredAt: store.Some(store.FormatTime(time.Now())), HeartbeatRunID: store.Some(run.ID)}
-	if run.IssueID != nil {
-		in.IssueID = store.Some(*run.IssueID)
-	}
-	return usage, in
-}
-
-// withResolvedEnv is the adapter config with its env bindings replaced by values.
-func withResolvedEnv(cfg map[string]any, env map[string]string) map[string]any {
-	out := make(map[string]any, len(cfg))
-	for k, v := range cfg {
-		out[k] = v
-	}
-	m := make(map[string]any, len(env))
-	for k, v := range env {
-		m[k] = v
-	}
-	out["env"] = m
-	return out
-}
-
-// isSecretBinding reports whether an env key of the agent config is a secret_ref.
-func isSecretBinding(cfg map[string]any, key string) bool {
-	env, _ := cfg["env"].(map[string]any)
-	b, _ := env[key].(map[string]any)
-	return b != nil && b["type"] == "secret_ref"
-}
-
-func number(v any) (float64, bool) {
-	switch n := v.(type) {
-	case float64:
-		return n, true
-	case int:
-		return float64(n), true
-	case int64:
-		return float64(n), true
-	case json.Number:
-		f, err := n.Float64()
-		return f, err == nil
-	}
-	return 0, false
-}
-
-func stringsOf(v any) []string {
-	var out []string
-	switch l := v.(type) {
-	case []string:
-		return l
-	case []any:
-		for _, e := range l {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
-func firstStr(vs ...any) string {
-	for _, v := range vs {
-		if s, ok := v.(string); ok && s != "" {
-			return s
-		}
-	}
-	return ""
 }

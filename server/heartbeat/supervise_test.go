@@ -137,3 +137,46 @@ func TestShutdownLeavesNoChildAndQueuesTheRetry(t *testing.T) {
 		t.Errorf("retry %s retryOf %s", retry.Status, deref(retry.RetryOfRunID))
 	}
 }
+
+// TestCascadeCancelsStopTheProcess: a transaction that cancels live runs (pausing the
+// agent, cancelling the issue) reaches the runtime after commit, which stops the
+// running process tree; the run keeps the cascade's reason and the issue is unlocked.
+func TestCascadeCancelsStopTheProcess(t *testing.T) {
+	r := newRuntime(t, nil)
+	for _, tc := range []struct {
+		name, reason string
+		cascade      func(a store.Agent, is store.Issue) error
+		agentStatus  string
+	}{
+		{"pause", "Cancelled due to agent pause", func(a store.Agent, _ store.Issue) error {
+			_, err := r.st.PauseAgent(boardCtx(), a.ID)
+			return err
+		}, store.AgentPaused},
+		{"issue cancelled", "Cancelled because the issue was cancelled", func(_ store.Agent, is store.Issue) error {
+			_, err := r.st.UpdateIssue(boardCtx(), is.ID, store.IssuePatch{Status: store.Some("cancelled")})
+			return err
+		}, store.AgentIdle},
+	} {
+		pidFile := filepath.Join(t.TempDir(), "pids")
+		a := r.shAgent("Worker "+tc.name, treeScript(pidFile, false), map[string]any{"graceSec": 1})
+		is := r.issue("Work "+tc.name, "")
+		out := r.invoke(a.ID, map[string]any{"issueId": is.ID})
+		pids := readPids(t, pidFile)
+		if err := tc.cascade(a, is); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		run := r.waitDone(out.Run.ID)
+		if run.Status != store.RunCancelled || deref(run.Error) != tc.reason {
+			t.Fatalf("%s: run %s %s", tc.name, run.Status, deref(run.Error))
+		}
+		assertGone(t, pids)
+		got, _ := r.st.FindIssueByID(context.Background(), is.ID)
+		if got.ExecutionRunID != nil {
+			t.Errorf("%s: issue still locked", tc.name)
+		}
+		waitFor(t, "agent status", func() bool {
+			ag, _ := r.st.FindAgentByID(context.Background(), a.ID)
+			return ag.Status == tc.agentStatus
+		})
+	}
+}

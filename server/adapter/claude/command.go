@@ -1,10 +1,10 @@
 package claude
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
+
+	"paperclip/server/adapter/internal/localcli"
 )
 
 // RunConfig is the part of a claude_local adapterConfig that shapes the command line of
@@ -27,51 +27,21 @@ type RunConfig struct {
 // instead of running with a silently different command line.
 func ParseRunConfig(cfg map[string]any) (RunConfig, error) {
 	c := RunConfig{Command: DefaultCommand, DangerouslySkipPermissions: true}
-	var err error
-	str := func(key string, dst *string) {
-		if v, ok := cfg[key]; ok && v != nil && err == nil {
-			s, ok := v.(string)
-			if !ok {
-				err = fmt.Errorf("adapterConfig.%s must be a string", key)
-				return
-			}
-			*dst = s
-		}
+	r := localcli.NewConfig(cfg)
+	r.String(&c.Command, "command")
+	r.String(&c.Model, "model")
+	r.String(&c.Effort, "effort")
+	r.String(&c.InstructionsFilePath, "instructionsFilePath")
+	r.Bool(&c.DangerouslySkipPermissions, "dangerouslySkipPermissions")
+	r.Bool(&c.Chrome, "chrome")
+	r.Int(&c.MaxTurnsPerRun, "maxTurnsPerRun")
+	r.Strings(&c.ExtraArgs, "extraArgs", "args")
+	if r.Err != nil {
+		return RunConfig{}, r.Err
 	}
-	boolean := func(key string, dst *bool) {
-		if v, ok := cfg[key]; ok && v != nil && err == nil {
-			b, ok := v.(bool)
-			if !ok {
-				err = fmt.Errorf("adapterConfig.%s must be a boolean", key)
-				return
-			}
-			*dst = b
-		}
-	}
-	str("command", &c.Command)
 	if c.Command == "" {
 		c.Command = DefaultCommand
 	}
-	str("model", &c.Model)
-	str("effort", &c.Effort)
-	str("instructionsFilePath", &c.InstructionsFilePath)
-	boolean("dangerouslySkipPermissions", &c.DangerouslySkipPermissions)
-	boolean("chrome", &c.Chrome)
-	if err != nil {
-		return RunConfig{}, err
-	}
-	if v, ok := cfg["maxTurnsPerRun"]; ok && v != nil {
-		n, ok := wholeNumber(v)
-		if !ok {
-			return RunConfig{}, fmt.Errorf("adapterConfig.maxTurnsPerRun must be a whole number")
-		}
-		c.MaxTurnsPerRun = n
-	}
-	extra, err := stringList(cfg, "extraArgs", "args")
-	if err != nil {
-		return RunConfig{}, err
-	}
-	c.ExtraArgs = extra
 	return c, nil
 }
 
@@ -121,60 +91,13 @@ func BuildArgs(c RunConfig, o RunOptions) []string {
 	return append(args, c.ExtraArgs...)
 }
 
-// InstallSkill writes a skill document as <root>/.claude/skills/<name>/SKILL.md, the
-// layout Claude Code discovers in a directory given with --add-dir. root is the per-run
-// directory the runner creates and removes after the run.
-func InstallSkill(root, name string, skillMD []byte) error {
-	if name == "" || name != filepath.Base(name) || name == "." || name == ".." {
-		return fmt.Errorf("invalid skill name %q", name)
-	}
-	dir := filepath.Join(root, ".claude", "skills", name)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "SKILL.md"), skillMD, 0o600)
-}
+// SkillsRoot is where InstallSkills puts skills inside a per-run directory given to
+// --add-dir: Claude Code discovers <dir>/.claude/skills/<name>/SKILL.md.
+func SkillsRoot(runDir string) string { return filepath.Join(runDir, ".claude", "skills") }
 
-// wholeNumber accepts the float64 that encoding/json produces for numbers, and ints
-// from configs built in Go, when they hold a whole value.
-func wholeNumber(v any) (int, bool) {
-	switch n := v.(type) {
-	case float64:
-		if n != float64(int(n)) {
-			return 0, false
-		}
-		return int(n), true
-	case int:
-		return n, true
-	case int64:
-		return int(n), true
-	}
-	return 0, false
-}
-
-// stringList reads the first present key of names as a list of strings.
-func stringList(cfg map[string]any, names ...string) ([]string, error) {
-	for _, key := range names {
-		v, ok := cfg[key]
-		if !ok || v == nil {
-			continue
-		}
-		switch l := v.(type) {
-		case []string:
-			return append([]string(nil), l...), nil
-		case []any:
-			out := make([]string, 0, len(l))
-			for _, e := range l {
-				s, ok := e.(string)
-				if !ok {
-					return nil, fmt.Errorf("adapterConfig.%s must be a list of strings", key)
-				}
-				out = append(out, s)
-			}
-			return out, nil
-		default:
-			return nil, fmt.Errorf("adapterConfig.%s must be a list of strings", key)
-		}
-	}
-	return nil, nil
+// InstallSkills writes skills into a per-run directory the runner creates and removes
+// after the run, so nothing there is anyone else's and every file is written.
+func InstallSkills(runDir string, skills []localcli.Skill) error {
+	_, err := localcli.InstallSkills(SkillsRoot(runDir), skills, false)
+	return err
 }

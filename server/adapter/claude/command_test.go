@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"paperclip/server/adapter/internal/localcli"
 )
 
 func decodeConfig(t *testing.T, s string) map[string]any {
@@ -91,7 +93,7 @@ func TestBuildArgs(t *testing.T) {
 
 func TestInstallSkill(t *testing.T) {
 	root := t.TempDir()
-	if err := InstallSkill(root, "paperclip", []byte("# skill\n")); err != nil {
+	if err := InstallSkills(root, localcli.RunSkills([]byte("# skill\n"))); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(filepath.Join(root, ".claude", "skills", "paperclip", "SKILL.md"))
@@ -99,7 +101,7 @@ func TestInstallSkill(t *testing.T) {
 		t.Fatalf("%q %v", b, err)
 	}
 	for _, bad := range []string{"", "..", "a/b", "."} {
-		if err := InstallSkill(root, bad, nil); err == nil {
+		if err := InstallSkills(root, []localcli.Skill{{Name: bad}}); err == nil {
 			t.Errorf("name %q accepted", bad)
 		}
 	}

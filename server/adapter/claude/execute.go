@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"paperclip/server/adapter/internal/localcli"
 	"paperclip/server/heartbeat"
 )
 
@@ -29,10 +30,8 @@ func (Adapter) Execute(ctx context.Context, inv heartbeat.Invocation) (heartbeat
 		return heartbeat.Result{}, err
 	}
 	defer os.RemoveAll(skills)
-	if len(inv.SkillMD) > 0 {
-		if err := InstallSkill(skills, "paperclip", inv.SkillMD); err != nil {
-			return heartbeat.Result{}, err
-		}
+	if err := InstallSkills(skills, localcli.RunSkills(inv.SkillMD)); err != nil {
+		return heartbeat.Result{}, err
 	}
 	for slug, files := range inv.Skills {
 		if err := InstallSkillFiles(skills, slug, files); err != nil {

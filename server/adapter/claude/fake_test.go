@@ -1,38 +1,29 @@
 package claude
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"paperclip/server/adapter/internal/fakecli"
 )
 
 // fakeClaudePath is the fake CLI built once for this test binary.
 var fakeClaudePath string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "fakeclaude")
+	path, cleanup, err := fakecli.Build("./testdata/fakeclaude", "claude")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fakeClaudePath = filepath.Join(dir, "claude")
-	if runtime.GOOS == "windows" {
-		fakeClaudePath += ".exe"
-	}
-	build := exec.Command("go", "build", "-o", fakeClaudePath, "./testdata/fakeclaude")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build fakeclaude: %v\n%s", err, out)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
+	fakeClaudePath = path
 	code := m.Run()
-	os.RemoveAll(dir)
+	cleanup()
 	os.Exit(code)
 }
 
@@ -46,22 +37,13 @@ type fakeRun struct {
 // the prompt on stdin, stdout parsed as it streams.
 func runFake(t *testing.T, cfg RunConfig, opt RunOptions, prompt string, env ...string) fakeRun {
 	t.Helper()
-	cmd := exec.Command(fakeClaudePath, BuildArgs(cfg, opt)...)
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdin = strings.NewReader(prompt)
 	s := &Stream{}
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = s, &stderr
-	err := cmd.Run()
-	s.Close()
-	exit := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		exit = ee.ExitCode()
-	} else if err != nil {
+	stderr, exit, err := fakecli.Run(fakeClaudePath, BuildArgs(cfg, opt), t.TempDir(), prompt, s, env...)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return fakeRun{s, stderr.String(), exit}
+	s.Close()
+	return fakeRun{s, stderr, exit}
 }
 
 func TestFakeClaudeScenarios(t *testing.T) {

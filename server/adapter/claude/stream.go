@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"paperclip/server/adapter/internal/localcli"
 )
 
 // Usage is the token usage of a run as the result event reports it. Cache writes are
@@ -54,7 +56,6 @@ type RateLimit struct {
 
 // Bounds on what a Stream keeps, so a run of many hours cannot grow the server.
 const (
-	maxLineBytes       = 8 << 20
 	maxEntryText       = 16 << 10
 	maxTranscript      = 500
 	maxSummaryText     = 64 << 10
@@ -89,48 +90,15 @@ type Stream struct {
 	texts          []string
 	textBytes      int
 	plain          []string
-	partial        []byte
-	overlong       bool
+	lines          localcli.Lines
 }
 
 // Write splits p into lines and feeds every complete one; it never fails.
-func (s *Stream) Write(p []byte) (int, error) {
-	n := len(p)
-	for len(p) > 0 {
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			s.buffer(p)
-			break
-		}
-		s.buffer(p[:i])
-		if !s.overlong {
-			s.Feed(s.partial)
-		}
-		s.partial, s.overlong = s.partial[:0], false
-		p = p[i+1:]
-	}
-	return n, nil
-}
-
-// buffer appends to the current line unless it already exceeds maxLineBytes; such a
-// line (a huge tool result) is dropped whole rather than parsed half.
-func (s *Stream) buffer(p []byte) {
-	if s.overlong {
-		return
-	}
-	if len(s.partial)+len(p) > maxLineBytes {
-		s.overlong, s.partial = true, s.partial[:0]
-		return
-	}
-	s.partial = append(s.partial, p...)
-}
+func (s *Stream) Write(p []byte) (int, error) { return s.lines.Write(p, s.Feed) }
 
 // Close feeds a last line that had no trailing newline.
 func (s *Stream) Close() error {
-	if len(s.partial) > 0 && !s.overlong {
-		s.Feed(s.partial)
-	}
-	s.partial, s.overlong = nil, false
+	s.lines.Close(s.Feed)
 	return nil
 }
 
@@ -291,7 +259,7 @@ func (s *Stream) noteAPIError(kind string) {
 }
 
 func (s *Stream) add(e TranscriptEntry) {
-	e.Text = truncate(e.Text, maxEntryText)
+	e.Text = localcli.Truncate(e.Text, maxEntryText)
 	if len(s.Transcript) == maxTranscript {
 		// Keep the end of a long run: the last steps explain how it finished.
 		copy(s.Transcript, s.Transcript[1:])
@@ -314,14 +282,14 @@ func (s *Stream) addText(t string) {
 
 func (s *Stream) keepPlain(line string) {
 	if len(s.plain) < maxPlainLines {
-		s.plain = append(s.plain, truncate(line, maxPlainLineLength))
+		s.plain = append(s.plain, localcli.Truncate(line, maxPlainLineLength))
 	}
 }
 
 // AssistantText is the model's text replies joined, the summary when the result event
 // has none.
 func (s *Stream) AssistantText() string {
-	return truncate(strings.Join(s.texts, "\n\n"), maxSummaryText)
+	return localcli.Truncate(strings.Join(s.texts, "\n\n"), maxSummaryText)
 }
 
 // Outcome is the adapter's verdict on a finished claude process, ready to map onto the
@@ -494,19 +462,8 @@ func bounded(raw json.RawMessage) json.RawMessage {
 func firstLine(s string) string {
 	for _, l := range strings.Split(s, "\n") {
 		if l = strings.TrimSpace(l); l != "" {
-			return truncate(l, maxPlainLineLength)
+			return localcli.Truncate(l, maxPlainLineLength)
 		}
 	}
 	return ""
-}
-
-// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"paperclip/server/adapter/internal/localcli"
 )
 
 func parseFixture(t *testing.T, name string) *Stream {
@@ -195,7 +197,7 @@ func TestStreamWriteInChunks(t *testing.T) {
 func TestOverlongLineIsDropped(t *testing.T) {
 	s := &Stream{}
 	s.Write([]byte(`{"type":"user","message":{"content":[{"type":"tool_result","content":"`))
-	s.Write([]byte(strings.Repeat("x", maxLineBytes)))
+	s.Write([]byte(strings.Repeat("x", localcli.MaxLineBytes)))
 	s.Write([]byte("\"}]}}\n" + `{"type":"result","subtype":"success","is_error":false,"result":"ok","session_id":"s","usage":{"output_tokens":3}}` + "\n"))
 	s.Close()
 	if len(s.Transcript) != 1 || s.ResultText != "ok" || s.Usage.OutputTokens != 3 {

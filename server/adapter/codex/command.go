@@ -1,13 +1,13 @@
 package codex
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
+
+	"paperclip/server/adapter/internal/localcli"
 )
 
 // RunConfig is the part of a codex_local adapterConfig that shapes the command line of
@@ -27,48 +27,20 @@ type RunConfig struct {
 // A key of the wrong type is an error naming the key.
 func ParseRunConfig(cfg map[string]any) (RunConfig, error) {
 	c := RunConfig{Command: "codex"}
-	var err error
-	str := func(dst *string, keys ...string) {
-		for _, key := range keys {
-			if v, ok := cfg[key]; ok && v != nil && err == nil {
-				s, ok := v.(string)
-				if !ok {
-					err = fmt.Errorf("adapterConfig.%s must be a string", key)
-				}
-				*dst = s
-				return
-			}
-		}
+	r := localcli.NewConfig(cfg)
+	r.String(&c.Command, "command")
+	r.String(&c.Model, "model")
+	r.String(&c.ReasoningEffort, "modelReasoningEffort", "reasoningEffort")
+	r.String(&c.InstructionsFilePath, "instructionsFilePath")
+	r.Bool(&c.Search, "search")
+	r.Bool(&c.BypassSandbox, "dangerouslyBypassApprovalsAndSandbox", "dangerouslyBypassSandbox")
+	r.Strings(&c.ExtraArgs, "extraArgs", "args")
+	if r.Err != nil {
+		return RunConfig{}, r.Err
 	}
-	boolean := func(dst *bool, keys ...string) {
-		for _, key := range keys {
-			if v, ok := cfg[key]; ok && v != nil && err == nil {
-				b, ok := v.(bool)
-				if !ok {
-					err = fmt.Errorf("adapterConfig.%s must be a boolean", key)
-				}
-				*dst = b
-				return
-			}
-		}
-	}
-	str(&c.Command, "command")
 	if c.Command == "" {
 		c.Command = "codex"
 	}
-	str(&c.Model, "model")
-	str(&c.ReasoningEffort, "modelReasoningEffort", "reasoningEffort")
-	str(&c.InstructionsFilePath, "instructionsFilePath")
-	boolean(&c.Search, "search")
-	boolean(&c.BypassSandbox, "dangerouslyBypassApprovalsAndSandbox", "dangerouslyBypassSandbox")
-	if err != nil {
-		return RunConfig{}, err
-	}
-	extra, err := stringList(cfg, "extraArgs", "args")
-	if err != nil {
-		return RunConfig{}, err
-	}
-	c.ExtraArgs = extra
 	return c, nil
 }
 
@@ -141,53 +113,11 @@ func PromptWithInstructions(prompt, path string, content []byte) string {
 	return b.String()
 }
 
-// SkillMarker is the first line of the body (after the frontmatter, which skill
-// loaders require at the top) of every skill file this server writes; a file without it
-// was written or taken over by someone else and is left alone.
-const SkillMarker = "<!-- paperclip-managed -->"
-
-// InstallSkill writes skillMD to <codexHome>/skills/<name>/SKILL.md unless a file is
-// there that is not Managed. It reports whether it wrote.
-func InstallSkill(codexHome, name string, skillMD []byte) (bool, error) {
-	if name == "" || name != filepath.Base(name) || name == "." || name == ".." {
-		return false, fmt.Errorf("invalid skill name %q", name)
-	}
-	dir := filepath.Join(codexHome, "skills", name)
-	path := filepath.Join(dir, "SKILL.md")
-	if old, err := os.ReadFile(path); err == nil {
-		if !Managed(old) {
-			return false, nil
-		}
-	} else if !os.IsNotExist(err) {
-		return false, err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return false, err
-	}
-	return true, os.WriteFile(path, skillMD, 0o600)
-}
-
-// Managed reports whether a skill file carries SkillMarker as the first line of its
-// body: the first non-blank line after a leading "---" frontmatter block, or the first
-// non-blank line of a file without one.
-func Managed(skillMD []byte) bool {
-	sc := bufio.NewScanner(bytes.NewReader(skillMD))
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	inFront, first := false, true
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		switch {
-		case first && line == "---":
-			inFront, first = true, false
-		case inFront:
-			inFront = line != "---"
-		case line == "":
-			first = false
-		default:
-			return line == SkillMarker
-		}
-	}
-	return false
+// InstallSkills writes skills to <codexHome>/skills/<name>/SKILL.md, leaving alone
+// any file there without the managed marker (the user's own, or one they edited),
+// and returns the names it wrote.
+func InstallSkills(codexHome string, skills []localcli.Skill) ([]string, error) {
+	return localcli.InstallSkills(filepath.Join(codexHome, "skills"), skills, true)
 }
 
 // Home is the CODEX_HOME a run uses: the agent's env, else the server's, else
@@ -200,31 +130,4 @@ func Home(agentEnv map[string]string, serverEnv, home string) string {
 		return serverEnv
 	}
 	return filepath.Join(home, ".codex")
-}
-
-// stringList reads the first present key of names as a list of strings.
-func stringList(cfg map[string]any, names ...string) ([]string, error) {
-	for _, key := range names {
-		v, ok := cfg[key]
-		if !ok || v == nil {
-			continue
-		}
-		switch l := v.(type) {
-		case []string:
-			return append([]string(nil), l...), nil
-		case []any:
-			out := make([]string, 0, len(l))
-			for _, e := range l {
-				s, ok := e.(string)
-				if !ok {
-					return nil, fmt.Errorf("adapterConfig.%s must be a list of strings", key)
-				}
-				out = append(out, s)
-			}
-			return out, nil
-		default:
-			return nil, fmt.Errorf("adapterConfig.%s must be a list of strings", key)
-		}
-	}
-	return nil, nil
 }

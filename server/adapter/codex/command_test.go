@@ -2,14 +2,13 @@ package codex
 
 import (
 	"encoding/json"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
-	pcembed "paperclip/embed"
+	"paperclip/server/adapter/internal/localcli"
 )
 
 func decodeConfig(t *testing.T, s string) map[string]any {
@@ -98,13 +97,13 @@ func TestPromptWithInstructions(t *testing.T) {
 
 func TestInstallSkillRespectsUserEdits(t *testing.T) {
 	home := t.TempDir()
-	skill := []byte("---\nname: paperclip\n---\n" + SkillMarker + "\n# v1\n")
+	skill := []byte("---\nname: paperclip\n---\n" + localcli.SkillMarker + "\n# v1\n")
 	path := filepath.Join(home, "skills", "paperclip", "SKILL.md")
-	if wrote, err := InstallSkill(home, "paperclip", skill); err != nil || !wrote {
+	if wrote, err := install(home, "paperclip", skill); err != nil || !wrote {
 		t.Fatalf("first install %v %v", wrote, err)
 	}
 	// A managed file is refreshed.
-	if wrote, err := InstallSkill(home, "paperclip", []byte(SkillMarker+"\n# v2\n")); err != nil || !wrote {
+	if wrote, err := install(home, "paperclip", []byte(localcli.SkillMarker+"\n# v2\n")); err != nil || !wrote {
 		t.Fatalf("refresh %v %v", wrote, err)
 	}
 	if b, _ := os.ReadFile(path); !strings.Contains(string(b), "# v2") {
@@ -112,13 +111,13 @@ func TestInstallSkillRespectsUserEdits(t *testing.T) {
 	}
 	// A file the user took over (marker gone) is never overwritten.
 	os.WriteFile(path, []byte("---\nname: paperclip\n---\n# my own version\n"), 0o600)
-	if wrote, err := InstallSkill(home, "paperclip", skill); err != nil || wrote {
+	if wrote, err := install(home, "paperclip", skill); err != nil || wrote {
 		t.Fatalf("overwrote a user file: %v %v", wrote, err)
 	}
 	if b, _ := os.ReadFile(path); !strings.HasSuffix(string(b), "# my own version\n") {
 		t.Fatalf("user file changed: %q", b)
 	}
-	if _, err := InstallSkill(home, "../x", skill); err == nil {
+	if _, err := install(home, "../x", skill); err == nil {
 		t.Fatal("path escape accepted")
 	}
 }
@@ -130,29 +129,8 @@ func TestHome(t *testing.T) {
 	}
 }
 
-func TestManaged(t *testing.T) {
-	for doc, want := range map[string]bool{
-		SkillMarker + "\n# x": true,
-		"---\nname: p\ndescription: d\n---\n" + SkillMarker + "\n": true,
-		"---\nname: p\n---\n\n" + SkillMarker:                      true,
-		"---\nname: p\n---\n# edited\n" + SkillMarker:              false,
-		"# plain\n": false,
-		"---\n" + SkillMarker + "\n---\n# in frontmatter only": false,
-		"": false,
-	} {
-		if Managed([]byte(doc)) != want {
-			t.Errorf("Managed(%q) = %v", doc, !want)
-		}
-	}
-}
-
-// The embedded paperclip skill is recognised as ours, so upgrades refresh it.
-func TestEmbeddedSkillIsManaged(t *testing.T) {
-	b, err := fs.ReadFile(pcembed.Skills(), "paperclip/SKILL.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !Managed(b) {
-		t.Fatal("embedded skill lacks the managed marker after its frontmatter")
-	}
+// install is one skill through InstallSkills, reporting whether it was written.
+func install(home, name string, doc []byte) (bool, error) {
+	names, err := InstallSkills(home, []localcli.Skill{{Name: name, Doc: doc}})
+	return len(names) == 1, err
 }

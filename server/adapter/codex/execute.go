@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"paperclip/server/adapter/internal/localcli"
 	"paperclip/server/heartbeat"
 )
 
@@ -26,10 +27,8 @@ func (Adapter) Execute(ctx context.Context, inv heartbeat.Invocation) (heartbeat
 		}
 	}
 	home := Home(nil, heartbeat.EnvValue(inv.Env, "CODEX_HOME"), heartbeat.EnvValue(inv.Env, "HOME"))
-	if len(inv.SkillMD) > 0 {
-		if _, err := InstallSkill(home, "paperclip", inv.SkillMD); err != nil {
-			inv.Warning("Could not install the paperclip skill: " + err.Error())
-		}
+	if _, err := InstallSkills(home, localcli.RunSkills(inv.SkillMD)); err != nil {
+		inv.Warning("Could not install the paperclip skill: " + err.Error())
 	}
 	for slug, files := range inv.Skills {
 		if _, err := InstallCompanySkill(home, slug, files); err != nil {
@@ -68,7 +67,8 @@ func (Adapter) Execute(ctx context.Context, inv heartbeat.Invocation) (heartbeat
 		Summary: o.Summary, ResultJSON: map[string]any{"stdout": stdout, "stderr": o.Stderr}, SessionID: o.SessionID,
 		ClearSession: clear, Usage: heartbeat.Usage{InputTokens: s.Usage.InputTokens,
 			CachedInputTokens: s.Usage.CachedInputTokens, OutputTokens: s.Usage.OutputTokens},
-		Provider: "openai", Biller: "openai", BillingType: BillingType(inv.Env)}
+		// turn.completed of a resumed thread counts the whole thread (§10.1).
+		UsageCumulative: true, Provider: "openai", Biller: "openai", BillingType: BillingType(inv.Env)}
 	if res.Signal != "" {
 		sig := res.Signal
 		out.Signal = &sig

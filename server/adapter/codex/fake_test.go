@@ -1,37 +1,29 @@
 package codex
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"paperclip/server/adapter/internal/fakecli"
 )
 
 // fakeCodexPath is the fake CLI built once for this test binary.
 var fakeCodexPath string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "fakecodex")
+	path, cleanup, err := fakecli.Build("./testdata/fakecodex", "codex")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fakeCodexPath = filepath.Join(dir, "codex")
-	if runtime.GOOS == "windows" {
-		fakeCodexPath += ".exe"
-	}
-	if out, err := exec.Command("go", "build", "-o", fakeCodexPath, "./testdata/fakecodex").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build fakecodex: %v\n%s", err, out)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
+	fakeCodexPath = path
 	code := m.Run()
-	os.RemoveAll(dir)
+	cleanup()
 	os.Exit(code)
 }
 
@@ -41,24 +33,17 @@ type fakeRun struct {
 	exit   int
 }
 
+// runFake runs the fake CLI the way the adapter runs codex: the built command line,
+// the prompt on stdin, stdout parsed as it streams.
 func runFake(t *testing.T, cfg RunConfig, opt RunOptions, prompt string, env ...string) fakeRun {
 	t.Helper()
-	cmd := exec.Command(fakeCodexPath, BuildArgs(cfg, opt)...)
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdin = strings.NewReader(prompt)
 	s := &Stream{}
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = s, &stderr
-	err := cmd.Run()
-	s.Close()
-	exit := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		exit = ee.ExitCode()
-	} else if err != nil {
+	stderr, exit, err := fakecli.Run(fakeCodexPath, BuildArgs(cfg, opt), t.TempDir(), prompt, s, env...)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return fakeRun{s, stderr.String(), exit}
+	s.Close()
+	return fakeRun{s, stderr, exit}
 }
 
 func TestFakeCodexScenarios(t *testing.T) {

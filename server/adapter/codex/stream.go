@@ -8,6 +8,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"paperclip/server/adapter/internal/localcli"
 )
 
 // Usage is the token usage of the last completed turn. For a resumed thread Codex
@@ -35,7 +37,6 @@ type TranscriptEntry struct {
 
 // Bounds on what a Stream keeps, so a long run cannot grow the server.
 const (
-	maxLineBytes   = 8 << 20
 	maxEntryText   = 16 << 10
 	maxTranscript  = 500
 	maxSummaryText = 64 << 10
@@ -60,47 +61,16 @@ type Stream struct {
 	FailureMessage string
 	Errors         []string
 	msgBytes       int
-	partial        []byte
-	overlong       bool
+	lines          localcli.Lines
 	items          map[string]int
 }
 
 // Write splits p into lines and feeds every complete one; it never fails.
-func (s *Stream) Write(p []byte) (int, error) {
-	n := len(p)
-	for len(p) > 0 {
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			s.buffer(p)
-			break
-		}
-		s.buffer(p[:i])
-		if !s.overlong {
-			s.Feed(s.partial)
-		}
-		s.partial, s.overlong = s.partial[:0], false
-		p = p[i+1:]
-	}
-	return n, nil
-}
-
-func (s *Stream) buffer(p []byte) {
-	if s.overlong {
-		return
-	}
-	if len(s.partial)+len(p) > maxLineBytes {
-		s.overlong, s.partial = true, s.partial[:0]
-		return
-	}
-	s.partial = append(s.partial, p...)
-}
+func (s *Stream) Write(p []byte) (int, error) { return s.lines.Write(p, s.Feed) }
 
 // Close feeds a last line that had no trailing newline.
 func (s *Stream) Close() error {
-	if len(s.partial) > 0 && !s.overlong {
-		s.Feed(s.partial)
-	}
-	s.partial, s.overlong = nil, false
+	s.lines.Close(s.Feed)
 	return nil
 }
 
@@ -185,7 +155,7 @@ func (s *Stream) Feed(line []byte) {
 
 func (s *Stream) item(completed bool, it *itemEvent) {
 	e := TranscriptEntry{ID: it.ID, Kind: it.Type, Text: it.Text, Command: it.Command, ExitCode: it.ExitCode, Status: it.Status,
-		Output: truncate(it.AggregatedOutput, maxEntryText)}
+		Output: localcli.Truncate(it.AggregatedOutput, maxEntryText)}
 	switch it.Type {
 	case "error":
 		e.Text = it.Message
@@ -200,7 +170,7 @@ func (s *Stream) item(completed bool, it *itemEvent) {
 		}
 		e.Text = strings.Join(parts, "\n")
 	}
-	e.Text = truncate(e.Text, maxEntryText)
+	e.Text = localcli.Truncate(e.Text, maxEntryText)
 	if completed && it.Type == "agent_message" && strings.TrimSpace(it.Text) != "" {
 		s.Messages = append(s.Messages, it.Text)
 		s.msgBytes += len(it.Text)
@@ -234,7 +204,7 @@ func (s *Stream) item(completed bool, it *itemEvent) {
 
 // Summary is the agent's messages joined.
 func (s *Stream) Summary() string {
-	return truncate(strings.Join(s.Messages, "\n\n"), maxSummaryText)
+	return localcli.Truncate(strings.Join(s.Messages, "\n\n"), maxSummaryText)
 }
 
 // Outcome is the adapter's verdict on a finished codex process: an empty ErrorCode
@@ -318,13 +288,13 @@ func errorLine(stderr string) string {
 	for _, l := range strings.Split(stderr, "\n") {
 		l = strings.TrimSpace(l)
 		if strings.HasPrefix(l, "Error: ") {
-			return truncate(strings.TrimPrefix(l, "Error: "), 2000)
+			return localcli.Truncate(strings.TrimPrefix(l, "Error: "), 2000)
 		}
 		if first == "" {
 			first = l
 		}
 	}
-	return truncate(first, 2000)
+	return localcli.Truncate(first, 2000)
 }
 
 // BillingType is "api" when the child runs with an OpenAI API key, else
@@ -336,15 +306,4 @@ func BillingType(env []string) string {
 		}
 	}
 	return "subscription"
-}
-
-// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
 }

@@ -1,11 +1,13 @@
 // Command fakeagent is an agent for the process adapter in end-to-end tests. It speaks
 // the heartbeat protocol the paperclip skill teaches, over HTTP with its run JWT:
-// identity, inbox, checkout, comment, done. FAKE_MODE chooses the behaviour:
+// identity, inbox, checkout, comment, done, cost. FAKE_MODE chooses the behaviour:
 //
 //	work (default)  do the assigned task as described above
 //	sleep           write "<pid>\n" to FAKE_PID_FILE and sleep (a run to kill the
 //	                server under); when FAKE_ONCE_FILE exists it works instead, and it
-//	                creates that file before sleeping, so a retry finishes
+//	                creates that file before sleeping, so a retry finishes; with
+//	                FAKE_GRANDCHILD=1 it first starts a sleeping copy of itself in
+//	                its process group, so tests see the whole tree stopped
 package main
 
 import (
@@ -17,6 +19,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"paperclip/server/adapter/internal/fakecli"
 )
 
 func main() {
@@ -27,10 +31,18 @@ func main() {
 }
 
 func run() error {
+	if fakecli.Grandchild() {
+		return nil
+	}
 	if os.Getenv("FAKE_MODE") == "sleep" {
 		once := os.Getenv("FAKE_ONCE_FILE")
 		if _, err := os.Stat(once); err != nil {
 			os.WriteFile(once, nil, 0o600)
+			if os.Getenv("FAKE_GRANDCHILD") == "1" {
+				if err := fakecli.SpawnGrandchild(); err != nil {
+					return err
+				}
+			}
 			os.WriteFile(os.Getenv("FAKE_PID_FILE"), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
 			fmt.Println("sleeping")
 			time.Sleep(10 * time.Minute)
@@ -63,6 +75,13 @@ func run() error {
 		return err
 	}
 	if err := call("PATCH", "/api/issues/"+task, map[string]any{"status": "done"}, nil); err != nil {
+		return err
+	}
+	// What the work cost, reported as the skill teaches (the process adapter has no
+	// usage of its own to report).
+	if err := call("POST", "/api/companies/"+me.CompanyID+"/cost-events", map[string]any{"agentId": me.ID,
+		"issueId": task, "heartbeatRunId": os.Getenv("PAPERCLIP_RUN_ID"), "provider": "fakeagent", "model": "fake-1",
+		"inputTokens": 120, "outputTokens": 30, "costCents": 2, "occurredAt": time.Now().UTC().Format(time.RFC3339)}, nil); err != nil {
 		return err
 	}
 	fmt.Printf("finished %s (inbox had %d)\n", task, len(inbox))

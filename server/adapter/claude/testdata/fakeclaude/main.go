@@ -13,24 +13,20 @@
 //	FAKE_EXIT_CODE  exit code, overriding the scenario's
 //	FAKE_RECORD_FILE writes {argv, env (PAPERCLIP_* only), stdin, cwd} as JSON
 //	FAKE_GRANDCHILD_PID_FILE  where spawn_grandchild writes the grandchild's pid
-//	FAKE_CALL_API=1 calls the Paperclip API as an agent would (see callAPI)
+//	FAKE_CALL_API=1 calls the Paperclip API as an agent would (fakecli.CallAPI)
 //
 // `fakeclaude auth login` prints a sign-in URL, like the real login flow.
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
-	"os/exec"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
-	"time"
+
+	"paperclip/server/adapter/internal/fakecli"
 )
 
 const defaultSession = "4839ed0a-81cb-491a-a6f0-cdc864641650"
@@ -39,8 +35,7 @@ func main() { os.Exit(run()) }
 
 func run() int {
 	args := os.Args[1:]
-	if os.Getenv("FAKE_ROLE") == "grandchild" {
-		time.Sleep(time.Duration(envInt("FAKE_SLEEP_SEC", 30)) * time.Second)
+	if fakecli.Grandchild() {
 		return 0
 	}
 	if len(args) >= 2 && args[0] == "auth" && args[1] == "login" {
@@ -53,7 +48,7 @@ func run() int {
 	}
 	stdin, _ := io.ReadAll(os.Stdin)
 	resume := flagValue(args, "--resume")
-	if err := record(args, stdin); err != nil {
+	if err := fakecli.Record(args, stdin); err != nil {
 		fmt.Fprintln(os.Stderr, "fakeclaude: record:", err)
 		return 70
 	}
@@ -69,96 +64,92 @@ func run() int {
 		model = "claude-sonnet-4-5"
 	}
 	scenario := os.Getenv("FAKE_SCENARIO")
-	code := play(scenario, session, model, resume, args)
-	if v := os.Getenv("FAKE_EXIT_CODE"); v != "" {
-		code, _ = strconv.Atoi(v)
-	}
-	return code
+	return fakecli.ExitCode(play(scenario, session, model, resume, args))
 }
 
 func play(scenario, session, model, resume string, args []string) int {
 	if scenario == "unknown_session" && resume != "" {
-		emit(map[string]any{"type": "result", "subtype": "error_during_execution", "duration_ms": 0, "is_error": true,
+		fakecli.Emit(map[string]any{"type": "result", "subtype": "error_during_execution", "duration_ms": 0, "is_error": true,
 			"num_turns": 0, "session_id": resume, "total_cost_usd": 0, "usage": usage(0, 0, 0),
 			"errors": []string{"No conversation found with session ID: " + resume}})
 		fmt.Fprintln(os.Stderr, "No conversation found with session ID: "+resume)
 		return 1
 	}
-	init := map[string]any{"type": "system", "subtype": "init", "cwd": cwd(), "session_id": session, "tools": []string{"Bash", "Read", "Edit"},
+	init := map[string]any{"type": "system", "subtype": "init", "cwd": fakecli.Cwd(), "session_id": session, "tools": []string{"Bash", "Read", "Edit"},
 		"mcp_servers": []any{}, "model": model, "permissionMode": "default", "apiKeySource": "none", "claude_code_version": "2.1.197"}
-	emit(init)
+	fakecli.Emit(init)
 	switch scenario {
 	case "login_required":
 		synthetic(session, "Not logged in · Please run /login", "authentication_failed")
-		emit(result(session, "success", true, "Not logged in · Please run /login", 0, 0, 0, 0, nil))
+		fakecli.Emit(result(session, "success", true, "Not logged in · Please run /login", 0, 0, 0, 0, nil))
 		return 1
 	case "rate_limit":
-		emit(map[string]any{"type": "rate_limit_event", "session_id": session,
+		fakecli.Emit(map[string]any{"type": "rate_limit_event", "session_id": session,
 			"rate_limit_info": map[string]any{"status": "rejected", "resetsAt": 1767279600, "rateLimitType": "five_hour", "isUsingOverage": false}})
 		synthetic(session, "You've hit your session limit · resets 3pm (UTC)", "rate_limit")
 		r := result(session, "success", true, "You've hit your session limit · resets 3pm (UTC)", 0, 0, 0, 0, nil)
 		r["api_error_status"] = 429
-		emit(r)
+		fakecli.Emit(r)
 		return 1
 	case "crash":
 		text(session, model, "Starting on the task.")
 		fmt.Fprintln(os.Stderr, "fatal: the fake CLI crashed mid-run")
 		return 3
 	case "sleep":
-		time.Sleep(time.Duration(envInt("FAKE_SLEEP_SEC", 30)) * time.Second)
+		fakecli.Sleep()
 	case "ignore_sigterm":
 		signal.Ignore(syscall.SIGTERM)
 		text(session, model, "Ignoring SIGTERM.")
-		time.Sleep(time.Duration(envInt("FAKE_SLEEP_SEC", 30)) * time.Second)
+		fakecli.Sleep()
 	case "spawn_grandchild":
-		if err := spawnGrandchild(); err != nil {
+		if err := fakecli.SpawnGrandchild(); err != nil {
 			fmt.Fprintln(os.Stderr, "fakeclaude:", err)
 			return 70
 		}
-		time.Sleep(time.Duration(envInt("FAKE_SLEEP_SEC", 30)) * time.Second)
+		fakecli.Sleep()
 	}
 	if os.Getenv("FAKE_CALL_API") == "1" {
-		if err := callAPI(); err != nil {
+		if err := fakecli.CallAPI("Done by the fake claude agent."); err != nil {
 			fmt.Fprintln(os.Stderr, "fakeclaude: api:", err)
 			synthetic(session, "API call failed: "+err.Error(), "")
-			emit(map[string]any{"type": "result", "subtype": "error_during_execution", "is_error": true, "num_turns": 1,
+			fakecli.Emit(map[string]any{"type": "result", "subtype": "error_during_execution", "is_error": true, "num_turns": 1,
 				"session_id": session, "total_cost_usd": 0, "usage": usage(0, 0, 0), "errors": []string{err.Error()}})
 			return 1
 		}
 	}
-	in, cached, out := usageTriple()
-	cost := envFloat("FAKE_COST_USD", 0.0063)
+	in, cached, out := fakecli.Usage(1200, 4000, 25)
+	cost := fakecli.EnvFloat("FAKE_COST_USD", 0.0063)
 	switch scenario {
 	case "error":
 		text(session, model, "Trying the task.")
-		emit(map[string]any{"type": "result", "subtype": "error_during_execution", "is_error": true, "num_turns": 1, "duration_ms": 120,
+		fakecli.Emit(map[string]any{"type": "result", "subtype": "error_during_execution", "is_error": true, "num_turns": 1, "duration_ms": 120,
 			"session_id": session, "total_cost_usd": cost, "usage": usage(in, cached, out), "errors": []string{"Tool execution failed: disk full"}})
 		return 1
 	case "max_turns":
 		toolRound(session, model)
 		r := map[string]any{"type": "result", "subtype": "error_max_turns", "is_error": true, "num_turns": 2, "duration_ms": 248,
 			"session_id": session, "total_cost_usd": cost, "usage": usage(in, cached, out), "errors": []string{"Reached maximum number of turns (" + flagValue(args, "--max-turns") + ")"}}
-		emit(r)
+		fakecli.Emit(r)
 		return 1
 	}
 	toolRound(session, model)
 	final := "Checked out PAP-12, commented, and marked it done."
 	text(session, model, final)
-	emit(result(session, "success", false, final, in, cached, out, cost, map[string]any{"num_turns": 2}))
+	fakecli.Emit(result(session, "success", false, final, in, cached, out, cost, map[string]any{"num_turns": 2}))
 	return 0
 }
 
 func toolRound(session, model string) {
 	text(session, model, "I'll check the inbox first.")
-	emit(map[string]any{"type": "assistant", "session_id": session, "parent_tool_use_id": nil, "message": map[string]any{
+	fakecli.Emit(map[string]any{"type": "assistant", "session_id": session, "parent_tool_use_id": nil, "message": map[string]any{
 		"id": "msg_01", "type": "message", "role": "assistant", "model": model,
 		"content": []any{map[string]any{"type": "tool_use", "id": "toolu_01", "name": "Bash", "input": map[string]any{"command": "echo inbox-empty"}}}}})
-	emit(map[string]any{"type": "user", "session_id": session, "parent_tool_use_id": nil, "message": map[string]any{"role": "user",
+	fakecli.Emit(map[string]any{"type": "user", "session_id": session, "parent_tool_use_id": nil, "message": map[string]any{"role": "user",
 		"content": []any{map[string]any{"tool_use_id": "toolu_01", "type": "tool_result", "content": "inbox-empty", "is_error": false}}}})
 }
 
 func text(session, model, t string) {
-	emit(map[string]any{"type": "assistant", "session_id": session, "parent_tool_use_id": nil, "message": map[string]any{
+	fakecli.Emit(map[string]any{"type": "assistant", "session_id": session, "parent_tool_use_id": nil, "message": map[string]any{
 		"id": "msg_01", "type": "message", "role": "assistant", "model": model,
 		"content": []any{map[string]any{"type": "text", "text": t}}}})
 }
@@ -171,7 +162,7 @@ func synthetic(session, t, errKind string) {
 	if errKind != "" {
 		m["error"] = errKind
 	}
-	emit(m)
+	fakecli.Emit(m)
 }
 
 func result(session, subtype string, isError bool, text string, in, cached, out int64, cost float64, extra map[string]any) map[string]any {
@@ -188,24 +179,6 @@ func usage(in, cached, out int64) map[string]any {
 	return map[string]any{"input_tokens": in, "cache_creation_input_tokens": 0, "cache_read_input_tokens": cached, "output_tokens": out}
 }
 
-func usageTriple() (int64, int64, int64) {
-	in, cached, out := int64(1200), int64(4000), int64(25)
-	if v := os.Getenv("FAKE_USAGE"); v != "" {
-		p := strings.Split(v, ",")
-		if len(p) == 3 {
-			in, _ = strconv.ParseInt(strings.TrimSpace(p[0]), 10, 64)
-			cached, _ = strconv.ParseInt(strings.TrimSpace(p[1]), 10, 64)
-			out, _ = strconv.ParseInt(strings.TrimSpace(p[2]), 10, 64)
-		}
-	}
-	return in, cached, out
-}
-
-func emit(v any) {
-	b, _ := json.Marshal(v)
-	os.Stdout.Write(append(b, '\n'))
-}
-
 func flagValue(args []string, name string) string {
 	for i, a := range args {
 		if a == name && i+1 < len(args) {
@@ -216,113 +189,4 @@ func flagValue(args []string, name string) string {
 		}
 	}
 	return ""
-}
-
-func record(args []string, stdin []byte) error {
-	path := os.Getenv("FAKE_RECORD_FILE")
-	if path == "" {
-		return nil
-	}
-	env := map[string]string{}
-	for _, kv := range os.Environ() {
-		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "PAPERCLIP_") {
-			env[k] = v
-		}
-	}
-	b, err := json.MarshalIndent(map[string]any{"argv": args, "env": env, "stdin": string(stdin), "cwd": cwd()}, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, b, 0o600)
-}
-
-// spawnGrandchild starts a copy of this program that only sleeps, in the same process
-// group, so tests can check that stopping a run stops its whole tree.
-func spawnGrandchild() error {
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	cmd := exec.Command(self)
-	cmd.Env = append(os.Environ(), "FAKE_ROLE=grandchild")
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	if path := os.Getenv("FAKE_GRANDCHILD_PID_FILE"); path != "" {
-		return os.WriteFile(path, []byte(strconv.Itoa(cmd.Process.Pid)), 0o600)
-	}
-	return nil
-}
-
-// callAPI does what the paperclip skill teaches, with the run's credentials: who am I,
-// check the task out, comment, mark it done.
-func callAPI() error {
-	base := strings.TrimRight(os.Getenv("PAPERCLIP_API_URL"), "/") + "/api"
-	task := os.Getenv("PAPERCLIP_TASK_ID")
-	agent := os.Getenv("PAPERCLIP_AGENT_ID")
-	if _, err := call("GET", base+"/agents/me", nil); err != nil {
-		return err
-	}
-	if task == "" {
-		return nil
-	}
-	steps := []struct {
-		method, path string
-		body         any
-	}{
-		{"POST", "/issues/" + task + "/checkout", map[string]any{"agentId": agent, "expectedStatuses": []string{"todo", "backlog", "blocked", "in_review"}}},
-		{"POST", "/issues/" + task + "/comments", map[string]any{"body": "Done by the fake claude agent."}},
-		{"PATCH", "/issues/" + task, map[string]any{"status": "done"}},
-	}
-	for _, s := range steps {
-		if _, err := call(s.method, base+s.path, s.body); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func call(method, url string, body any) ([]byte, error) {
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, url, rd)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+os.Getenv("PAPERCLIP_API_KEY"))
-	req.Header.Set("X-Paperclip-Run-Id", os.Getenv("PAPERCLIP_RUN_ID"))
-	req.Header.Set("Content-Type", "application/json")
-	client := &http.Client{Timeout: 30 * time.Second}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		return out, fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, strings.TrimSpace(string(out)))
-	}
-	return out, nil
-}
-
-func cwd() string {
-	d, _ := os.Getwd()
-	return d
-}
-
-func envInt(key string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
-		return n
-	}
-	return def
-}
-
-func envFloat(key string, def float64) float64 {
-	if f, err := strconv.ParseFloat(os.Getenv(key), 64); err == nil {
-		return f
-	}
-	return def
 }
