@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"paperclip/server/adapter/internal/localcli"
 )
 
 func TestInstallCompanySkillMarksAndRespectsUserEdits(t *testing.T) {
@@ -15,7 +17,7 @@ func TestInstallCompanySkillMarksAndRespectsUserEdits(t *testing.T) {
 	}
 	path := filepath.Join(home, "skills", "research", "SKILL.md")
 	b, _ := os.ReadFile(path)
-	if string(b) != "---\nname: Research\n---\n"+SkillMarker+"\n\nRead first.\n" || !Managed(b) {
+	if string(b) != "---\nname: Research\n---\n"+localcli.SkillMarker+"\n\nRead first.\n" || !localcli.Managed(b) {
 		t.Fatalf("SKILL.md = %q", b)
 	}
 	if b, _ := os.ReadFile(filepath.Join(home, "skills", "research", "references", "deep.md")); string(b) != "Deeper.\n" {
@@ -45,10 +47,10 @@ func TestInstallCompanySkillMarksAndRespectsUserEdits(t *testing.T) {
 
 func TestMarkManaged(t *testing.T) {
 	for in, want := range map[string]string{
-		"# no front matter\n":          SkillMarker + "\n# no front matter\n",
-		"---\na: b\n---\nbody\n":       "---\na: b\n---\n" + SkillMarker + "\nbody\n",
-		SkillMarker + "\nalready\n":    SkillMarker + "\nalready\n",
-		"---\nunclosed front matter\n": SkillMarker + "\n---\nunclosed front matter\n",
+		"# no front matter\n":                localcli.SkillMarker + "\n# no front matter\n",
+		"---\na: b\n---\nbody\n":             "---\na: b\n---\n" + localcli.SkillMarker + "\nbody\n",
+		localcli.SkillMarker + "\nalready\n": localcli.SkillMarker + "\nalready\n",
+		"---\nunclosed front matter\n":       localcli.SkillMarker + "\n---\nunclosed front matter\n",
 	} {
 		if got := MarkManaged(in); got != want {
 			t.Errorf("MarkManaged(%q) = %q, want %q", in, got, want)
