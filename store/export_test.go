@@ -6,7 +6,7 @@ import "database/sql"
 // must run on the store's own pools so they share its file and pragmas.
 
 // Pools returns the store's writer and reader pools.
-func Pools(s *Store) (writer, reader *sql.DB) { return s.writer, s.reader }
+func Pools(s *Store) (writer, reader *sql.DB) { return s.writer, s.reader.db }
 
 // IssueColumns is the column list every issue finder selects.
 const IssueColumns = issueColumns

@@ -24,7 +24,9 @@ var migrationFS embed.FS
 type Store struct {
 	path   string
 	writer *sql.DB
-	reader *sql.DB
+	reader *readPool
+	// wstmts caches the writer's prepared statements (stmt_cache.go).
+	wstmts *stmtCache
 
 	now         func() time.Time
 	storageDir  string
@@ -108,7 +110,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
-	s := &Store{path: path, writer: writer, synchronous: synchronous, now: opts.Now, storageDir: opts.StorageDir,
+	s := &Store{path: path, writer: writer, wstmts: newStmtCache(writer), synchronous: synchronous, now: opts.Now, storageDir: opts.StorageDir,
 		runLogDir: opts.RunLogDir, scryptN: opts.ScryptN}
 	if s.scryptN <= 0 {
 		s.scryptN = scryptN
@@ -132,7 +134,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	conns := max(4, runtime.NumCPU()*2)
 	reader.SetMaxOpenConns(conns)
 	reader.SetMaxIdleConns(conns)
-	s.reader = reader
+	s.reader = newReadPool(reader)
 	if err := s.bootstrap(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -155,6 +157,7 @@ func (s *Store) Close() error {
 		s.reader.Close()
 	}
 	if s.writer != nil {
+		s.wstmts.close()
 		// Fold the WAL back into the main file so a copied .db is complete on its own.
 		checkpointWAL(context.Background(), s.writer)
 		return s.writer.Close()
