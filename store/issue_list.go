@@ -191,6 +191,9 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 	if q := strings.TrimSpace(f.Q); q != "" {
 		lq := likeEscaper.Replace(strings.ToLower(q))
 		pat, prefix := "%"+lq+"%", lq+"%"
+		if cond, arg, ok := searchCandidates(q); ok {
+			add(cond, arg)
+		}
 		add(`(lower(i.title) LIKE ? ESCAPE '\' OR lower(i.identifier) LIKE ? ESCAPE '\' OR lower(coalesce(i.description, '')) LIKE ? ESCAPE '\'
 			OR EXISTS (SELECT 1 FROM issue_comments c WHERE c.issue_id = i.id AND lower(c.body) LIKE ? ESCAPE '\'))`, pat, pat, pat, pat)
 		if f.SortField == "" || f.SortField == "priority" {

@@ -323,6 +323,14 @@ func checkFixtureMeaning(t *testing.T, s *Store) {
 	if err != nil || len(list) != 3 {
 		t.Errorf("company issues: %d (%v)", len(list), err)
 	}
+	// The search index (0007) is backfilled from the rows the older schema held: a
+	// comment's words and a title's find their issue through it.
+	for q, want := range map[string]string{"PLEASE START": upParent, "clip bender": upParent} {
+		found, err := s.FindIssues(ctx, IssueFilter{CompanyID: upCompany, Q: q})
+		if err != nil || len(found) != 1 || found[0].ID != want {
+			t.Errorf("search %q after the upgrade: %d rows (%v)", q, len(found), err)
+		}
+	}
 	comments, err := s.FindComments(ctx, CommentFilter{IssueID: upParent})
 	has("comments", comments, err, `Please start, @dev-one — café ☕`, `"authorAgentId":"`+upDev+`"`)
 	if len(comments) != 2 {
