@@ -1,13 +1,6 @@
--- Rows a database at schema v5 could hold: the v0001 fixture below, plus the cost
--- rollups the store has kept beside every cost event since migration 0005 (built here
--- from the fixture's events the way that migration backfills them). Without them a v5
--- database would claim events its rollups never counted.
---
--- Rows a database at schema v1 (0001_init.sql) could hold, written as that schema
--- allowed. TestUpgradeFromEveryEarlierSchema inserts them after running only the
--- migrations up to v1, upgrades with store.Open and reads them back. Shipped like a
--- migration: never edit this file; a schema change that breaks it gets a new
--- vNNNN.sql for the version before it, and this one keeps testing older databases.
+-- Rows a database at schema v5 (0005_cost_rollups.sql) could hold: the v1 rows plus
+-- the cost rollups the cost-event transaction keeps from v5 on (a v5 database never
+-- has events without their rollups). Shipped like a migration: never edit this file.
 -- Ids are UUIDv7-shaped; the key token of agent ...0401 is pcp_upgrade_fixture_v1_token.
 
 INSERT INTO instance_settings (id, singleton_key, general, experimental, created_at, updated_at) VALUES
@@ -143,6 +136,7 @@ INSERT INTO activity_log (id, company_id, actor_type, actor_id, action, entity_t
     'issue.comment_added', 'issue', '01900000-0000-7000-8000-000000000501', '01900000-0000-7000-8000-000000000202',
     '01900000-0000-7000-8000-000000000901', '{"commentId":"01900000-0000-7000-8000-000000000602"}', '2025-06-02T09:01:00.000Z');
 
+-- The rollups of the events above, as the v5 cost-event transaction writes them.
 INSERT INTO cost_rollups (company_id, scope_type, scope_id, period, cost_cents, event_count)
   SELECT company_id, 'company', company_id, substr(occurred_at, 1, 7), SUM(cost_cents), COUNT(*)
   FROM cost_events GROUP BY company_id, substr(occurred_at, 1, 7);
