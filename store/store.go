@@ -243,9 +243,16 @@ func migrateTo(ctx context.Context, db *sql.DB, ms []migration) (int, error) {
 	if len(ms) > 0 && current > ms[len(ms)-1].version {
 		return 0, fmt.Errorf("database schema v%d was created by a newer paperclip (this binary knows v%d)", current, ms[len(ms)-1].version)
 	}
+	// Every migration not yet recorded is applied, not only those above the newest
+	// recorded one: numbers are reserved for parallel work, so a number below the
+	// newest (0006 landing after 0007) may arrive later and must still run.
+	done, err := appliedVersions(ctx, db)
+	if err != nil {
+		return 0, err
+	}
 	applied := 0
 	for _, m := range ms {
-		if m.version <= current {
+		if done[m.version] {
 			continue
 		}
 		tx, err := db.BeginTx(ctx, nil)
@@ -267,6 +274,24 @@ func migrateTo(ctx context.Context, db *sql.DB, ms []migration) (int, error) {
 		applied++
 	}
 	return applied, nil
+}
+
+// appliedVersions is the set of migration versions recorded in schema_migrations.
+func appliedVersions(ctx context.Context, q querier) (map[int]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("read schema versions: %w", err)
+	}
+	defer rows.Close()
+	done := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		done[v] = true
+	}
+	return done, rows.Err()
 }
 
 func (s *Store) currentVersion(ctx context.Context, q querier) (int, error) {
@@ -309,8 +334,12 @@ func PendingMigrations(ctx context.Context, path string) (version, pending int, 
 	if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
 		return 0, 0, err
 	}
+	done, err := appliedVersions(ctx, db)
+	if err != nil {
+		return 0, 0, err
+	}
 	for _, m := range ms {
-		if m.version > int(v.Int64) {
+		if !done[m.version] {
 			pending++
 		}
 	}

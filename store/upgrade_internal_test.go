@@ -357,3 +357,38 @@ func checkFixtureMeaning(t *testing.T, s *Store) {
 	created, err := s.CreateIssue(ctx, upCompany, IssueInput{Title: Some("After the upgrade")})
 	has("new issue", created, err, `"identifier":"PAP-4"`)
 }
+
+// TestMigrationNumberedBelowTheNewestStillApplies: a database that recorded every
+// migration but one in the middle (a number reserved for parallel work that landed
+// later) gets that one applied on open, and PendingMigrations counts it.
+func TestMigrationNumberedBelowTheNewestStillApplies(t *testing.T) {
+	ms, err := migrations()
+	if err != nil || len(ms) < 3 {
+		t.Skip("needs three migrations")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "db", "paperclip.db")
+	gap := ms[len(ms)-2]
+	var without []migration
+	for _, m := range ms {
+		if m.version != gap.version {
+			without = append(without, m)
+		}
+	}
+	buildAtVersion(t, path, without, "")
+	if _, pending, err := PendingMigrations(ctx, path); err != nil || pending != 1 {
+		t.Fatalf("pending = %d (%v), want 1 (v%d)", pending, err, gap.version)
+	}
+	s, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Applied != 1 {
+		t.Fatalf("applied %d migrations, want v%d alone", s.Applied, gap.version)
+	}
+	var n int
+	if err := s.reader.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, gap.version).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("v%d recorded %d times (%v)", gap.version, n, err)
+	}
+}
