@@ -21,15 +21,35 @@ type stmtCache struct {
 	db *sql.DB
 	mu sync.RWMutex
 	m  map[string]*sql.Stmt
+	// seen holds texts run once: a statement is prepared on its second run, so one-off
+	// statements (start-up, migrations' neighbours, a test's fresh store) are not
+	// parsed twice, once to run and once to keep.
+	seen map[string]bool
 }
 
 const (
+	maxSeenStmts     = 4096
 	maxCachedStmts   = 384
 	maxCachedArgs    = 48
 	maxCachedStmtLen = 8 << 10
 )
 
-func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
+func newStmtCache(db *sql.DB) *stmtCache {
+	return &stmtCache{db: db, m: map[string]*sql.Stmt{}, seen: map[string]bool{}}
+}
+
+// again reports whether query ran before, and remembers that it has now.
+func (c *stmtCache) again(query string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seen[query] {
+		return true
+	}
+	if len(c.seen) < maxSeenStmts {
+		c.seen[query] = true
+	}
+	return false
+}
 
 // lookup returns the prepared statement of query, or nil.
 func (c *stmtCache) lookup(query string) *sql.Stmt {
@@ -97,6 +117,9 @@ func newReadPool(db *sql.DB) *readPool { return &readPool{db: db, stmts: newStmt
 func (p *readPool) stmt(ctx context.Context, query string) *sql.Stmt {
 	if st := p.stmts.lookup(query); st != nil {
 		return st
+	}
+	if !cacheable(query) || !p.stmts.again(query) {
+		return nil
 	}
 	return p.stmts.prepare(ctx, query)
 }
@@ -172,10 +195,11 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	return tx.Tx.QueryRowContext(ctx, query, args...)
 }
 
-// prepareMissed caches the statements a finished transaction ran unprepared.
+// prepareMissed caches the statements a finished transaction ran unprepared, from
+// their second run on.
 func (c *stmtCache) prepareMissed(queries []string) {
 	for _, q := range queries {
-		if c.lookup(q) == nil {
+		if c.lookup(q) == nil && c.again(q) {
 			c.prepare(context.Background(), q)
 		}
 	}
