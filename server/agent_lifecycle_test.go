@@ -86,6 +86,10 @@ func TestAgentLifecycle(t *testing.T) {
 	c := e.mustAgent(cid, map[string]any{"name": "Report", "reportsTo": b["id"]})
 	e.rawExec(`INSERT INTO cost_events (id, company_id, agent_id, provider, biller, model, cost_cents, occurred_at, created_at)
 		VALUES (?, ?, ?, 'anthropic', 'anthropic', 'm', 5, ?, ?)`, store.NewID(), cid, b["id"], store.FormatTime(time.Now()), store.FormatTime(time.Now()))
+	// With the month rollup the cost-event transaction keeps beside every event (0005),
+	// which spentMonthlyCents reads.
+	e.rawExec(`INSERT INTO cost_rollups (company_id, scope_type, scope_id, period, cost_cents, event_count) VALUES (?, 'agent', ?, ?, 5, 1)`,
+		cid, b["id"], store.FormatTime(time.Now())[:7])
 	e.run(t, []scenario{
 		{"spent shows", "GET", "/api/agents/" + b["id"].(string), nil, nil, 200, []string{`"spentMonthlyCents":5`}},
 		{"delete with costs", "DELETE", "/api/agents/" + b["id"].(string), nil, nil, 409, []string{"Agent has cost history; terminate it instead", `"code":"agent_has_cost_history"`}},

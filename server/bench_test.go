@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"testing"
 )
@@ -33,4 +35,45 @@ func BenchmarkHTTPCompanyGet(b *testing.B) {
 			b.Fatalf("status %d", r.Status)
 		}
 	}
+}
+
+// BenchmarkHTTPIssueGetParallel measures GET /api/issues/{id} (the full detail view of
+// an issue with a parent and a blocker, as store's BenchmarkIssueGet) from parallel
+// clients over loopback, so the JSON encoding, middleware and the read pool under
+// concurrency are in the figure.
+func BenchmarkHTTPIssueGetParallel(b *testing.B) {
+	e := newEnv(b)
+	cid := e.mustCompany("Bench Co")["id"].(string)
+	mk := func(body map[string]any) string {
+		r := e.do(http.MethodPost, "/api/companies/"+cid+"/issues", body)
+		if r.Status != 201 {
+			b.Fatalf("create issue: %d %s", r.Status, r.Body)
+		}
+		var out struct{ ID, Identifier string }
+		if err := json.Unmarshal(r.Body, &out); err != nil {
+			b.Fatal(err)
+		}
+		return out.ID
+	}
+	parent := mk(map[string]any{"title": "parent"})
+	blocker := mk(map[string]any{"title": "blocker"})
+	id := mk(map[string]any{"title": "detail", "parentId": parent, "blockedByIssueIds": []string{blocker}})
+	url := e.srv.URL + "/api/issues/" + id
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			res, err := client.Get(url)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				b.Errorf("status %d", res.StatusCode)
+				return
+			}
+		}
+	})
 }

@@ -8,10 +8,12 @@ import (
 	"strings"
 )
 
+// agentColumns reads spentMonthlyCents from the agent's month rollup, as companySelect
+// does; its two arguments are the MonthWindow bounds.
 const agentColumns = `a.id, a.company_id, a.name, a.url_key, a.role, a.title, a.icon, a.status, a.reports_to, a.capabilities,
 	a.adapter_type, a.adapter_config, a.runtime_config, a.budget_monthly_cents,
-	(SELECT COALESCE(SUM(e.cost_cents), 0) FROM cost_events e WHERE e.company_id = a.company_id AND e.agent_id = a.id
-		AND e.occurred_at >= ? AND e.occurred_at < ?),
+	(SELECT COALESCE(SUM(r.cost_cents), 0) FROM cost_rollups r WHERE r.company_id = a.company_id AND r.scope_type = 'agent'
+		AND r.scope_id = a.id AND r.period = substr(?, 1, 7) AND ? > r.period),
 	a.pause_reason, a.paused_at, a.error_reason, a.permissions, a.last_heartbeat_at, a.metadata, a.created_at, a.updated_at`
 
 const agentSelect = `SELECT ` + agentColumns + ` FROM agents a`

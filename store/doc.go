@@ -20,8 +20,9 @@
 // Infrastructure: store.go (Store, Open with its Options, migrations, CommitCount),
 // tx.go (the write transaction), effects.go (the Publisher, Waker and RunStopper hooks,
 // SetHooks, and the effects a Tx records and delivers after commit), sql.go (querier,
-// scanner, queryAll, the conds WHERE builder), dialect_sqlite.go (every SQLite-only
-// statement), error.go (the one Error type and driver-error translation), value.go
+// scanner, queryAll, the conds WHERE builder), stmt_cache.go (the prepared statements
+// of both pools), dialect_sqlite.go (every SQLite-only statement, including the search
+// index's MATCH), error.go (the one Error type and driver-error translation), value.go
 // (UUIDv7 ids, timestamps, Optional), actor.go (who acts, carried in the context),
 // redact.go (secret redaction on read), inspect.go (read-only looks for doctor),
 // limits.go (the input caps of docs/api-limits.md, checked by every Validate).

@@ -8,6 +8,7 @@ import (
 )
 
 func BenchmarkIssueCreate(b *testing.B) {
+	b.ReportAllocs()
 	s := MustOpen(b)
 	c := mustCompany(b, s, "Bench")
 	ctx := boardCtx()
@@ -41,25 +42,7 @@ func BenchmarkIssueGet(b *testing.B) {
 func BenchmarkIssueList10k(b *testing.B) {
 	s := MustOpen(b)
 	c := mustCompany(b, s, "Bench")
-	db := rawDB(b, s)
-	tx, err := db.Begin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	prios := []string{"critical", "high", "medium", "low"}
-	statuses := []string{"backlog", "todo", "in_review", "done"}
-	for i := 1; i <= 10000; i++ {
-		ts := fmt.Sprintf("2026-01-%02dT%02d:%02d:%02d.000Z", 1+i%28, i%24, i%60, (i/60)%60)
-		if _, err := tx.Exec(`INSERT INTO issues (id, company_id, title, normalized_title, description, status, priority, issue_number,
-			identifier, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			store.NewID(), c.ID, fmt.Sprint("Issue number ", i), fmt.Sprint("issue number ", i), "A description of the work",
-			statuses[i%4], prios[i%4], i, fmt.Sprint(c.IssuePrefix, "-", i), ts, ts); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		b.Fatal(err)
-	}
+	seedIssues10k(b, s, c)
 	ctx := boardCtx()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -89,5 +72,29 @@ func BenchmarkIssueCheckout(b *testing.B) {
 		if _, err := s.CheckoutIssue(ctx, ids[i], in); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// seedIssues10k inserts 10 000 issues of four priorities and statuses in one raw
+// transaction, the company the list benchmark and its floor read.
+func seedIssues10k(b *testing.B, s *store.Store, c store.Company) {
+	db := rawDB(b, s)
+	tx, err := db.Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	prios := []string{"critical", "high", "medium", "low"}
+	statuses := []string{"backlog", "todo", "in_review", "done"}
+	for i := 1; i <= 10000; i++ {
+		ts := fmt.Sprintf("2026-01-%02dT%02d:%02d:%02d.000Z", 1+i%28, i%24, i%60, (i/60)%60)
+		if _, err := tx.Exec(`INSERT INTO issues (id, company_id, title, normalized_title, description, status, priority, issue_number,
+			identifier, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			store.NewID(), c.ID, fmt.Sprint("Issue number ", i), fmt.Sprint("issue number ", i), "A description of the work",
+			statuses[i%4], prios[i%4], i, fmt.Sprint(c.IssuePrefix, "-", i), ts, ts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
 	}
 }

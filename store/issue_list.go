@@ -72,8 +72,32 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // FindIssues lists issues with the filters, search ranking and order of issues.md §3.
 func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, error) {
+	query, all, userContext, err := s.issueListQuery(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if query == "" {
+		return []IssueRow{}, nil
+	}
+	out, err := queryAll(ctx, s.reader, func(sc scanner) (IssueRow, error) {
+		return scanIssueRow(sc, userContext)
+	}, query, all...)
+	if err != nil {
+		return nil, err
+	}
+	ptrs := make([]*Issue, len(out))
+	for i := range out {
+		ptrs[i] = &out[i].Issue
+	}
+	return out, loadIssueLabels(ctx, s.reader, ptrs)
+}
+
+// issueListQuery builds the list query of f and its arguments; an empty query means
+// the filter names nothing (an unknown parent), so the list is empty. It is separate
+// so the query-plan test can check every filter combination reads through an index.
+func (s *Store) issueListQuery(ctx context.Context, f IssueFilter) (query string, args []any, userContext bool, err error) {
 	where := []string{"i.company_id = ?"}
-	args := []any{f.CompanyID}
+	args = []any{f.CompanyID}
 	with := ""
 	var withArgs []any
 	add := func(cond string, a ...any) {
@@ -101,10 +125,10 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 	default:
 		ag, err := findAgentByKey(ctx, s.reader, f.CompanyID, a)
 		if err == sql.ErrNoRows {
-			return nil, Errorf(EUNPROCESSABLE, "assigneeAgentId must be a UUID or 'null'")
+			return "", nil, false, Errorf(EUNPROCESSABLE, "assigneeAgentId must be a UUID or 'null'")
 		}
 		if err != nil {
-			return nil, err
+			return "", nil, false, err
 		}
 		add("i.assignee_agent_id = ?", ag.ID)
 	}
@@ -127,18 +151,20 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 	} else if f.ParentID != "" {
 		p, err := findIssue(ctx, s.reader, f.ParentID)
 		if err != nil {
-			return []IssueRow{}, nil
+			return "", nil, false, nil
 		}
 		add("i.parent_id = ?", p.ID)
 	}
 	if f.DescendantOf != "" {
 		root, err := findIssue(ctx, s.reader, f.DescendantOf)
 		if err != nil || root.CompanyID != f.CompanyID {
-			return []IssueRow{}, nil
+			return "", nil, false, nil
 		}
-		with = `WITH RECURSIVE descendants(id) AS (SELECT id FROM issues WHERE parent_id = ?
-			UNION SELECT c.id FROM issues c JOIN descendants d ON c.parent_id = d.id) `
-		withArgs = append(withArgs, root.ID)
+		// The company term lets both steps search issues_company_parent_idx (a tree
+		// never leaves its company); CROSS JOIN keeps the queue as the outer loop.
+		with = `WITH RECURSIVE descendants(id) AS (SELECT id FROM issues WHERE company_id = ? AND parent_id = ?
+			UNION SELECT c.id FROM descendants d CROSS JOIN issues c ON c.company_id = ? AND c.parent_id = d.id) `
+		withArgs = append(withArgs, f.CompanyID, root.ID, f.CompanyID)
 		add("i.id IN (SELECT id FROM descendants)")
 	}
 	if !f.IncludeHidden {
@@ -148,15 +174,18 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 	if user == "" {
 		user = f.TouchedByUserID
 	}
+	// Every comment and read-state subquery names the issue's company: their indexes
+	// lead with company_id, and without it each listed issue scanned the whole table
+	// (TestIssueListFilterPlansUseIndexes).
 	const (
 		touchCreated  = `(CASE WHEN i.created_by_user_id = ? THEN i.created_at END)`
-		touchComment  = `(SELECT max(c.created_at) FROM issue_comments c WHERE c.issue_id = i.id AND c.author_user_id = ?)`
-		touchRead     = `(SELECT rs.last_read_at FROM issue_read_states rs WHERE rs.issue_id = i.id AND rs.user_id = ?)`
-		externalComnt = `(SELECT max(c.created_at) FROM issue_comments c WHERE c.issue_id = i.id AND (c.author_user_id IS NULL OR c.author_user_id <> ?))`
+		touchComment  = `(SELECT max(c.created_at) FROM issue_comments c WHERE c.company_id = i.company_id AND c.issue_id = i.id AND c.author_user_id = ?)`
+		touchRead     = `(SELECT rs.last_read_at FROM issue_read_states rs WHERE rs.company_id = i.company_id AND rs.issue_id = i.id AND rs.user_id = ?)`
+		externalComnt = `(SELECT max(c.created_at) FROM issue_comments c WHERE c.company_id = i.company_id AND c.issue_id = i.id AND (c.author_user_id IS NULL OR c.author_user_id <> ?))`
 	)
 	touched := `(i.created_by_user_id = ? OR i.assignee_user_id = ? OR
-		EXISTS (SELECT 1 FROM issue_comments c WHERE c.issue_id = i.id AND c.author_user_id = ?) OR
-		EXISTS (SELECT 1 FROM issue_read_states rs WHERE rs.issue_id = i.id AND rs.user_id = ?))`
+		EXISTS (SELECT 1 FROM issue_comments c WHERE c.company_id = i.company_id AND c.issue_id = i.id AND c.author_user_id = ?) OR
+		EXISTS (SELECT 1 FROM issue_read_states rs WHERE rs.company_id = i.company_id AND rs.issue_id = i.id AND rs.user_id = ?))`
 	if f.TouchedByUserID != "" || f.UnreadForUserID != "" {
 		add(touched, user, user, user, user)
 	}
@@ -165,6 +194,7 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 			` AND coalesce(`+touchComment+`, '') < `+externalComnt+` AND coalesce(`+touchRead+`, '') < `+externalComnt,
 			user, user, user, user, user, user, user)
 	}
+	selective := f.AssigneeAgent != "" || f.AssigneeUserID != "" || f.ProjectID != "" || f.GoalID != "" || f.ParentID != ""
 	var orderArgs []any
 	order := ""
 	dir := strings.ToUpper(f.SortDir)
@@ -186,13 +216,25 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 		}
 		// The index issues_company_rank_updated_idx keeps id ascending; SQLite still reads
 		// in its order and sorts only rows that tie on rank and updated_at.
-		order = priorityRankSQL("i.priority") + " " + dir + ", i.updated_at DESC, i.id DESC"
+		rank := priorityRankSQL("i.priority")
+		if selective {
+			// A filter on an indexed column (assignee, project, goal, parent) is better
+			// served by its own index and a sort of the few rows it finds; without
+			// statistics SQLite otherwise walks the rank index through every issue of
+			// the company to fill the page. The unary + makes the term no longer match
+			// the rank index, so the planner picks the filter's index.
+			rank = "+" + rank
+		}
+		order = rank + " " + dir + ", i.updated_at DESC, i.id DESC"
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		lq := likeEscaper.Replace(strings.ToLower(q))
 		pat, prefix := "%"+lq+"%", lq+"%"
+		if cond, arg, ok := searchCandidates(q); ok {
+			add(cond, arg)
+		}
 		add(`(lower(i.title) LIKE ? ESCAPE '\' OR lower(i.identifier) LIKE ? ESCAPE '\' OR lower(coalesce(i.description, '')) LIKE ? ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM issue_comments c WHERE c.issue_id = i.id AND lower(c.body) LIKE ? ESCAPE '\'))`, pat, pat, pat, pat)
+			OR EXISTS (SELECT 1 FROM issue_comments c WHERE c.company_id = i.company_id AND c.issue_id = i.id AND lower(c.body) LIKE ? ESCAPE '\'))`, pat, pat, pat, pat)
 		if f.SortField == "" || f.SortField == "priority" {
 			order = `CASE WHEN lower(i.title) LIKE ? ESCAPE '\' THEN 0 WHEN lower(i.title) LIKE ? ESCAPE '\' THEN 1
 				WHEN lower(i.identifier) LIKE ? ESCAPE '\' THEN 2 WHEN lower(i.identifier) LIKE ? ESCAPE '\' THEN 3
@@ -212,20 +254,10 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 	if limit <= 0 {
 		limit = 500
 	}
-	query := with + `SELECT ` + cols + ` FROM issues i LEFT JOIN heartbeat_runs r ON r.id = i.execution_run_id AND r.status IN ` + liveRunStatuses +
+	query = with + `SELECT ` + cols + ` FROM issues i LEFT JOIN heartbeat_runs r ON r.id = i.execution_run_id AND r.status IN ` + liveRunStatuses +
 		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
 	all := append(append(append(append(withArgs, colArgs...), args...), orderArgs...), limit, f.Offset)
-	out, err := queryAll(ctx, s.reader, func(sc scanner) (IssueRow, error) {
-		return scanIssueRow(sc, user != "")
-	}, query, all...)
-	if err != nil {
-		return nil, err
-	}
-	ptrs := make([]*Issue, len(out))
-	for i := range out {
-		ptrs[i] = &out[i].Issue
-	}
-	return out, loadIssueLabels(ctx, s.reader, ptrs)
+	return query, all, user != "", nil
 }
 
 // scanIssueRow reads one list row: the issue, its live run and, with userContext, the

@@ -129,3 +129,20 @@ func BenchmarkCostEventInsertWithBudgetCheck(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCompanyAndAgentGet100kCosts reads the company and one agent, whose
+// spentMonthlyCents cover the month's ~86 000 cost events of the oversight seed.
+func BenchmarkCompanyAndAgentGet100kCosts(b *testing.B) {
+	s := MustOpen(b)
+	companyID, agents := seedOversight(b, s, time.Now())
+	ctx := boardCtx()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.FindCompanyByID(ctx, companyID); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.FindAgentByID(ctx, agents[0]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -24,7 +24,9 @@ var migrationFS embed.FS
 type Store struct {
 	path   string
 	writer *sql.DB
-	reader *sql.DB
+	reader *readPool
+	// wstmts caches the writer's prepared statements (stmt_cache.go).
+	wstmts *stmtCache
 
 	now         func() time.Time
 	storageDir  string
@@ -108,7 +110,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
-	s := &Store{path: path, writer: writer, synchronous: synchronous, now: opts.Now, storageDir: opts.StorageDir,
+	s := &Store{path: path, writer: writer, wstmts: newStmtCache(writer), synchronous: synchronous, now: opts.Now, storageDir: opts.StorageDir,
 		runLogDir: opts.RunLogDir, scryptN: opts.ScryptN}
 	if s.scryptN <= 0 {
 		s.scryptN = scryptN
@@ -132,7 +134,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	conns := max(4, runtime.NumCPU()*2)
 	reader.SetMaxOpenConns(conns)
 	reader.SetMaxIdleConns(conns)
-	s.reader = reader
+	s.reader = newReadPool(reader)
 	if err := s.bootstrap(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -155,6 +157,7 @@ func (s *Store) Close() error {
 		s.reader.Close()
 	}
 	if s.writer != nil {
+		s.wstmts.close()
 		// Fold the WAL back into the main file so a copied .db is complete on its own.
 		checkpointWAL(context.Background(), s.writer)
 		return s.writer.Close()
@@ -240,9 +243,16 @@ func migrateTo(ctx context.Context, db *sql.DB, ms []migration) (int, error) {
 	if len(ms) > 0 && current > ms[len(ms)-1].version {
 		return 0, fmt.Errorf("database schema v%d was created by a newer paperclip (this binary knows v%d)", current, ms[len(ms)-1].version)
 	}
+	// Every migration not yet recorded is applied, not only those above the newest
+	// recorded one: numbers are reserved for parallel work, so a number below the
+	// newest (0006 landing after 0007) may arrive later and must still run.
+	done, err := appliedVersions(ctx, db)
+	if err != nil {
+		return 0, err
+	}
 	applied := 0
 	for _, m := range ms {
-		if m.version <= current {
+		if done[m.version] {
 			continue
 		}
 		tx, err := db.BeginTx(ctx, nil)
@@ -264,6 +274,24 @@ func migrateTo(ctx context.Context, db *sql.DB, ms []migration) (int, error) {
 		applied++
 	}
 	return applied, nil
+}
+
+// appliedVersions is the set of migration versions recorded in schema_migrations.
+func appliedVersions(ctx context.Context, q querier) (map[int]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("read schema versions: %w", err)
+	}
+	defer rows.Close()
+	done := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		done[v] = true
+	}
+	return done, rows.Err()
 }
 
 func (s *Store) currentVersion(ctx context.Context, q querier) (int, error) {
@@ -306,8 +334,12 @@ func PendingMigrations(ctx context.Context, path string) (version, pending int, 
 	if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
 		return 0, 0, err
 	}
+	done, err := appliedVersions(ctx, db)
+	if err != nil {
+		return 0, 0, err
+	}
 	for _, m := range ms {
-		if m.version > int(v.Int64) {
+		if !done[m.version] {
 			pending++
 		}
 	}

@@ -18,6 +18,10 @@ type Tx struct {
 	afterFns   []func()
 	wakes      []Wake
 	stopped    []string
+	// stmts is the writer's statement cache; missed are the cacheable texts this
+	// transaction ran unprepared, prepared by write once the connection is free.
+	stmts  *stmtCache
+	missed []string
 }
 
 // Now is the transaction's timestamp text.
@@ -30,8 +34,13 @@ func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	hooks := s.beginWrite()
-	tx := &Tx{Tx: sqlTx, ctx: ctx, now: s.Now(), actor: ActorFromContext(ctx)}
-	defer sqlTx.Rollback()
+	tx := &Tx{Tx: sqlTx, ctx: ctx, now: s.Now(), actor: ActorFromContext(ctx), stmts: s.wstmts}
+	defer func() {
+		sqlTx.Rollback()
+		if len(tx.missed) > 0 {
+			s.wstmts.prepareMissed(tx.missed)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		return err
 	}

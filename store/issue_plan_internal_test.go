@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// issueListPlans are the filter combinations the board UI (web/app/pages) and the CLI
+// (paperclip issue list) send to the issue list, by name.
+func issueListPlans(companyID, agentID, projectID, labelID, parentID, goalID string) map[string]IssueFilter {
+	active := []string{"todo", "in_progress", "in_review", "blocked"}
+	return map[string]IssueFilter{
+		"default":                       {},
+		"recent (sortField=updated)":    {SortField: "updated", Limit: 10},
+		"created order":                 {SortField: "created", SortDir: "asc"},
+		"status":                        {Statuses: []string{"todo"}},
+		"status list":                   {Statuses: active},
+		"priority":                      {Priorities: []string{"high"}},
+		"assignee agent":                {AssigneeAgent: agentID},
+		"agent page (assignee+status)":  {AssigneeAgent: agentID, Statuses: active},
+		"unassigned":                    {AssigneeAgent: "null"},
+		"assignee user":                 {AssigneeUserID: "user-1"},
+		"project":                       {ProjectID: projectID},
+		"goal":                          {GoalID: goalID},
+		"label":                         {LabelID: labelID},
+		"parent (children)":             {ParentID: parentID},
+		"root issues":                   {ParentNull: true},
+		"descendants":                   {DescendantOf: parentID},
+		"cli (status+assignee+project)": {Statuses: active, AssigneeAgent: agentID, ProjectID: projectID},
+		"inbox mine (touched+status)":   {TouchedByUserID: "user-1", Statuses: active},
+		"inbox unread":                  {UnreadForUserID: "user-1"},
+		"search":                        {Q: "login outage"},
+		"search, short term":            {Q: "ab", Limit: 20},
+	}
+}
+
+// issueListIndexTerm is the index search a selective filter must start from, rather
+// than walking every issue of the company in list order.
+var issueListIndexTerm = map[string][]string{
+	"assignee agent":                {"assignee_agent_id=?"},
+	"agent page (assignee+status)":  {"assignee_agent_id=?"},
+	"unassigned":                    {"assignee_agent_id=?"},
+	"assignee user":                 {"assignee_user_id=?"},
+	"project":                       {"project_id=?"},
+	"goal":                          {"goal_id=?"},
+	"parent (children)":             {"parent_id=?"},
+	"descendants":                   {"(company_id=? AND parent_id=?)"},
+	"cli (status+assignee+project)": {"assignee_agent_id=?", "project_id=?"},
+	"search":                        {"VIRTUAL TABLE"},
+}
+
+// TestIssueListFilterPlansUseIndexes runs EXPLAIN QUERY PLAN on the list query of
+// every filter combination the UI and the CLI use and fails on a full scan of a table:
+// each table is read through an index search (or, for the search term, through the
+// trigram index), so a new filter, or a dropped index, that makes a large company's
+// list read every row fails here instead of in production.
+func TestIssueListFilterPlansUseIndexes(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, t.TempDir()+"/paperclip.db", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	board := NewContextWithActor(ctx, Actor{Kind: ActorBoard, Source: "local_implicit", UserID: LocalBoardUserID, InstanceAdmin: true})
+	c, err := s.CreateCompany(board, CompanyInput{Name: Some("Plans")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent, err := s.CreateIssue(board, c.ID, IssueInput{Title: Some("parent")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{"agent": NewID(), "project": NewID(), "label": NewID(), "goal": NewID()}
+	for name, f := range issueListPlans(c.ID, ids["agent"], ids["project"], ids["label"], parent.ID, ids["goal"]) {
+		f.CompanyID = c.ID
+		query, args, _, err := s.issueListQuery(ctx, f)
+		if err != nil || query == "" {
+			t.Fatalf("%s: %q %v", name, query, err)
+		}
+		rows, err := s.reader.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if want, ok := issueListIndexTerm[name]; ok && !containsAny(strings.Join(plan, "\n"), want) {
+			t.Errorf("%s: the issues are not searched by any of %q:\n  %s", name, want, strings.Join(plan, "\n  "))
+		}
+		for _, step := range plan {
+			if fullScan(step) {
+				t.Errorf("%s: full scan %q in plan:\n  %s", name, step, strings.Join(plan, "\n  "))
+			}
+		}
+		t.Logf("%s:\n  %s", name, strings.Join(plan, "\n  "))
+	}
+}
+
+// fullScan reports whether a query-plan step reads a whole table: "SCAN t" or
+// "SCAN t USING INDEX" of a real table. Scans of a recursive CTE (its queue d, its
+// materialized rows) or of the
+// FTS5 table (a virtual table answers MATCH through its own index) are not.
+func fullScan(step string) bool {
+	if !strings.HasPrefix(step, "SCAN ") {
+		return false
+	}
+	return !strings.Contains(step, "VIRTUAL TABLE") && step != "SCAN d" && step != "SCAN descendants"
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
