@@ -145,6 +145,12 @@ func (p *readPool) ExecContext(ctx context.Context, query string, args ...any) (
 	return p.db.ExecContext(ctx, query, args...)
 }
 
+// BeginTx opens a read transaction on the pool, for readers that need one consistent
+// snapshot across many queries (a company export). Its statements are not cached.
+func (p *readPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
+	return p.db.BeginTx(ctx, opts)
+}
+
 // Close closes the cached statements and the pool.
 func (p *readPool) Close() error {
 	p.stmts.close()
