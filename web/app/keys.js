@@ -1,6 +1,6 @@
 // Keyboard plumbing: global shortcuts pause while typing or while a dialog is open, and
 // pages register their own keys (list navigation, issue pickers) with useKeys.
-import { useEffect, useRef, useState } from "./preact.js";
+import { useEffect, useLayoutEffect, useRef, useState } from "./preact.js";
 import { overlayOpen } from "./components/dialog.js";
 
 /** isTyping reports whether a key event comes from a text field or editor. */
@@ -19,11 +19,15 @@ export function plainKey(e) {
   return !e.ctrlKey && !e.metaKey && !e.altKey && !isTyping(e) && !overlayOpen() && !e.defaultPrevented;
 }
 
-/** useKeys binds single-key shortcuts while the component is mounted: {j: fn, k: fn}. */
+/**
+ * useKeys binds single-key shortcuts while the component is mounted: {j: fn, k: fn}.
+ * The listener always calls the latest map (a ref), and is bound at commit so keys work
+ * from the first paint.
+ */
 export function useKeys(map, deps = []) {
   const ref = useRef(map);
   ref.current = map;
-  useEffect(() => {
+  useLayoutEffect(() => {
     const on = (e) => {
       if (!plainKey(e)) return;
       const fn = ref.current[e.key];
