@@ -65,7 +65,7 @@ func chromiumPath() string {
 }
 
 // startBrowser launches the shared headless browser once.
-func startBrowser(t *testing.T) context.Context {
+func startBrowser(t testing.TB) context.Context {
 	t.Helper()
 	browser.once.Do(func() {
 		browser.path = chromiumPath()
@@ -110,7 +110,7 @@ func startBrowser(t *testing.T) context.Context {
 
 // uiEnv is a real server over a real store in a temp dir, plus one browser tab on it.
 type uiEnv struct {
-	t     *testing.T
+	t     testing.TB
 	url   string
 	store *store.Store
 	ctx   context.Context // the tab
@@ -122,13 +122,13 @@ type uiEnv struct {
 	failures []string // 5xx responses
 }
 
-func newUIEnv(t *testing.T) *uiEnv { t.Helper(); return newUIEnvWith(t, false) }
+func newUIEnv(t testing.TB) *uiEnv { t.Helper(); return newUIEnvWith(t, false) }
 
 // newUIEnvRuntime is newUIEnv with the agent runtime and the live-events hub wired as the
 // cli wires them, for tests that watch runs happen.
-func newUIEnvRuntime(t *testing.T) *uiEnv { t.Helper(); return newUIEnvWith(t, true) }
+func newUIEnvRuntime(t testing.TB) *uiEnv { t.Helper(); return newUIEnvWith(t, true) }
 
-func newUIEnvWith(t *testing.T, runtime bool) *uiEnv {
+func newUIEnvWith(t testing.TB, runtime bool) *uiEnv {
 	t.Helper()
 	return newUIEnvMode(t, runtime, server.ModeLocalTrusted)
 }

@@ -40,12 +40,15 @@ export function useKeys(map, deps = []) {
 
 /**
  * useListNav gives j/k (and arrows) selection over `count` rows, Enter/o to open.
+ * `reveal(i)`, for windowed lists, scrolls row i into the DOM before it is focused.
  * Returns [selected, setSelected].
  */
-export function useListNav(count, onOpen) {
+export function useListNav(count, onOpen, reveal) {
   const [sel, setSel] = useState(-1);
   const openRef = useRef(onOpen);
   openRef.current = onOpen;
+  const revealRef = useRef(reveal);
+  revealRef.current = reveal;
   useKeys({
     j: () => setSel((s) => Math.min(count - 1, s + 1)),
     ArrowDown: () => setSel((s) => Math.min(count - 1, s + 1)),
@@ -55,9 +58,16 @@ export function useListNav(count, onOpen) {
     o: () => sel >= 0 && openRef.current(sel),
   }, [count, sel]);
   useEffect(() => {
-    if (sel < 0) return;
-    const el = document.querySelector(`[data-row="${sel}"]`);
-    if (el) { el.scrollIntoView({ block: "nearest" }); el.focus({ preventScroll: true }); }
+    if (sel < 0) return undefined;
+    const focus = () => {
+      const el = document.querySelector(`[data-row="${sel}"]`);
+      if (el) { el.scrollIntoView({ block: "nearest" }); el.focus({ preventScroll: true }); }
+      return !!el;
+    };
+    if (focus() || !revealRef.current) return undefined;
+    revealRef.current(sel); // the window follows the scroll on the next frame
+    const f = requestAnimationFrame(() => requestAnimationFrame(focus));
+    return () => cancelAnimationFrame(f);
   }, [sel]);
   return [sel, setSel];
 }

@@ -27,6 +27,27 @@ function hFocus(type, props, ...children) {
   return h(type, rest, ...children);
 }
 
+function shallowDiffers(a, b) {
+  for (const k in a) if (!(k in b)) return true;
+  for (const k in b) if (a[k] !== b[k]) return true;
+  return false;
+}
+
+/**
+ * memo skips re-rendering a component whose props are all identical (===) to the last
+ * render's: windowed lists re-render on every scroll step, and only the rows entering
+ * the window should do work. Callbacks passed to a memo component must be stable.
+ */
+export function memo(Comp) {
+  function shouldUpdate(next) { return shallowDiffers(this.props, next); }
+  function Memo(props) {
+    this.shouldComponentUpdate = shouldUpdate;
+    return h(Comp, props);
+  }
+  Memo.displayName = "Memo(" + (Comp.displayName || Comp.name) + ")";
+  return Memo;
+}
+
 /** html is htm bound to Preact's h: tagged templates instead of JSX, no build step. */
 export const html = htm.bind(hFocus);
 export { h, render, createContext, Fragment, useState, useEffect, useLayoutEffect, useMemo, useCallback, useRef, useContext, useReducer };
