@@ -369,7 +369,7 @@ func (e *uiEnv) waitField(path, field string, want any) {
 		}
 		time.Sleep(25 * time.Millisecond) // a poll interval, not synchronisation: the deadline decides
 	}
-	e.t.Fatalf("%s: %s = %v, want %v", path, field, got, want)
+	e.t.Fatalf("%s: %s = %v, want %v (%v)", path, field, got, want, e.get(path)["error"])
 }
 
 // screenshot writes a PNG of the current page when PAPERCLIP_SCREENSHOTS names a folder.

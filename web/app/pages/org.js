@@ -39,8 +39,13 @@ export function OrgPage() {
     if (!vp.current || !canvas.current) return;
     const W = vp.current.clientWidth, H = vp.current.clientHeight;
     const w = canvas.current.scrollWidth, h = canvas.current.scrollHeight;
-    const k = Math.min(1.2, Math.max(0.2, Math.min((W - 40) / w, (H - 40) / h)));
-    setView({ k, x: (W - w * k) / 2, y: Math.max(20, (H - h * k) / 2) });
+    // Never so small that the cards cannot be read (a wide tree on a phone): then the
+    // first root is centred and the rest is a pan away.
+    const k = Math.min(1.2, Math.max(0.6, Math.min((W - 40) / w, (H - 40) / h)));
+    const root = canvas.current.querySelector('[data-org="0"]');
+    const rootMid = root ? (root.getBoundingClientRect().left + root.getBoundingClientRect().width / 2 - canvas.current.getBoundingClientRect().left) / view.k : 0;
+    const x = w * k <= W - 20 || !root ? (W - w * k) / 2 : W / 2 - rootMid * k;
+    setView({ k, x, y: Math.max(20, Math.min(60, (H - h * k) / 2)) });
   };
   useLayoutEffect(() => { if (roots.length) fit(); }, [roots.length]);
   const zoom = (f, cx, cy) => setView((v) => {
