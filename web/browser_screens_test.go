@@ -103,7 +103,7 @@ func TestScreenshots(t *testing.T) {
 	pfx := company["issuePrefix"].(string)
 	p := "/" + pfx
 	pages := map[string]string{
-		"dashboard": p + "/dashboard", "issues": p + "/issues", "board": p + "/issues?view=board",
+		"dashboard": p + "/dashboard", "issues": p + "/issues?view=list", "board": p + "/issues?view=board",
 		"issue": p + "/issues/" + pfx + "-2", "agents": p + "/agents", "agent": p + "/agents/" + ceo["urlKey"].(string),
 		"agent-new": p + "/agents/new", "org": p + "/org", "inbox": p + "/inbox/mine",
 		"goals": p + "/goals", "goal": p + "/goals/" + gov.goalID,

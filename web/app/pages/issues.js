@@ -110,7 +110,7 @@ function FilterBar({ f, agents, labels, count }) {
     <button type="button" class="btn sm" aria-haspopup="listbox" onClick=${(e) => openPicker("assignee", e)}>${f.assignee ? (f.assignee === "none" ? "Unassigned" : agentName(agents, f.assignee) || "Assignee") : "Assignee"}</button>
     ${labels.length ? html`<button type="button" class="btn sm" aria-haspopup="listbox" onClick=${(e) => openPicker("label", e)}>${f.label ? (labels.find((l) => l.id === f.label) || {}).name || "Label" : "Label"}</button>` : null}
     <span class="grow" />
-    <span class="muted small">${plural(count, "issue")}</span>
+    <span class="muted small nowrap">${plural(count, "issue")}</span>
     <button type="button" class="btn sm" aria-haspopup="listbox" onClick=${(e) => openPicker("group", e)}>Group: ${f.group === "none" ? "None" : f.group}</button>
     <button type="button" class="btn sm" aria-haspopup="listbox" onClick=${(e) => openPicker("sort", e)}><${Icon} name="sort" size=${14} />${f.sort}</button>
     <button type="button" class="btn sm" aria-pressed=${f.sub ? "true" : "false"} onClick=${() => setQuery({ sub: f.sub ? null : "1" })}>Sub-issues</button>
