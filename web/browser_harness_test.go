@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -114,6 +115,7 @@ type uiEnv struct {
 	url   string
 	store *store.Store
 	ctx   context.Context // the tab
+	down  *atomic.Bool    // API unreachable (connections dropped) while set
 
 	cookie string // authenticated mode: the session fixtures act as (a Cookie header value)
 
@@ -150,9 +152,23 @@ func newUIEnvMode(t *testing.T, runtime bool, mode string) *uiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The handler is set once everything is built; agents need the URL first.
+	// The handler is set once everything is built; agents need the URL first. While
+	// down is set, API requests get their connection dropped: the server is unreachable
+	// as far as the page can tell, the offline banner's case. Only the browser's requests
+	// are dropped; the test's own fixtures still reach the API.
 	var handler http.Handler
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	down := &atomic.Bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() && strings.HasPrefix(r.URL.Path, "/api/") && strings.Contains(r.UserAgent(), "Chrome") {
+			if hj, ok := w.(http.Hijacker); ok {
+				if c, _, err := hj.Hijack(); err == nil {
+					c.Close()
+					return
+				}
+			}
+		}
+		handler.ServeHTTP(w, r)
+	}))
 	app := server.New(cfg, st, nil, web.FS())
 	stopRuntime := func() {}
 	if runtime {
@@ -178,7 +194,7 @@ func newUIEnvMode(t *testing.T, runtime bool, mode string) *uiEnv {
 	}
 	handler = app.Handler()
 	tab, cancelTab := chromedp.NewContext(bctx)
-	e := &uiEnv{t: t, url: srv.URL, store: st, ctx: tab}
+	e := &uiEnv{t: t, url: srv.URL, store: st, ctx: tab, down: down}
 	messages := chromedp.Console(tab)
 	responses := chromedp.Events(tab, network.ResponseReceived)
 	// Background tabs of headless Chromium neither paint nor run timers at full rate.
