@@ -96,7 +96,9 @@ function useLive(company, onRunLog) {
   useEffect(() => {
     if (!company) return undefined;
     const stop = startLive(company.id, {
-      onState: (s) => setConnected(s.connected),
+      // <html data-live="socket|polling"> tells tests (and curious users) which path
+      // live updates take right now.
+      onState: (s) => { setConnected(s.connected); document.documentElement.dataset.live = s.connected ? "socket" : "polling"; },
       onReconnect: () => { quietUntil.current = Date.now() + 2000; },
       onEvent: (ev) => {
         onRunLog.current.forEach((fn) => fn(ev));
