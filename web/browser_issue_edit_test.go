@@ -2,6 +2,9 @@ package web_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -34,5 +37,31 @@ func TestIssuePropertyEditRollsBackOnRefusal(t *testing.T) {
 	pick("Blocked")
 	e.waitJS(`document.querySelector("#prop-status").textContent.includes("Blocked")`)
 	e.waitField("/issues/"+ident, "status", "blocked")
+	e.assertClean()
+}
+
+// Attachments: the upload button sends a file, the tab lists it, its link downloads the
+// same bytes (as an attachment).
+func TestIssueAttachmentUploadAndDownload(t *testing.T) {
+	e := newUIEnv(t)
+	company, _ := seedDemo(e)
+	pfx := company["issuePrefix"].(string)
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notes, []byte("first findings\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.open("/" + company["issuePrefix"].(string) + "/issues/" + pfx + "-2?tab=attachments")
+	e.waitJS(`document.querySelector('input[type="file"]')`)
+	e.do(chromedp.SetUploadFiles(chromedp.CSS(`input[type="file"]`), []string{notes}))
+	e.waitJS(`[...document.querySelectorAll("a.link")].some(a => a.textContent.includes("notes.txt"))`)
+	href := eval[string](e, `[...document.querySelectorAll("a.link")].find(a => a.textContent.includes("notes.txt")).getAttribute("href")`)
+	if !strings.Contains(href, "download=1") {
+		t.Errorf("attachment link %q does not ask for a download", href)
+	}
+	got := eval[string](e, `fetch(`+jsString(href)+`).then(r => r.headers.get("Content-Disposition").startsWith("attachment") ? r.text() : "not an attachment: " + r.headers.get("Content-Disposition"))`)
+	if got != "first findings\n" {
+		t.Errorf("downloaded %q", got)
+	}
 	e.assertClean()
 }
