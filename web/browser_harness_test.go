@@ -137,7 +137,7 @@ func newUIEnvWith(t testing.TB, runtime bool) *uiEnv {
 
 // newUIEnvMode builds the env in a deployment mode; authenticated mode starts with no
 // user, as a fresh instance does (bootstrap pending).
-func newUIEnvMode(t *testing.T, runtime bool, mode string) *uiEnv {
+func newUIEnvMode(t testing.TB, runtime bool, mode string) *uiEnv {
 	t.Helper()
 	bctx := startBrowser(t)
 	dir := t.TempDir()
