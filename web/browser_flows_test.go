@@ -5,21 +5,32 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
 
 // A new user lands on the wizard, creates a company and a CEO on the detected Claude
-// CLI, launches the first task and ends on that issue, assigned and in todo.
+// CLI, launches the first task and ends on that issue, where the CEO's run streams live
+// into the run panel while it is still running.
 func TestOnboardingWizardEndToEnd(t *testing.T) {
-	// A fake claude on PATH: test-environment must detect it as installed.
+	// A fake claude on PATH: test-environment must detect it as installed, and a run
+	// speaks stream-json, holding the run open until the test releases it. The filler
+	// lines push the text past the secret redactor's hold-back (see fakeAgent).
 	bin := t.TempDir()
-	if err := os.WriteFile(filepath.Join(bin, "claude"), []byte("#!/bin/sh\necho '{\"type\":\"result\",\"subtype\":\"success\",\"result\":\"ok\"}'\n"), 0o755); err != nil {
+	release := filepath.Join(bin, "release")
+	script := "#!/bin/sh\n" +
+		"echo '{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"sess-onboarding\",\"model\":\"claude-fake\"}'\n" +
+		"echo '{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"Reading the mission and drafting the plan\"}]}}'\n" +
+		"i=0; while [ $i -lt 40 ]; do echo '{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"still working ........................................\"}]}}'; i=$((i+1)); done\n" +
+		"while [ ! -f '" + release + "' ]; do sleep 0.05; done\n" +
+		"echo '{\"type\":\"result\",\"subtype\":\"success\",\"result\":\"Plan written\",\"total_cost_usd\":0.01,\"usage\":{\"input_tokens\":10,\"output_tokens\":5}}'\n"
+	if err := os.WriteFile(filepath.Join(bin, "claude"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-	e := newUIEnv(t)
+	e := newUIEnvRuntime(t)
 	e.do(chromedp.Navigate(e.url + "/"))
 	e.waitJS(`location.pathname === "/onboarding" && document.querySelector("#ob-name")`)
 	e.screenshot("onboarding-1")
@@ -53,9 +64,24 @@ func TestOnboardingWizardEndToEnd(t *testing.T) {
 		t.Errorf("heartbeat policy = %v", hb)
 	}
 	issues := e.list("/companies/" + cid + "/issues")
-	if len(issues) != 1 || issues[0]["status"] != "todo" || issues[0]["assigneeAgentId"] != agents[0]["id"] {
+	if len(issues) != 1 || issues[0]["assigneeAgentId"] != agents[0]["id"] {
 		t.Errorf("issues = %v", issues)
 	}
+	// The assignment woke the CEO: the issue page's live run panel streams its transcript
+	// while the run is still going (the fake CLI waits for the release file).
+	e.waitJS(`document.querySelector("section.live-panel") && document.querySelector("section.live-panel").innerText.includes("Reading the mission and drafting the plan")`)
+	if eval[bool](e, `document.querySelector("section.live-panel").innerText.includes("Plan written")`) {
+		t.Error("the run's result is on screen before the run was released: not a live view")
+	}
+	if !eval[bool](e, `/is working/.test(document.querySelector("section.live-panel").innerText)`) {
+		t.Errorf("live panel does not say the agent is working: %q", eval[string](e, `document.querySelector("section.live-panel").innerText.slice(0, 200)`))
+	}
+	e.screenshot("onboarding-issue-live")
+	if err := os.WriteFile(release, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// When the run ends the panel collapses to its summary.
+	e.waitJSFor(`document.querySelector(".live-panel") && /succeeded/i.test(document.querySelector(".live-panel").innerText) && document.querySelector(".live-panel").innerText.includes("View transcript")`, 30*time.Second)
 	e.assertClean()
 }
 
@@ -128,6 +154,8 @@ func TestKeyboardOnlyNavigation(t *testing.T) {
 	company, _ := seedDemo(e)
 	p := "/" + company["issuePrefix"].(string)
 	e.open(p + "/issues")
+	// The shell says when its shortcuts are bound; a key sent earlier would be lost.
+	e.waitJS(`document.documentElement.dataset.keys === "ready" && document.querySelector(".list-row")`)
 	e.do(chromedp.KeyEvent(kb.Tab))
 	if got := eval[string](e, `document.activeElement.textContent`); got != "Skip to content" {
 		t.Errorf("first Tab focuses %q, want the skip link", got)

@@ -63,13 +63,15 @@ func TestGoalsCreateReparentDelete(t *testing.T) {
 	// Re-parent it under "Launch the website".
 	e.open(p + "/goals/" + created)
 	e.do(chromedp.Click(chromedp.CSS("#goal-prop-parent")))
-	e.waitJS(`document.querySelector('[role="listbox"][aria-label="Parent goal"]')`)
+	// The picker lists goals from a query: wait for the option, not only the list.
+	e.waitJS(`[...document.querySelectorAll('[aria-label="Parent goal"] [role="option"]')].some(o => o.textContent.includes("Launch the website"))`)
 	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('[aria-label="Parent goal"] [role="option"]')].find(o => o.textContent.includes("Launch the website")).click()`))
 	e.waitField("/goals/"+created, "parentId", gov.subGoalID)
 	// Moving "Launch the website" under its own descendant is a cycle: the server says so.
 	e.open(p + "/goals/" + gov.subGoalID)
 	e.do(chromedp.Click(chromedp.CSS("#goal-prop-parent")))
-	e.waitJS(`document.querySelector('[role="listbox"][aria-label="Parent goal"]')`)
+	// The picker lists goals from a query: wait for the option, not only the list.
+	e.waitJS(`[...document.querySelectorAll('[aria-label="Parent goal"] [role="option"]')].some(o => o.textContent.includes("Open a second office"))`)
 	e.do(chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('[aria-label="Parent goal"] [role="option"]')].find(o => o.textContent.includes("Open a second office")).click()`))
 	e.waitJS(`document.querySelector('.props-panel [role="alert"]') && document.querySelector('.props-panel [role="alert"]').textContent.includes("cycle")`)
 	e.waitJS(`[...document.querySelectorAll(".toast.error")].some(t => t.textContent.includes("Goal hierarchy would create cycle"))`)

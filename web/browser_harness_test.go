@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -65,7 +66,7 @@ func chromiumPath() string {
 }
 
 // startBrowser launches the shared headless browser once.
-func startBrowser(t *testing.T) context.Context {
+func startBrowser(t testing.TB) context.Context {
 	t.Helper()
 	browser.once.Do(func() {
 		browser.path = chromiumPath()
@@ -110,10 +111,11 @@ func startBrowser(t *testing.T) context.Context {
 
 // uiEnv is a real server over a real store in a temp dir, plus one browser tab on it.
 type uiEnv struct {
-	t     *testing.T
+	t     testing.TB
 	url   string
 	store *store.Store
 	ctx   context.Context // the tab
+	down  *atomic.Bool    // API unreachable (connections dropped) while set
 
 	cookie string // authenticated mode: the session fixtures act as (a Cookie header value)
 
@@ -122,20 +124,20 @@ type uiEnv struct {
 	failures []string // 5xx responses
 }
 
-func newUIEnv(t *testing.T) *uiEnv { t.Helper(); return newUIEnvWith(t, false) }
+func newUIEnv(t testing.TB) *uiEnv { t.Helper(); return newUIEnvWith(t, false) }
 
 // newUIEnvRuntime is newUIEnv with the agent runtime and the live-events hub wired as the
 // cli wires them, for tests that watch runs happen.
-func newUIEnvRuntime(t *testing.T) *uiEnv { t.Helper(); return newUIEnvWith(t, true) }
+func newUIEnvRuntime(t testing.TB) *uiEnv { t.Helper(); return newUIEnvWith(t, true) }
 
-func newUIEnvWith(t *testing.T, runtime bool) *uiEnv {
+func newUIEnvWith(t testing.TB, runtime bool) *uiEnv {
 	t.Helper()
 	return newUIEnvMode(t, runtime, server.ModeLocalTrusted)
 }
 
 // newUIEnvMode builds the env in a deployment mode; authenticated mode starts with no
 // user, as a fresh instance does (bootstrap pending).
-func newUIEnvMode(t *testing.T, runtime bool, mode string) *uiEnv {
+func newUIEnvMode(t testing.TB, runtime bool, mode string) *uiEnv {
 	t.Helper()
 	bctx := startBrowser(t)
 	dir := t.TempDir()
@@ -150,9 +152,23 @@ func newUIEnvMode(t *testing.T, runtime bool, mode string) *uiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The handler is set once everything is built; agents need the URL first.
+	// The handler is set once everything is built; agents need the URL first. While
+	// down is set, API requests get their connection dropped: the server is unreachable
+	// as far as the page can tell, the offline banner's case. Only the browser's requests
+	// are dropped; the test's own fixtures still reach the API.
 	var handler http.Handler
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	down := &atomic.Bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() && strings.HasPrefix(r.URL.Path, "/api/") && strings.Contains(r.UserAgent(), "Chrome") {
+			if hj, ok := w.(http.Hijacker); ok {
+				if c, _, err := hj.Hijack(); err == nil {
+					c.Close()
+					return
+				}
+			}
+		}
+		handler.ServeHTTP(w, r)
+	}))
 	app := server.New(cfg, st, nil, web.FS())
 	stopRuntime := func() {}
 	if runtime {
@@ -178,7 +194,7 @@ func newUIEnvMode(t *testing.T, runtime bool, mode string) *uiEnv {
 	}
 	handler = app.Handler()
 	tab, cancelTab := chromedp.NewContext(bctx)
-	e := &uiEnv{t: t, url: srv.URL, store: st, ctx: tab}
+	e := &uiEnv{t: t, url: srv.URL, store: st, ctx: tab, down: down}
 	messages := chromedp.Console(tab)
 	responses := chromedp.Events(tab, network.ResponseReceived)
 	// Background tabs of headless Chromium neither paint nor run timers at full rate.
@@ -369,7 +385,7 @@ func (e *uiEnv) waitField(path, field string, want any) {
 		}
 		time.Sleep(25 * time.Millisecond) // a poll interval, not synchronisation: the deadline decides
 	}
-	e.t.Fatalf("%s: %s = %v, want %v", path, field, got, want)
+	e.t.Fatalf("%s: %s = %v, want %v (%v)", path, field, got, want, e.get(path)["error"])
 }
 
 // screenshot writes a PNG of the current page when PAPERCLIP_SCREENSHOTS names a folder.

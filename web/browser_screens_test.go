@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -69,15 +70,40 @@ func TestScreenshots(t *testing.T) {
 	if os.Getenv("PAPERCLIP_SCREENSHOTS") == "" {
 		t.Skip("set PAPERCLIP_SCREENSHOTS=<dir> to take screenshots")
 	}
-	e := newUIEnv(t)
+	// A finished run with a transcript, for the run detail page: a fake claude CLI on
+	// PATH (the runtime reads PATH when it starts) speaking stream-json: init, text, a
+	// tool call and its result, the result.
+	bin := t.TempDir()
+	lines := []string{
+		`{"type":"system","subtype":"init","session_id":"sess-7f3a","model":"claude-sonnet-4"}`,
+		`{"type":"assistant","message":{"content":[{"type":"text","text":"Reading **HOR-1** and the company mission first."}]}}`,
+		`{"type":"assistant","message":{"content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"curl -s $PAPERCLIP_API_URL/api/issues/HOR-1"}}]}}`,
+		`{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"t1","content":"{\"identifier\":\"HOR-1\",\"status\":\"in_progress\"}"}]}}`,
+		`{"type":"assistant","message":{"content":[{"type":"text","text":"Plan for the first two weeks:\n\n1. Set up the repository\n2. Ship the landing page\n3. Hire a designer through an approval"}]}}`,
+		`{"type":"result","subtype":"success","result":"Wrote the plan and proposed one hire.","total_cost_usd":0.42,"num_turns":4,"usage":{"input_tokens":18234,"cache_read_input_tokens":9120,"output_tokens":1630}}`,
+	}
+	var script strings.Builder
+	script.WriteString("#!/bin/sh\ncat > /dev/null\n")
+	for _, l := range lines {
+		script.WriteString("printf '%s\\n' '" + l + "'\n")
+	}
+	if err := os.WriteFile(filepath.Join(bin, "claude"), []byte(script.String()), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	e := newUIEnvRuntime(t)
 	company, ceo := seedDemo(e)
+	runner := e.api("POST", "/companies/"+company["id"].(string)+"/agents", map[string]any{"name": "Runner", "role": "engineer",
+		"adapterType": "claude_local", "adapterConfig": map[string]any{}})
+	run := e.api("POST", "/agents/"+runner["id"].(string)+"/heartbeat/invoke", map[string]any{})
+	e.waitField("/heartbeat-runs/"+run["id"].(string), "status", "succeeded")
 	gov := seedGovernance(e, company, ceo)
 	hire, strategy := seedApprovals(e, company, ceo)
 	seedCosts(e, company)
 	pfx := company["issuePrefix"].(string)
 	p := "/" + pfx
 	pages := map[string]string{
-		"dashboard": p + "/dashboard", "issues": p + "/issues", "board": p + "/issues?view=board",
+		"dashboard": p + "/dashboard", "issues": p + "/issues?view=list", "board": p + "/issues?view=board",
 		"issue": p + "/issues/" + pfx + "-2", "agents": p + "/agents", "agent": p + "/agents/" + ceo["urlKey"].(string),
 		"agent-new": p + "/agents/new", "org": p + "/org", "inbox": p + "/inbox/mine",
 		"goals": p + "/goals", "goal": p + "/goals/" + gov.goalID,
@@ -88,6 +114,7 @@ func TestScreenshots(t *testing.T) {
 		"approvals-all": p + "/approvals/all", "companies": "/companies", "instance": "/instance/settings/general",
 		"instance-heartbeats": "/instance/settings/heartbeats", "instance-api-keys": "/instance/settings/api-keys",
 		"export": p + "/company/export", "import": p + "/company/import", "invite-invalid": "/invite/pcp_invite_gone",
+		"run": p + "/agents/" + runner["urlKey"].(string) + "/runs/" + run["id"].(string), "onboarding": "/onboarding", "not-found": "/nope/nothing",
 	}
 	// PAPERCLIP_SCREENSHOTS_ONLY=goals,goal narrows the run to the pages being worked on.
 	if only := os.Getenv("PAPERCLIP_SCREENSHOTS_ONLY"); only != "" {

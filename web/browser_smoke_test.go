@@ -54,6 +54,7 @@ func TestSmokeEveryPage(t *testing.T) {
 		{"import", p + "/company/import", "Import company"},
 		{"companies-import", "/companies/import", "Import company"},
 		{"not-found", "/nope/nothing", "Page not found"},
+		{"onboarding", "/onboarding", "What is the name of your company?"},
 	}
 	for _, pg := range pages {
 		e.open(pg.path)

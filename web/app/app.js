@@ -1,6 +1,6 @@
 // The board UI entry point: routes (company-prefixed), the shell (sidebar, dialogs,
 // palette, toasts, offline banner), global shortcuts and the live-events connection.
-import { html, render, useEffect, useMemo, useRef, useState, useCallback } from "./preact.js";
+import { html, render, useEffect, useLayoutEffect, useMemo, useRef, useState, useCallback } from "./preact.js";
 import { useLocation, navigate, match } from "./router.js";
 import * as api from "./api.js";
 import { useQuery, invalidate } from "./data.js";
@@ -96,7 +96,9 @@ function useLive(company, onRunLog) {
   useEffect(() => {
     if (!company) return undefined;
     const stop = startLive(company.id, {
-      onState: (s) => setConnected(s.connected),
+      // <html data-live="socket|polling"> tells tests (and curious users) which path
+      // live updates take right now.
+      onState: (s) => { setConnected(s.connected); document.documentElement.dataset.live = s.connected ? "socket" : "polling"; },
       onReconnect: () => { quietUntil.current = Date.now() + 2000; },
       onEvent: (ev) => {
         onRunLog.current.forEach((fn) => fn(ev));
@@ -173,8 +175,11 @@ function Shell({ companies, company, section, children, health, user }) {
     } catch { /* toasted */ }
   };
 
-  // Global shortcuts. Sequences start with g and must finish within a second.
-  useEffect(() => {
+  // Global shortcuts. Sequences start with g and must finish within a second. Bound in a
+  // layout effect, i.e. in the same commit that first paints the shell: a key pressed as
+  // soon as the page shows is never lost to a listener still waiting for its effect.
+  // <html data-keys="ready"> says they are bound (tests wait on it, never on a timer).
+  useLayoutEffect(() => {
     let gAt = 0;
     const goto = { d: "dashboard", i: "inbox", t: "issues", a: "agents", o: "org", p: "projects", r: "approvals", $: "costs", l: "activity" };
     const on = (e) => {
@@ -202,7 +207,8 @@ function Shell({ companies, company, section, children, health, user }) {
       }
     };
     document.addEventListener("keydown", on);
-    return () => document.removeEventListener("keydown", on);
+    document.documentElement.dataset.keys = "ready";
+    return () => { document.removeEventListener("keydown", on); delete document.documentElement.dataset.keys; };
   }, [cid]);
 
   const ctx = {

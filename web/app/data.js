@@ -1,7 +1,7 @@
 // A small query cache: every screen reads REST responses through useQuery, live events
 // and mutations invalidate by resource name, and mounted queries refetch. Stale data stays
 // on screen while a refetch runs (and while offline), so navigation back is instant.
-import { useEffect, useReducer, useRef, useState } from "./preact.js";
+import { useEffect, useLayoutEffect, useReducer, useRef, useState } from "./preact.js";
 
 const cache = new Map(); // key (JSON of the key array) → entry
 
@@ -42,7 +42,9 @@ export function useQuery(key, fetcher) {
   const [, force] = useReducer((x) => x + 1, 0);
   const fref = useRef(fetcher);
   fref.current = fetcher;
-  useEffect(() => {
+  // Subscribed at commit, not after paint: the request starts in the same frame the
+  // component first renders, which shortens every fetch → render → fetch chain.
+  useLayoutEffect(() => {
     if (!k) return undefined;
     const e = entryFor(k);
     e.fetch = () => fref.current();

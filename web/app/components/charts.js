@@ -40,16 +40,16 @@ export function RunChart({ days, label = "Run activity" }) {
       <button class="btn ghost sm" onClick=${() => setTable(false)}>Show chart</button></div>`;
   }
   return html`<div>
-    <svg viewBox=${`0 0 ${w} ${h + 16}`} width="100%" height="120" role="img" aria-label=${label + " over the last 14 days"} preserveAspectRatio="none">
+    <svg viewBox=${`0 0 ${w} ${h}`} width="100%" height="104" role="img" aria-label=${label + " over the last 14 days"} preserveAspectRatio="none">
       ${days.map((d, i) => {
         let y = h;
         const parts = [["succeeded", d.succeeded + (d.recovered || 0)], ["failed", d.failed], ["other", d.other || 0]];
         return html`<g>${parts.map(([k, v]) => { const bh = (v / max) * h; y -= bh; return v ? html`<rect x=${i * 20 + 4} y=${y} width=${bw} height=${bh} rx="1.5" fill=${COLORS[k]} />` : null; })}
           <rect x=${i * 20 + 4} y=${h - 1} width=${bw} height="1" fill="var(--border)" /></g>`;
       })}
-      <text x="4" y=${h + 13} font-size="9" fill="var(--text-3)">${days[0] && days[0].date.slice(5)}</text>
-      <text x=${w - 4} y=${h + 13} font-size="9" fill="var(--text-3)" text-anchor="end">${days.length && days[days.length - 1].date.slice(5)}</text>
     </svg>
+    ${/* Axis labels are HTML: text inside a preserveAspectRatio="none" SVG stretches with the card. */ ""}
+    <div class="chart-axis" aria-hidden="true"><span>${days[0] && days[0].date.slice(5)}</span><span>${days.length ? days[days.length - 1].date.slice(5) : ""}</span></div>
     <div class="chart-legend"><span><span class="dot green" />Succeeded</span><span><span class="dot red" />Failed</span><span><span class="dot gray" />Other</span>
       <button class="btn ghost sm right" onClick=${() => setTable(true)}>Table</button></div>
   </div>`;

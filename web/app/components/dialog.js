@@ -9,21 +9,25 @@ const layers = []; // open dialogs/popovers, innermost last
 /** overlayOpen reports whether a dialog or popover is open (global shortcuts pause). */
 export const overlayOpen = () => layers.length > 0;
 
-function useLayer(ref, onClose, { autoFocus = true } = {}) {
+function useLayer(ref, onClose, { autoFocus = true, initialFocus } = {}) {
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
+  // The trigger is read while rendering, before commit: an autofocus ref inside the
+  // layer moves focus during commit, and the trigger is what focus returns to.
+  const opener = useRef(undefined);
+  if (opener.current === undefined) opener.current = document.activeElement;
   useLayoutEffect(() => {
-    const opener = document.activeElement;
     const layer = { ref, close: () => closeRef.current && closeRef.current() };
     layers.push(layer);
     if (autoFocus && ref.current && !ref.current.contains(document.activeElement)) {
-      const first = ref.current.querySelector("[autofocus]") || ref.current.querySelector(FOCUSABLE);
+      const first = (initialFocus && initialFocus.current) || ref.current.querySelector("[data-autofocus]") || ref.current.querySelector(FOCUSABLE);
       (first || ref.current).focus();
     }
+    const back = opener.current;
     return () => {
       const i = layers.indexOf(layer);
       if (i >= 0) layers.splice(i, 1);
-      if (opener && opener.isConnected && typeof opener.focus === "function") opener.focus();
+      if (back && back.isConnected && typeof back.focus === "function") back.focus();
     };
   }, []);
 }
@@ -49,11 +53,14 @@ document.addEventListener("keydown", (e) => {
 
 let dialogSeq = 0;
 
-/** Dialog is a modal with a title, body and optional footer. */
-export function Dialog({ title, onClose, children, footer, wide, class: cls = "", label }) {
+/**
+ * Dialog is a modal with a title, body and optional footer. Focus moves in when it mounts:
+ * to `initialFocus` (a ref), else the element marked autofocus, else the first control.
+ */
+export function Dialog({ title, onClose, children, footer, wide, class: cls = "", label, initialFocus }) {
   const ref = useRef(null);
   const [id] = useState(() => "dlg-" + ++dialogSeq);
-  useLayer(ref, onClose);
+  useLayer(ref, onClose, { initialFocus });
   return html`<div class="dialog-backdrop" onMouseDown=${(e) => { if (e.target === e.currentTarget) onClose(); }}>
     <div class=${"dialog " + (wide ? "wide " : "") + cls} role="dialog" aria-modal="true" aria-labelledby=${title ? id : undefined}
         aria-label=${title ? undefined : label} ref=${ref} tabindex="-1">

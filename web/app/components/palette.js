@@ -28,6 +28,7 @@ export function Palette({ company, agents, onClose, onNewIssue, onRunHeartbeat }
   const [issues, setIssues] = useState([]);
   const [active, setActive] = useState(0);
   const listRef = useRef(null);
+  const inputRef = useRef(null);
   const p = company ? "/" + company.issuePrefix : "";
 
   useEffect(() => {
@@ -105,8 +106,8 @@ export function Palette({ company, agents, onClose, onNewIssue, onRunHeartbeat }
     else if (e.key === "Enter") { e.preventDefault(); run(shown[active]); }
   };
   let lastSection = null;
-  return html`<${Dialog} onClose=${onClose} class="palette" label="Command palette">
-    <input class="palette-input" autofocus placeholder="Search issues, agents, pages, actions…" aria-label="Command"
+  return html`<${Dialog} onClose=${onClose} class="palette" label="Command palette" initialFocus=${inputRef}>
+    <input class="palette-input" ref=${inputRef} placeholder="Search issues, agents, pages, actions…" aria-label="Command"
       role="combobox" aria-expanded="true" aria-controls="palette-list" aria-activedescendant=${shown[active] ? "pal-" + active : undefined}
       value=${q} onInput=${(e) => setQ(e.target.value)} onKeyDown=${key} />
     <div class="palette-list" id="palette-list" role="listbox" aria-label="Commands" ref=${listRef}>

@@ -86,7 +86,16 @@ export function parseChunks(chunks) {
     for (const line of lines) parseLine(line, out);
   }
   if (carry) parseLine(carry, out);
-  return out;
+  // Consecutive plain output lines (a process adapter's stdout, a burst of stderr) read as
+  // one terminal block, not a ruled entry per line. Raw entries are lines (newline
+  // split off); stderr entries are chunks that keep their own newlines.
+  const merged = [];
+  for (const e of out) {
+    const prev = merged[merged.length - 1];
+    if (prev && (e.kind === "raw" || e.kind === "stderr") && prev.kind === e.kind) merged[merged.length - 1] = { ...prev, text: prev.text + (e.kind === "raw" ? "\n" : "") + e.text };
+    else merged.push(e);
+  }
+  return merged;
 }
 
 function parseLine(line, out) {

@@ -54,7 +54,7 @@ export function AgentsPage({ params }) {
           <td>${roleLabel(a.role)}</td><td class="muted">${adapterLabel(a.adapterType)}</td>
           <td class="muted">${agentName(all, a.reportsTo) || "—"}</td><td class="muted">${ago(a.lastHeartbeatAt)}</td>
           <td class="muted">${money(a.spentMonthlyCents)}${a.budgetMonthlyCents ? " / " + money(a.budgetMonthlyCents) : ""}</td>
-          <td><button class="btn ghost icon sm" aria-label=${"Actions for " + a.name} aria-haspopup="listbox" onClick=${(e) => openPicker("row", e, { agent: a })}><${Icon} name="more" size=${14} /></button></td>
+          <td class="cell-actions"><button class="btn ghost icon sm" aria-label=${"Actions for " + a.name} aria-haspopup="listbox" onClick=${(e) => openPicker("row", e, { agent: a })}><${Icon} name="more" size=${14} /></button></td>
         </tr>`)}</tbody></table>`}
     ${picker ? html`<${Picker} anchor=${picker.anchor} align="right" label=${"Actions for " + picker.agent.name} onClose=${closePicker} onSelect=${(v) => act(picker.agent, v)}
       items=${[{ value: "run", label: "Run heartbeat" }, picker.agent.status === "paused" ? { value: "resume", label: "Resume" } : { value: "pause", label: "Pause" }, { value: "open", label: "Open" }]} />` : null}

@@ -1,7 +1,8 @@
 // Issues: the list (grouping, sorting, multi-select, windowed above 200 rows) and the
 // board view. Filters, grouping, sort and view live in the URL and are remembered per
 // company.
-import { html, useEffect, useMemo, useRef, useState, useLayoutEffect } from "../preact.js";
+import { html, memo, useCallback, useEffect, useMemo, useRef, useState } from "../preact.js";
+import { useWindow } from "../components/windowing.js";
 import { navigate, setQuery, isPlainClick } from "../router.js";
 import * as api from "../api.js";
 import { useQuery, useNow } from "../data.js";
@@ -59,29 +60,7 @@ function groupKey(issue, group, agents) {
   }
 }
 
-/** useWindow renders only the rows in view of the scrolling main element. */
-function useWindow(count, enabled) {
-  const ref = useRef(null);
-  const [range, setRange] = useState([0, Math.min(count, 60)]);
-  useLayoutEffect(() => {
-    if (!enabled) return undefined;
-    const scroller = document.getElementById("main");
-    const update = () => {
-      if (!ref.current || !scroller) return;
-      const top = scroller.scrollTop - (ref.current.offsetTop || 0);
-      const first = Math.max(0, Math.floor(top / ROW_H) - 20);
-      const last = Math.min(count, Math.ceil((top + scroller.clientHeight) / ROW_H) + 20);
-      setRange((r) => (r[0] === first && r[1] === last ? r : [first, last]));
-    };
-    update();
-    scroller && scroller.addEventListener("scroll", update, { passive: true });
-    window.addEventListener("resize", update);
-    return () => { scroller && scroller.removeEventListener("scroll", update); window.removeEventListener("resize", update); };
-  }, [count, enabled]);
-  return [ref, enabled ? range : [0, count]];
-}
-
-function IssueRow({ issue, index, agents, selected, checked, onCheck, onPick, prefix, now, depth }) {
+const IssueRow = memo(function IssueRow({ issue, index, agents, selected, checked, onCheck, onPick, prefix, now, depth }) {
   const open = (e) => {
     if (e.target.closest("button")) return;
     if (e.shiftKey) { e.preventDefault(); onCheck(issue, true); return; }
@@ -105,7 +84,7 @@ function IssueRow({ issue, index, agents, selected, checked, onCheck, onPick, pr
       ${who ? html`<${Avatar} name=${who} agent />` : html`<span class="avatar" style="background:none;border:1px dashed var(--border-strong)" />`}</button>
     <span class="muted small nowrap hide-sm" style="width:64px;text-align:right" title=${issue.updatedAt}>${ago(issue.updatedAt, now)}</span>
   </a>`;
-}
+});
 
 function FilterBar({ f, agents, labels, count }) {
   const [picker, openPicker, closePicker] = usePicker();
@@ -131,7 +110,7 @@ function FilterBar({ f, agents, labels, count }) {
     <button type="button" class="btn sm" aria-haspopup="listbox" onClick=${(e) => openPicker("assignee", e)}>${f.assignee ? (f.assignee === "none" ? "Unassigned" : agentName(agents, f.assignee) || "Assignee") : "Assignee"}</button>
     ${labels.length ? html`<button type="button" class="btn sm" aria-haspopup="listbox" onClick=${(e) => openPicker("label", e)}>${f.label ? (labels.find((l) => l.id === f.label) || {}).name || "Label" : "Label"}</button>` : null}
     <span class="grow" />
-    <span class="muted small">${plural(count, "issue")}</span>
+    <span class="muted small nowrap">${plural(count, "issue")}</span>
     <button type="button" class="btn sm" aria-haspopup="listbox" onClick=${(e) => openPicker("group", e)}>Group: ${f.group === "none" ? "None" : f.group}</button>
     <button type="button" class="btn sm" aria-haspopup="listbox" onClick=${(e) => openPicker("sort", e)}><${Icon} name="sort" size=${14} />${f.sort}</button>
     <button type="button" class="btn sm" aria-pressed=${f.sub ? "true" : "false"} onClick=${() => setQuery({ sub: f.sub ? null : "1" })}>Sub-issues</button>
@@ -211,7 +190,12 @@ export function IssueList({ rows, agents, prefix, group, sub, allRows }) {
     return out;
   }, [rows, group, sub, agents]);
   const issueRows = flat.filter((x) => x.issue);
-  const [sel] = useListNav(issueRows.length, (i) => navigate(`/${prefix}/issues/${issueRows[i].issue.identifier}`));
+  const windowed = flat.length > WINDOW_ABOVE;
+  const [wref, [from, to], reveal] = useWindow(flat.length, ROW_H, { enabled: windowed, scroller: () => document.getElementById("main") });
+  const flatIndex = useMemo(() => new Map(flat.map((x, i) => [x.issue ? x.issue.id : x.key, i])), [flat]);
+  // j/k may select a row outside the window: scroll it in first (rows are ROW_H tall).
+  const [sel] = useListNav(issueRows.length, (i) => navigate(`/${prefix}/issues/${issueRows[i].issue.identifier}`),
+    (i) => issueRows[i] && reveal(flatIndex.get(issueRows[i].issue.id)));
   const selIssue = sel >= 0 && issueRows[sel] ? issueRows[sel].issue : null;
   const check = (issue) => setChecked((c) => (c.includes(issue.id) ? c.filter((x) => x !== issue.id) : [...c, issue.id]));
   useKeys({
@@ -220,9 +204,9 @@ export function IssueList({ rows, agents, prefix, group, sub, allRows }) {
     p: () => selIssue && openPicker("priority", document.querySelector(`[data-row="${sel}"]`), { issue: selIssue }),
     a: () => selIssue && openPicker("assignee", document.querySelector(`[data-row="${sel}"]`), { issue: selIssue }),
   }, [sel, selIssue && selIssue.id]);
-  const windowed = flat.length > WINDOW_ABOVE;
-  const [wref, [from, to]] = useWindow(flat.length, windowed);
-  const onPick = (name, e, issue) => { e.preventDefault(); e.stopPropagation(); openPicker(name, e, { issue }); };
+  // Stable callbacks, so memoised rows outside the change skip rendering.
+  const onPick = useCallback((name, e, issue) => { e.preventDefault(); e.stopPropagation(); openPicker(name, e, { issue }); }, []);
+  const onCheck = useCallback((issue) => check(issue), []);
   const pick = (field) => (v) => patchIssue(picker.issue, { [field]: v }).catch(() => {});
   let rowIndex = -1;
   const indexOf = new Map(issueRows.map((x, i) => [x.issue.id, i]));
@@ -230,11 +214,11 @@ export function IssueList({ rows, agents, prefix, group, sub, allRows }) {
     if (x.head !== undefined) return html`<div class="group-head" key=${x.key} style=${windowed ? `height:${ROW_H}px` : ""}>${x.head}<span class="muted">${x.count}</span></div>`;
     rowIndex = indexOf.get(x.issue.id);
     return html`<${IssueRow} key=${x.issue.id} issue=${x.issue} index=${rowIndex} agents=${agents} prefix=${prefix} now=${now} depth=${x.depth}
-      selected=${rowIndex === sel} checked=${checked.includes(x.issue.id)} onCheck=${check} onPick=${onPick} />`;
+      selected=${rowIndex === sel} checked=${checked.includes(x.issue.id)} onCheck=${onCheck} onPick=${onPick} />`;
   };
   return html`<div>
     ${checked.length ? html`<${BulkBar} ids=${checked} rows=${allRows || rows} agents=${agents} onDone=${() => setChecked([])} />` : null}
-    <div ref=${wref} role="list" aria-label="Issues" style=${windowed ? `position:relative;height:${flat.length * ROW_H}px` : ""}>
+    <div ref=${wref} role="list" aria-label="Issues" class=${windowed ? "list-window" : ""} style=${windowed ? `height:${flat.length * ROW_H}px` : ""}>
       ${windowed
         ? html`<div style=${`position:absolute;left:0;right:0;top:${from * ROW_H}px`}>${flat.slice(from, to).map(render)}</div>`
         : flat.map(render)}

@@ -22,7 +22,7 @@ const LOCAL = ["claude_local", "codex_local"];
 function Stepper({ step, setStep, reached }) {
   return html`<ol class="stepper" aria-label="Steps">${STEPS.map((s, i) => html`<li>
     <button type="button" class=${i < step ? "done" : ""} aria-current=${i === step ? "step" : undefined} disabled=${i > reached} onClick=${() => setStep(i)}>
-      <span class="n">${i < step ? "✓" : i + 1}</span>${s}</button></li>`)}</ol>`;
+      <span class="n">${i < step ? "✓" : i + 1}</span><span class="step-label">${s}</span></button></li>`)}</ol>`;
 }
 
 export function OnboardingPage({ query }) {

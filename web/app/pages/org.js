@@ -8,17 +8,19 @@ import { Page, Query, Empty, AgentStatus, useShell } from "../components/ui.js";
 import { Icon } from "../components/icons.js";
 import { adapterLabel, roleLabel, isLiveRun } from "../format.js";
 
-function Node({ node, byId, live, prefix, path }) {
+function Node({ node, byId, live, prefix, path, focusPath, onFocusNode }) {
   const a = byId[node.id] || node;
   return html`<li>
-    <button type="button" class="org-node" data-org=${path} data-id=${node.id} onClick=${() => navigate(`${prefix}/agents/${a.urlKey || a.id}`)}
+    <button type="button" class="org-node" data-org=${path} data-id=${node.id} tabindex=${path === focusPath ? 0 : -1}
+        onFocus=${() => onFocusNode(path)} onClick=${() => navigate(`${prefix}/agents/${a.urlKey || a.id}`)}
         aria-label=${`${a.name}, ${a.title || roleLabel(a.role)}, ${a.status}`}>
       <span class="row"><span class="avatar agent" aria-hidden="true">${a.name.slice(0, 2)}</span><strong class="grow ellipsis">${a.name}</strong>
         ${live.has(node.id) ? html`<span class="live-dot" role="img" aria-label="Running" />` : null}</span>
       <span class="muted ellipsis">${a.title || roleLabel(a.role)}</span>
       <span class="row small"><${AgentStatus} status=${a.status} /><span class="muted right">${adapterLabel(a.adapterType || "")}</span></span>
     </button>
-    ${node.reports && node.reports.length ? html`<ul>${node.reports.map((r, i) => html`<${Node} node=${r} byId=${byId} live=${live} prefix=${prefix} path=${path + "." + i} />`)}</ul>` : null}
+    ${node.reports && node.reports.length ? html`<ul>${node.reports.map((r, i) => html`<${Node} node=${r} byId=${byId} live=${live} prefix=${prefix} path=${path + "." + i}
+      focusPath=${focusPath} onFocusNode=${onFocusNode} />`)}</ul>` : null}
   </li>`;
 }
 
@@ -37,8 +39,13 @@ export function OrgPage() {
     if (!vp.current || !canvas.current) return;
     const W = vp.current.clientWidth, H = vp.current.clientHeight;
     const w = canvas.current.scrollWidth, h = canvas.current.scrollHeight;
-    const k = Math.min(1.2, Math.max(0.2, Math.min((W - 40) / w, (H - 40) / h)));
-    setView({ k, x: (W - w * k) / 2, y: Math.max(20, (H - h * k) / 2) });
+    // Never so small that the cards cannot be read (a wide tree on a phone): then the
+    // first root is centred and the rest is a pan away.
+    const k = Math.min(1.2, Math.max(0.6, Math.min((W - 40) / w, (H - 40) / h)));
+    const root = canvas.current.querySelector('[data-org="0"]');
+    const rootMid = root ? (root.getBoundingClientRect().left + root.getBoundingClientRect().width / 2 - canvas.current.getBoundingClientRect().left) / view.k : 0;
+    const x = w * k <= W - 20 || !root ? (W - w * k) / 2 : W / 2 - rootMid * k;
+    setView({ k, x, y: Math.max(20, Math.min(60, (H - h * k) / 2)) });
   };
   useLayoutEffect(() => { if (roots.length) fit(); }, [roots.length]);
   const zoom = (f, cx, cy) => setView((v) => {
@@ -69,19 +76,37 @@ export function OrgPage() {
     if (drag.current) setView({ ...drag.current.v, x: drag.current.v.x + e.clientX - drag.current.x, y: drag.current.v.y + e.clientY - drag.current.y });
   };
   const up = (e) => { pointers.current.delete(e.pointerId); drag.current = null; };
-  // Arrow keys walk the tree by node path: up = parent, down = first report, left/right = siblings.
+  // Arrow keys walk the tree: up = manager, down = first report, left/right = the next
+  // card on the same level (siblings, then cousins), as the chart draws them. The tree is
+  // one Tab stop (roving tabindex), and the view pans to keep the focused card visible.
+  const [focusPath, setFocusPath] = useState("0");
   const keys = (e) => {
     const cur = e.target.closest && e.target.closest("[data-org]");
     if (!cur) return;
-    const path = cur.dataset.org.split(".");
+    const path = cur.dataset.org;
+    const depth = path.split(".").length;
     let next = null;
-    if (e.key === "ArrowUp" && path.length > 1) next = path.slice(0, -1);
-    else if (e.key === "ArrowDown") next = [...path, "0"];
-    else if (e.key === "ArrowLeft" || e.key === "ArrowRight") { const n = [...path]; n[n.length - 1] = String(Number(n[n.length - 1]) + (e.key === "ArrowRight" ? 1 : -1)); next = n; }
-    if (!next) return;
+    if (e.key === "ArrowUp" && depth > 1) next = path.slice(0, path.lastIndexOf("."));
+    else if (e.key === "ArrowDown") next = path + ".0";
+    else if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
+      const level = [...canvas.current.querySelectorAll("[data-org]")].filter((n) => n.dataset.org.split(".").length === depth);
+      const n = level[level.indexOf(cur) + (e.key === "ArrowRight" ? 1 : -1)];
+      next = n ? n.dataset.org : null;
+    } else if (e.key === "Home") next = "0";
+    if (!["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home"].includes(e.key)) return;
     e.preventDefault();
-    const el = canvas.current.querySelector(`[data-org="${next.join(".")}"]`);
-    if (el) el.focus();
+    const el = next && canvas.current.querySelector(`[data-org="${next}"]`);
+    if (!el) return;
+    setFocusPath(next);
+    el.focus({ preventScroll: true });
+    reveal(el);
+  };
+  const reveal = (el) => {
+    const r = el.getBoundingClientRect(), v = vp.current.getBoundingClientRect();
+    let dx = 0, dy = 0;
+    if (r.left < v.left + 8) dx = v.left + 8 - r.left; else if (r.right > v.right - 8) dx = v.right - 8 - r.right;
+    if (r.top < v.top + 8) dy = v.top + 8 - r.top; else if (r.bottom > v.bottom - 8) dy = v.bottom - 8 - r.bottom;
+    if (dx || dy) setView((w) => ({ ...w, x: w.x + dx, y: w.y + dy }));
   };
   const actions = html`<${Link} class="btn sm primary" href=${prefix + "/agents/new"}><${Icon} name="plus" size=${14} />New agent</${Link}>`;
   return html`<${Page} title="Org chart" actions=${actions} width="full">
@@ -92,7 +117,9 @@ export function OrgPage() {
           <button class="btn icon sm" aria-label="Zoom out" onClick=${() => zoom(1 / 1.2)}><${Icon} name="zoom-out" size=${14} /></button>
           <button class="btn sm" onClick=${fit}><${Icon} name="fit" size=${14} />Fit</button></div>
         <div class="org-canvas" ref=${canvas} style=${`transform:translate(${view.x}px,${view.y}px) scale(${view.k})`}>
-          <ul class="org-tree" aria-label="Org chart">${roots.map((r, i) => html`<${Node} node=${r} byId=${byId} live=${live} prefix=${prefix} path=${String(i)} />`)}</ul>
+          <p class="sr-only" id="org-keys">Arrow keys move between agents: up to the manager, down to the first report, left and right along the level. Enter opens the agent.</p>
+          <ul class="org-tree" aria-label="Org chart" aria-describedby="org-keys">${roots.map((r, i) => html`<${Node} node=${r} byId=${byId} live=${live} prefix=${prefix} path=${String(i)}
+            focusPath=${focusPath} onFocusNode=${setFocusPath} />`)}</ul>
         </div></div>`}</${Query}>
   </${Page}>`;
 }
