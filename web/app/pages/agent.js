@@ -62,7 +62,13 @@ function Configuration({ agent, company, agents }) {
   const [rollback, setRollback] = useState(null);
   const [diff, setDiff] = useState(null);
   const revisions = useQuery(["revisions", agent.id], () => api.configRevisions(agent.id));
-  const dirty = JSON.stringify(agentBody(f, agent)) !== JSON.stringify(agentBody(agentFormState(agent), agent));
+  // What the form was last known to match on the server: the body just saved, until the
+  // refetched agent arrives. Without it the form stayed "dirty" between the save and the
+  // refetch, and leaving the page in that moment raised the unsaved-changes prompt.
+  const [saved, setSaved] = useState(null);
+  useEffect(() => setSaved(null), [agent]);
+  const body = JSON.stringify(agentBody(f, agent));
+  const dirty = body !== (saved ?? JSON.stringify(agentBody(agentFormState(agent), agent)));
   // Unsaved-changes guard: leaving the page with edits asks first.
   useEffect(() => {
     if (!dirty) return undefined;
@@ -71,7 +77,7 @@ function Configuration({ agent, company, agents }) {
     return () => window.removeEventListener("beforeunload", warn);
   }, [dirty]);
   const save = async () => {
-    try { await api.updateAgent(agent.id, agentBody(f, agent)); setErrors({}); toast({ message: "Configuration saved" }); invalidate("agent", "agents", "revisions"); }
+    try { await api.updateAgent(agent.id, agentBody(f, agent)); setSaved(body); setErrors({}); toast({ message: "Configuration saved" }); invalidate("agent", "agents", "revisions"); }
     catch (e) { setErrors(fieldErrors(e)); }
   };
   return html`<div class="page narrow" style="padding:0">
