@@ -1,15 +1,18 @@
 package web_test
 
 import (
+	"strconv"
 	"testing"
 )
 
 // Issue documents: create one with a markdown body, edit and save it (the revision
 // number moves), then the optimistic-concurrency conflict: the document changes through
 // the API while the page edits it, saving answers 409, and the dialog shows the server's
-// words and resolves either way (overwrite with mine, reload theirs).
+// words and resolves either way (overwrite with mine, reload theirs). The runtime env
+// brings the live socket: the page learns of the newer revision while editing, which
+// must not make it the base of the save.
 func TestIssueDocumentCreateEditAndConflict(t *testing.T) {
-	e := newUIEnv(t)
+	e := newUIEnvRuntime(t)
 	company, _ := seedDemo(e)
 	pfx := company["issuePrefix"].(string)
 	ident := pfx + "-2"
@@ -62,8 +65,11 @@ func TestIssueDocumentCreateEditAndConflict(t *testing.T) {
 		e.clickButton(card, "Edit")
 		e.waitJS(`document.querySelector(` + jsString(editor) + `)`)
 		e.fill(editor, mine)
-		head := e.get(docPath)["latestRevisionId"]
-		e.api("PUT", docPath, map[string]any{"format": "markdown", "body": theirs, "baseRevisionId": head})
+		head := e.get(docPath)
+		e.api("PUT", docPath, map[string]any{"format": "markdown", "body": theirs, "baseRevisionId": head["latestRevisionId"]})
+		// The live update refetches the document under the open editor.
+		newer := strconv.Itoa(int(head["latestRevisionNumber"].(float64)) + 1)
+		e.waitJS(`(() => { const c = document.querySelector(` + jsString(card) + `); return c.querySelector("textarea") && c.textContent.includes("plan · rev ` + newer + `"); })()`)
 		e.clickButton(card, "Save")
 		e.waitJS(`(() => { const d = document.querySelector(` + jsString(dialog) + `); return d && d.textContent.includes("Document was updated by someone else"); })()`)
 	}
