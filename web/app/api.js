@@ -190,7 +190,7 @@ export const deleteAttachment = (id) => del(`/attachments/${enc(id)}`);
 export const attachmentURL = (a, download) => `/api/attachments/${enc(a.id)}/content${download ? "?download=1" : ""}`;
 export const listDocuments = (id) => get(`/issues/${enc(id)}/documents`);
 export const getDocument = (id, key) => get(`/issues/${enc(id)}/documents/${enc(key)}`);
-export const putDocument = (id, key, body) => put(`/issues/${enc(id)}/documents/${enc(key)}`, body);
+export const putDocument = (id, key, body, opts) => put(`/issues/${enc(id)}/documents/${enc(key)}`, body, opts);
 export const deleteDocument = (id, key) => del(`/issues/${enc(id)}/documents/${enc(key)}`);
 export const documentRevisions = (id, key) => get(`/issues/${enc(id)}/documents/${enc(key)}/revisions`);
 export const restoreDocument = (id, key, rev) => post(`/issues/${enc(id)}/documents/${enc(key)}/revisions/${enc(rev)}/restore`);

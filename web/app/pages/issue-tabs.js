@@ -123,33 +123,42 @@ export function AttachmentsTab({ issue }) {
 function DocumentView({ issue, docKey, onClose }) {
   const doc = useQuery(["documents", issue.id, docKey], () => api.getDocument(issue.id, docKey));
   const [edit, setEdit] = useState(null);
-  const [conflict, setConflict] = useState(false);
+  // The revision the edit started from: taken when editing begins, not at save time, so a
+  // refetch while editing (live updates, polling) cannot turn someone else's newer
+  // revision into our base and overwrite it silently.
+  const [base, setBase] = useState(null);
+  const [conflict, setConflict] = useState(null); // the server's 409: message and its current revision
   const [history, setHistory] = useState(null);
-  const save = async () => {
+  const startEdit = (d) => { setBase(d.latestRevisionId); setEdit(d.body); };
+  const save = async (baseRevisionId = base) => {
     try {
-      await api.putDocument(issue.id, docKey, { title: doc.data.title, format: "markdown", body: edit, baseRevisionId: doc.data.latestRevisionId });
-      setEdit(null);
+      // 409 is answered by the conflict dialog, not a toast.
+      await api.putDocument(issue.id, docKey, { title: doc.data.title, format: "markdown", body: edit, baseRevisionId }, { quiet: [409] });
+      setEdit(null); setBase(null); setConflict(null);
       invalidate("documents");
-    } catch (e) { if (e.status === 409) setConflict(true); }
+    } catch (e) { if (e.status === 409) setConflict({ message: e.message, current: e.details && e.details.currentRevisionId }); }
   };
+  const reload = () => { setConflict(null); setEdit(null); setBase(null); invalidate("documents"); };
   const showHistory = async () => { try { setHistory(await api.documentRevisions(issue.id, docKey)); } catch { /* toasted */ } };
   return html`<div class="card card-pad" style="margin-bottom:12px">
     <${Query} q=${doc}>${(d) => html`
       <div class="row" style="margin-bottom:8px"><strong>${d.title || d.key}</strong><span class="ident">${d.key} · rev ${d.latestRevisionNumber}</span>
         <span class="right row">
-          ${edit === null ? html`<button class="btn sm" onClick=${() => setEdit(d.body)}>Edit</button>` : null}
+          ${edit === null ? html`<button class="btn sm" onClick=${() => startEdit(d)}>Edit</button>` : null}
           <button class="btn sm" onClick=${showHistory}>History</button>
           <button class="btn ghost icon sm" aria-label="Close document" onClick=${onClose}><${Icon} name="x" size=${14} /></button></span></div>
-      ${edit !== null ? html`<${Editor} value=${edit} onInput=${setEdit} onSubmit=${save} label=${"Document " + d.key} rows=${12} autofocus />
-        <div class="row" style="margin-top:8px"><button class="btn primary sm" onClick=${save}>Save</button><button class="btn sm" onClick=${() => setEdit(null)}>Cancel</button></div>`
+      ${edit !== null ? html`<${Editor} value=${edit} onInput=${setEdit} onSubmit=${() => save()} label=${"Document " + d.key} rows=${12} autofocus />
+        <div class="row" style="margin-top:8px"><button class="btn primary sm" onClick=${() => save()}>Save</button><button class="btn sm" onClick=${() => { setEdit(null); setBase(null); }}>Cancel</button></div>`
         : html`<${Markdown} source=${d.body} />`}
       ${history ? html`<div class="section"><h2>History</h2>${history.map((r) => html`<div class="row feed-row">
         <span>rev ${r.revisionNumber}</span><span class="muted">${ago(r.createdAt)}</span>
         <${Button} class="sm right" onClick=${async () => { await api.restoreDocument(issue.id, docKey, r.id); setHistory(null); invalidate("documents"); }}>Restore</${Button}></div>`)}</div>` : null}
-      ${conflict ? html`<${Dialog} title="Document was updated by someone else" onClose=${() => setConflict(false)} footer=${html`
+      ${conflict ? html`<${Dialog} title="Document changed on the server" onClose=${() => setConflict(null)} footer=${html`
           <button class="btn right" onClick=${() => { navigator.clipboard && navigator.clipboard.writeText(edit); toast({ message: "Copied your text" }); }}>Copy my text</button>
-          <button class="btn primary" onClick=${() => { setConflict(false); setEdit(null); invalidate("documents"); }}>Reload latest</button>`}>
-        <div class="dialog-body"><p>Someone saved a newer revision while you were editing. Reload it, or copy your text first.</p></div></${Dialog}>` : null}
+          ${conflict.current ? html`<button class="btn danger" onClick=${() => save(conflict.current)}>Overwrite with mine</button>` : null}
+          <button class="btn primary" onClick=${reload}>Reload latest</button>`}>
+        <div class="dialog-body"><p class="conflict-message"><strong>${conflict.message}</strong></p>
+          <p>A newer revision was saved while you were editing. Reload it (your text is discarded; copy it first), or overwrite it with your text.</p></div></${Dialog}>` : null}
     `}</${Query}>
   </div>`;
 }
@@ -158,12 +167,12 @@ export function DocumentsTab({ issue }) {
   const docs = useQuery(["documents", issue.id], () => api.listDocuments(issue.id));
   const [open, setOpen] = useState(null);
   const [creating, setCreating] = useState(false);
-  const [form, setForm] = useState({ key: "", title: "" });
+  const [form, setForm] = useState({ key: "", title: "", body: "" });
   const [confirm, setConfirm] = useState(null);
   const create = async () => {
     try {
-      await api.putDocument(issue.id, form.key.trim(), { title: form.title || null, format: "markdown", body: "" });
-      setCreating(false); setOpen(form.key.trim()); setForm({ key: "", title: "" });
+      await api.putDocument(issue.id, form.key.trim(), { title: form.title || null, format: "markdown", body: form.body });
+      setCreating(false); setOpen(form.key.trim()); setForm({ key: "", title: "", body: "" });
       invalidate("documents", "issue");
     } catch { /* toasted */ }
   };
@@ -181,6 +190,7 @@ export function DocumentsTab({ issue }) {
       <div class="dialog-body">
         <div class="field"><label for="doc-key">Key</label><input id="doc-key" class="input" autofocus placeholder="plan" value=${form.key} onInput=${(e) => setForm({ ...form, key: e.target.value })} /></div>
         <div class="field"><label for="doc-title">Title</label><input id="doc-title" class="input" value=${form.title} onInput=${(e) => setForm({ ...form, title: e.target.value })} /></div>
+        <${Editor} value=${form.body} onInput=${(body) => setForm((f) => ({ ...f, body }))} onSubmit=${() => form.key.trim() && create()} label="Document body" rows=${8} id="doc-body" />
       </div></${Dialog}>` : null}
     ${confirm ? html`<${Confirm} title="Delete document" message=${`Delete document “${confirm.title || confirm.key}” and its history?`} confirmLabel="Delete"
       onConfirm=${async () => { await api.deleteDocument(issue.id, confirm.key); if (open === confirm.key) setOpen(null); invalidate("documents", "issue"); }} onClose=${() => setConfirm(null)} />` : null}

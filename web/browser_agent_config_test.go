@@ -1,0 +1,80 @@
+package web_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Agent configuration revisions: each save adds a row, Diff shows the snapshots before
+// and after, and rolling back to the earlier revision restores its configuration on the
+// server and in the form.
+func TestAgentConfigRevisionDiffAndRollback(t *testing.T) {
+	e := newUIEnv(t)
+	company, ceo := seedDemo(e)
+	pfx := company["issuePrefix"].(string)
+	id := ceo["id"].(string)
+	const dialog = `[role="dialog"][aria-modal="true"]`
+	const rows = `.section table tbody tr`
+	revs := func() []map[string]any { t.Helper(); return e.list("/agents/" + id + "/config-revisions") }
+	e.open("/" + pfx + "/agents/" + ceo["urlKey"].(string) + "/configuration")
+	e.waitJS(`document.querySelector("#agent-title") && document.body.textContent.includes("No revisions yet.")`)
+
+	// saveTitle edits one field, saves, and waits for the new revision row and a clean
+	// form (so a later navigation meets no unsaved-changes guard).
+	saveTitle := func(title string, n int) {
+		t.Helper()
+		e.fill("#agent-title", title)
+		e.waitJS(`document.body.textContent.includes("Unsaved changes")`)
+		e.clickButton(".section", "Save changes")
+		e.waitJS(`document.querySelectorAll(` + jsString(rows) + `).length === ` + strconv.Itoa(n) + ` && !document.body.textContent.includes("Unsaved changes")`)
+		if got := e.get("/agents/" + id)["title"]; got != title {
+			t.Fatalf("server title after saving %q: %v", title, got)
+		}
+	}
+	saveTitle("Chief Planner", 1)
+	if ch := eval[string](e, `document.querySelector(`+jsString(rows)+`).textContent`); !strings.Contains(ch, "title") {
+		t.Errorf("revision row %q does not name the changed key title", ch)
+	}
+
+	// Diff: the before and after snapshots side by side.
+	e.clickButton(rows, "Diff")
+	e.waitJS(`document.querySelector(` + jsString(dialog+" pre.json") + `)`)
+	before := eval[string](e, `document.querySelectorAll(`+jsString(dialog+" pre.json")+`)[0].textContent`)
+	after := eval[string](e, `document.querySelectorAll(`+jsString(dialog+" pre.json")+`)[1].textContent`)
+	if strings.Contains(before, "Chief Planner") || !strings.Contains(after, `"title": "Chief Planner"`) {
+		t.Errorf("diff before:\n%s\nafter:\n%s\nwant the title only after", before, after)
+	}
+	e.do(chromedp.Click(chromedp.CSS(dialog + ` button[aria-label="Close"]`)))
+	e.waitJS(`!document.querySelector(` + jsString(dialog) + `)`)
+
+	saveTitle("Chief Shipper", 2)
+
+	// Roll back the earlier revision: the row is found by the API's order, which the
+	// table shows (newest first).
+	list := revs()
+	earlier := -1
+	for i, r := range list {
+		if after, _ := r["afterConfig"].(map[string]any); after["title"] == "Chief Planner" {
+			earlier = i
+		}
+	}
+	if earlier < 0 {
+		t.Fatalf("no revision with title Chief Planner in %v", list)
+	}
+	e.clickButton(rows+":nth-child("+strconv.Itoa(earlier+1)+")", "Roll back")
+	e.waitJS(`document.querySelector(` + jsString(dialog) + `) && document.querySelector(` + jsString(dialog) + `).textContent.includes("Restore the configuration")`)
+	e.clickButton(dialog, "Roll back")
+	e.waitField("/agents/"+id, "title", "Chief Planner")
+	e.waitJS(`document.querySelector("#agent-title").value === "Chief Planner" && document.querySelectorAll(` + jsString(rows) + `).length === 3
+		&& !document.body.textContent.includes("Unsaved changes")`)
+	if src := revs()[0]["source"]; src != "rollback" {
+		t.Errorf("newest revision source = %v, want rollback", src)
+	}
+	// A fresh load shows the same: the form reads the server, not leftover state.
+	e.open("/" + pfx + "/agents/" + ceo["urlKey"].(string) + "/configuration")
+	e.waitJS(`document.querySelector("#agent-title") && document.querySelector("#agent-title").value === "Chief Planner"`)
+	e.assertClean()
+}
