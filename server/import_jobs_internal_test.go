@@ -43,7 +43,10 @@ func TestImportJobsBounded(t *testing.T) {
 	for id := range j.jobs {
 		delete(j.jobs, id) // all finished: no goroutine uses them
 	}
-	block := func(ctx context.Context) (store.ImportResult, error) { <-ctx.Done(); return store.ImportResult{}, ctx.Err() }
+	block := func(ctx context.Context) (store.ImportResult, error) {
+		<-ctx.Done()
+		return store.ImportResult{}, ctx.Err()
+	}
 	for i := 0; i < importJobCap; i++ {
 		if _, err := j.start(fmt.Sprint("runner-", i), "sig", store.Actor{}, block); err != nil {
 			t.Fatalf("running job %d: %v", i, err)
