@@ -80,6 +80,16 @@ func waitEntered(t *testing.T, entered chan struct{}) {
 	}
 }
 
+// startHeld starts an async import of a new company name and waits until its job is
+// held inside its transaction.
+func startHeld(t *testing.T, e *env, name string) (entered, release chan struct{}, id, statusURL string) {
+	t.Helper()
+	entered, release = holdImports(e)
+	id, statusURL = accepted(t, e.do("POST", "/api/companies/import?async=1", asyncBody(name)))
+	waitEntered(t, entered)
+	return entered, release, id, statusURL
+}
+
 // TestAsyncImportSucceeds: 202 at once, the job reaches succeeded with the same body
 // the synchronous import returns, the company is there over the API, and the
 // finished job expires after an hour.
@@ -163,9 +173,7 @@ func TestAsyncImportFailures(t *testing.T) {
 // import is 409 without one, and neither starts a second apply.
 func TestAsyncImportSecondIsConflict(t *testing.T) {
 	e := newEnv(t)
-	entered, release := holdImports(e)
-	id, statusURL := accepted(t, e.do("POST", "/api/companies/import?async=1", asyncBody("First Co")))
-	waitEntered(t, entered)
+	entered, release, id, statusURL := startHeld(t, e, "First Co")
 
 	dup := e.do("POST", "/api/companies/import?async=1", asyncBody("First Co"))
 	if dup.Status != http.StatusConflict || dup.JSON()["statusUrl"] != statusURL || dup.JSON()["job"].(map[string]any)["id"] != id ||
@@ -204,9 +212,7 @@ func TestAsyncImportSecondIsConflict(t *testing.T) {
 // instructions on disk, and a failed job; later imports are refused.
 func TestAsyncImportShutdownRollsBack(t *testing.T) {
 	e := newEnv(t)
-	entered, _ := holdImports(e)
-	_, statusURL := accepted(t, e.do("POST", "/api/companies/import?async=1", asyncBody("Halfway Co")))
-	waitEntered(t, entered)
+	_, _, _, statusURL := startHeld(t, e, "Halfway Co")
 
 	e.app.Close()
 	// Close has waited for the job; its goroutine may still be on its last return
