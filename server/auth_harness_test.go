@@ -48,12 +48,14 @@ func newAuthEnv(t testing.TB, mutate ...func(*server.Config)) *authEnv {
 	}
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := httptest.NewServer(server.New(cfg, st, logger, web.FS()).Handler())
+	app := server.New(cfg, st, logger, web.FS())
+	srv := httptest.NewServer(app.Handler())
 	t.Cleanup(func() {
 		srv.Close()
+		app.Close()
 		st.Close()
 	})
-	return &authEnv{env: &env{t: t, store: st, srv: srv, cfg: cfg, clock: clock, wakes: wakes}, logs: logs}
+	return &authEnv{env: &env{t: t, store: st, srv: srv, app: app, cfg: cfg, clock: clock, wakes: wakes}, logs: logs}
 }
 
 // req sends a request and keeps its body; headers are name/value pairs.

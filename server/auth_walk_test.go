@@ -145,7 +145,13 @@ func TestTenancyMatrixAcrossCompanies(t *testing.T) {
 		memberID = m["id"].(string)
 	}
 	run := e.insertRun(cb, agent["id"].(string), "succeeded", 0)
-	ids := map[string]string{"run": run, "company": cb, "issue": issue["id"].(string), "identifier": issue["identifier"].(string),
+	// An async import into B by its admin: alice may not read that job either.
+	_, jobURL := accepted(t, e.req("POST", "/api/companies/import?async=1", map[string]any{"source": inline(map[string]any{"COMPANY.md": "---\nname: B\n---\n"}),
+		"include": map[string]any{"company": false}, "target": map[string]any{"mode": "existing_company", "companyId": cb}}, as(admin)...))
+	if done := pollJob(t, e.env, jobURL, as(admin)...); done["job"].(map[string]any)["status"] != "succeeded" {
+		t.Fatalf("import job into B: %v", done)
+	}
+	ids := map[string]string{"run": run, "importJob": strings.TrimPrefix(jobURL, "/api/companies/import/jobs/"), "company": cb, "issue": issue["id"].(string), "identifier": issue["identifier"].(string),
 		"agent": agent["id"].(string), "label": label["id"].(string), "comment": comment["id"].(string),
 		"key": key["id"].(string), "invite": inv2["id"].(string), "joinRequest": jr["id"].(string), "member": memberID,
 		"goal": str(goal["id"]), "project": str(project["id"]), "approval": str(approval["id"])}
@@ -167,6 +173,9 @@ func TestTenancyMatrixAcrossCompanies(t *testing.T) {
 		for name, id := range ids {
 			if name == "identifier" && !strings.HasPrefix(rt[1], "/api/issues/") {
 				continue // only issues are named by identifier
+			}
+			if name == "importJob" && !strings.HasPrefix(rt[1], "/api/companies/import/jobs/") {
+				continue // not a uuid: other routes read it as a shortname
 			}
 			path := pathVar.ReplaceAllStringFunc(rt[1], func(v string) string {
 				if v == "{companyId}" {

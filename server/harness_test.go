@@ -28,6 +28,7 @@ type env struct {
 	t     testing.TB
 	store *store.Store
 	srv   *httptest.Server
+	app   *server.Server
 	cfg   server.Config
 	clock *testClock
 	wakes *wakeRecorder
@@ -65,12 +66,14 @@ func newEnv(t testing.TB, mutate ...func(*server.Config)) *env {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(server.New(cfg, st, nil, web.FS()).Handler())
+	app := server.New(cfg, st, nil, web.FS())
+	srv := httptest.NewServer(app.Handler())
 	t.Cleanup(func() {
 		srv.Close()
+		app.Close()
 		st.Close()
 	})
-	return &env{t: t, store: st, srv: srv, cfg: cfg, clock: clock, wakes: wakes}
+	return &env{t: t, store: st, srv: srv, app: app, cfg: cfg, clock: clock, wakes: wakes}
 }
 
 // with is the env reporting to t, for subtests: a subtest runs on its own goroutine,

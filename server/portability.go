@@ -23,7 +23,8 @@ const (
 func (s *Server) portabilityRoutes() []route {
 	return []route{
 		{http.MethodPost, "/api/companies/import/preview", whoBoard, "Preview a package import into a new or existing company", s.handleImportPreview},
-		{http.MethodPost, "/api/companies/import", whoBoard, "Import a package into a new or existing company", s.handleImportApply},
+		{http.MethodPost, "/api/companies/import", whoBoard, "Import a package into a new or existing company (?async=1: as a job)", s.handleImportApply},
+		{http.MethodGet, "/api/companies/import/jobs/{jobId}", whoBoard, "Status of the caller's async import job", s.handleImportJob},
 		{http.MethodPost, "/api/companies/{companyId}/export", whoCRead, "Export a company package", s.handleExport},
 		{http.MethodPost, "/api/companies/{companyId}/exports/preview", whoCExport, "Preview a company export", s.handleExportPreview},
 		{http.MethodPost, "/api/companies/{companyId}/exports", whoCExport, "Export a company package (board or CEO)", s.handleExport},
@@ -252,7 +253,9 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, check fun
 	writeJSON(w, http.StatusOK, pv)
 }
 
-func (s *Server) importApply(w http.ResponseWriter, r *http.Request, mode string, check func(store.ImportInput) error) {
+// importApply runs an import; async (board route only) hands the checked body to a
+// job instead and answers 202 at once.
+func (s *Server) importApply(w http.ResponseWriter, r *http.Request, mode string, async bool, check func(store.ImportInput) error) {
 	in, ok := s.importOf(w, r, check)
 	if !ok {
 		return
@@ -265,6 +268,10 @@ func (s *Server) importApply(w http.ResponseWriter, r *http.Request, mode string
 			s.writeError(w, r, err)
 			return
 		}
+	}
+	if async {
+		s.startImportJob(w, r, key, in)
+		return
 	}
 	res, err := s.store.ApplyImport(r.Context(), key, in)
 	if err != nil {
@@ -283,7 +290,7 @@ func (s *Server) handleImportPreview(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleImportApply(w http.ResponseWriter, r *http.Request) {
-	s.importApply(w, r, importModeBoard, func(in store.ImportInput) error { return s.checkBoardTarget(r, in) })
+	s.importApply(w, r, importModeBoard, r.URL.Query().Get("async") == "1", func(in store.ImportInput) error { return s.checkBoardTarget(r, in) })
 }
 
 func (s *Server) handleSafeImportPreview(w http.ResponseWriter, r *http.Request) {
@@ -291,7 +298,7 @@ func (s *Server) handleSafeImportPreview(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleSafeImportApply(w http.ResponseWriter, r *http.Request) {
-	s.importApply(w, r, importModeSafe, func(in store.ImportInput) error { return checkSafeTarget(r, in) })
+	s.importApply(w, r, importModeSafe, false, func(in store.ImportInput) error { return checkSafeTarget(r, in) })
 }
 
 func (s *Server) handleSkillList(w http.ResponseWriter, r *http.Request) {

@@ -146,6 +146,9 @@ func (r Runner) Run(ctx context.Context, ln net.Listener) error {
 		httpSrv.Close()
 	}
 	cancelBase()
+	// Async import jobs are the server's own work, not requests: cancelled (their
+	// transactions roll back) and waited for before the components and the store go.
+	srv.Close()
 	running.stop()
 	if failure != nil {
 		return failure

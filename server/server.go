@@ -3,6 +3,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -155,6 +156,11 @@ type Server struct {
 	signIns *signInLimiter
 	// claim is the startup board-claim challenge, when one was opened.
 	claim atomic.Pointer[boardClaim]
+	// imports runs async company imports; Close cancels and waits for them.
+	imports *importJobs
+	// importHold, when set (tests only), runs inside every async import's transaction
+	// before its commit, so a test can hold a job open at a known point.
+	importHold atomic.Pointer[func(ctx context.Context) error]
 }
 
 // WithRuntime makes the server's wakeup, invoke and cancel routes go through the
@@ -173,7 +179,8 @@ func New(cfg Config, st *store.Store, logger *slog.Logger, ui fs.FS) *Server {
 	if !cfg.ServeUI {
 		ui = nil
 	}
-	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui, adapters: BuiltinAdapters(), signIns: newSignInLimiter(st.Now)}
+	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui, adapters: BuiltinAdapters(), signIns: newSignInLimiter(st.Now),
+		imports: newImportJobs(st.Now, logger.With("component", "import_jobs"))}
 	s.secretKey = sync.OnceValues(func() (*store.SecretKey, error) {
 		return store.LoadSecretKey(cfg.SecretsMasterKey, cfg.secretKeyFile())
 	})

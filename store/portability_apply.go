@@ -98,6 +98,11 @@ func (s *Store) ApplyImport(ctx context.Context, key *SecretKey, in ImportInput)
 		if err := a.run(); err != nil {
 			return err
 		}
+		if in.BeforeCommit != nil {
+			if err := in.BeforeCommit(ctx); err != nil {
+				return err
+			}
+		}
 		res = a.res
 		return nil
 	})

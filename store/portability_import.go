@@ -81,6 +81,10 @@ type ImportInput struct {
 	// Mode names the route flavour in the activity row (board or company_scoped);
 	// set by the server.
 	Mode string `json:"-"`
+	// BeforeCommit, when set, runs inside the apply transaction after every write and
+	// before the commit; an error rolls the whole import back. The server's tests use
+	// it to hold an async import open at a known point.
+	BeforeCommit func(ctx context.Context) error `json:"-"`
 }
 
 // Validate checks the body's shape; the package itself is checked by the plan.

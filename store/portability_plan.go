@@ -42,26 +42,42 @@ func (s *Store) PreviewImport(ctx context.Context, in ImportInput) (ImportPrevie
 	return p.preview, nil
 }
 
-func (s *Store) planImport(ctx context.Context, q querier, in ImportInput) (*importPlan, error) {
+// ParseImportPackage checks an import body and parses its package (normalised paths,
+// selected files only) without touching the database: every error an apply gives
+// before it plans against existing rows. The async import route answers these
+// synchronously rather than as a failed job.
+func ParseImportPackage(in ImportInput) (PackageFiles, Manifest, []string, error) {
 	if err := in.Validate(); err != nil {
-		return nil, err
+		return nil, Manifest{}, nil, err
 	}
 	files, err := NormalizePackage(in.Source.Files, in.Source.RootPath)
 	if err != nil {
-		return nil, err
+		return nil, Manifest{}, nil, err
 	}
 	if len(in.SelectedFiles) > 0 {
+		// A new map: files may be the caller's own (NormalizePackage returns it as is
+		// when there is no root to strip), and the body may be parsed more than once.
 		keep := map[string]bool{SidecarPath: true}
 		for _, f := range in.SelectedFiles {
 			keep[f] = true
 		}
-		for f := range files {
-			if !keep[f] {
-				delete(files, f)
+		selected := make(PackageFiles, len(keep))
+		for f, data := range files {
+			if keep[f] {
+				selected[f] = data
 			}
 		}
+		files = selected
 	}
 	m, warnings, err := ParsePackage(files)
+	if err != nil {
+		return nil, Manifest{}, nil, err
+	}
+	return files, m, warnings, nil
+}
+
+func (s *Store) planImport(ctx context.Context, q querier, in ImportInput) (*importPlan, error) {
+	files, m, warnings, err := ParseImportPackage(in)
 	if err != nil {
 		return nil, err
 	}
