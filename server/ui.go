@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"html"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -34,10 +35,14 @@ type uiBundle struct {
 	index  []byte
 }
 
-// newUIBundle hashes the tree and renders index.html: %ASSETS% becomes the hashed folder
-// and <!--modulepreload--> one preload link per module, so the browser fetches the whole
-// module graph in parallel instead of discovering it import by import.
-func newUIBundle(files fs.FS) (*uiBundle, error) {
+// newUIBundle hashes the tree and renders index.html: %DEPLOYMENT_MODE% becomes the
+// server's mode (public, as in /api/health; the app skips waiting for health when nothing
+// is gated), %ASSETS% the hashed folder
+// and <!--modulepreload--> one preload link per module the entry point imports statically,
+// so the browser fetches the shell's module graph in parallel instead of discovering it
+// import by import. Pages are imported on demand (web/app/lazy.js) and not preloaded: a
+// first visit would otherwise download and compile every page before the first paint.
+func newUIBundle(files fs.FS, deploymentMode string) (*uiBundle, error) {
 	var names []string
 	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -68,13 +73,11 @@ func newUIBundle(files fs.FS) (*uiBundle, error) {
 		return nil, fmt.Errorf("read ui index: %w", err)
 	}
 	var preload strings.Builder
-	for _, n := range names {
-		// Classic scripts (loaded before the modules, e.g. the theme) are not modules.
-		if strings.HasSuffix(n, ".js") && !strings.HasSuffix(n, ".classic.js") {
-			fmt.Fprintf(&preload, "<link rel=\"modulepreload\" href=\"%s%s\">\n", b.prefix, n)
-		}
+	for _, n := range staticModuleGraph(files, "app.js") {
+		fmt.Fprintf(&preload, "<link rel=\"modulepreload\" href=\"%s%s\">\n", b.prefix, n)
 	}
 	index = bytes.ReplaceAll(index, []byte("<!--modulepreload-->"), []byte(preload.String()))
+	index = bytes.ReplaceAll(index, []byte("%DEPLOYMENT_MODE%"), []byte(html.EscapeString(deploymentMode)))
 	b.index = bytes.ReplaceAll(index, []byte("%ASSETS%"), []byte(strings.TrimSuffix(b.prefix, "/")))
 	return b, nil
 }
@@ -96,7 +99,7 @@ func (s *Server) uiHandler() http.Handler {
 			http.Error(w, "UI disabled (SERVE_UI=false); the API is at /api", http.StatusNotFound)
 		})
 	}
-	bundle, err := newUIBundle(s.ui)
+	bundle, err := newUIBundle(s.ui, s.cfg.DeploymentMode)
 	if err != nil {
 		s.logger.Error("ui bundle", "error", err)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -47,11 +47,26 @@ func TestUIServingHeadersAndCaching(t *testing.T) {
 		}
 	}
 	_, index := get("/")
-	if strings.Contains(index, "%ASSETS%") || strings.Contains(index, "<!--modulepreload-->") {
+	if !strings.Contains(index, `<meta name="paperclip-deployment-mode" content="local_trusted">`) {
+		t.Error("index.html does not name the deployment mode")
+	}
+	if strings.Contains(index, "%ASSETS%") || strings.Contains(index, "%DEPLOYMENT_MODE%") || strings.Contains(index, "<!--modulepreload-->") {
 		t.Fatal("index placeholders not rendered")
 	}
 	if regexp.MustCompile(`<script>|<script type="module">\s*\S`).MatchString(index) {
 		t.Error("index.html has an inline script, which the CSP would block")
+	}
+	// The shell's modules are preloaded; pages and the markdown libraries only they use are
+	// imported on demand, so a first visit never waits for them.
+	for _, want := range []string{"/app.js\"", "/vendor/preact.module.js\"", "/components/sidebar.js\""} {
+		if !strings.Contains(index, want) {
+			t.Errorf("index.html does not preload %s", want)
+		}
+	}
+	for _, lazy := range []string{"/pages/issue.js\"", "/vendor/marked.esm.js\"", "/vendor/purify.es.js\""} {
+		if strings.Contains(index, lazy) {
+			t.Errorf("index.html preloads %s, which only some pages need", lazy)
+		}
 	}
 	m := regexp.MustCompile(`/assets/([0-9a-f]{16})/app\.js`).FindStringSubmatch(index)
 	if m == nil {

@@ -1,7 +1,7 @@
 // The board UI entry point: routes (company-prefixed), the shell (sidebar, dialogs,
 // palette, toasts, offline banner), global shortcuts and the live-events connection.
 import { html, render, useEffect, useLayoutEffect, useMemo, useRef, useState, useCallback } from "./preact.js";
-import { useLocation, navigate, match } from "./router.js";
+import { useLocation, navigate, match, safeNext } from "./router.js";
 import * as api from "./api.js";
 import { useQuery, invalidate } from "./data.js";
 import { startLive } from "./live.js";
@@ -9,36 +9,44 @@ import { plainKey } from "./keys.js";
 import { cycleTheme } from "./theme.js";
 import { Sidebar } from "./components/sidebar.js";
 import { Toasts, toast } from "./components/toasts.js";
-import { Palette } from "./components/palette.js";
-import { NewIssueDialog } from "./components/new-issue.js";
 import { Dialog } from "./components/dialog.js";
 import { ShellContext, Loading } from "./components/ui.js";
 import { isLiveRun } from "./format.js";
-import { DashboardPage } from "./pages/dashboard.js";
-import { InboxPage } from "./pages/inbox.js";
-import { IssuesPage } from "./pages/issues.js";
-import { IssuePage } from "./pages/issue.js";
-import { AgentsPage } from "./pages/agents.js";
-import { NewAgentPage } from "./pages/agent-new.js";
-import { AgentPage } from "./pages/agent.js";
-import { RunPage } from "./pages/run.js";
-import { OrgPage } from "./pages/org.js";
-import { OnboardingPage } from "./pages/onboarding.js";
-import { CompaniesPage } from "./pages/companies.js";
-import { ActivityPage } from "./pages/activity.js";
-import { CompanySettingsPage } from "./pages/company-settings.js";
-import { InstanceSettingsPage } from "./pages/instance-settings.js";
-import { GoalsPage } from "./pages/goals.js";
-import { GoalPage } from "./pages/goal.js";
-import { ProjectsPage } from "./pages/projects.js";
-import { ProjectPage } from "./pages/project.js";
-import { ApprovalsPage } from "./pages/approvals.js";
-import { ApprovalPage } from "./pages/approval.js";
-import { CostsPage } from "./pages/costs.js";
-import { NotFoundPage } from "./pages/not-found.js";
-import { AuthPage, SetupPage, InvitePage, NoCompanyPage, safeNext } from "./pages/auth.js";
-import { ExportPage } from "./pages/company-export.js";
-import { ImportPage } from "./pages/company-import.js";
+
+import { lazy } from "./lazy.js";
+
+// Every page (and the two shell dialogs that pull in the editor) is loaded on demand: a
+// first visit fetches the shell and the page it opens on, nothing else (lazy.js).
+const Palette = lazy(() => import("./components/palette.js"), "Palette");
+const NewIssueDialog = lazy(() => import("./components/new-issue.js"), "NewIssueDialog");
+const DashboardPage = lazy(() => import("./pages/dashboard.js"), "DashboardPage");
+const InboxPage = lazy(() => import("./pages/inbox.js"), "InboxPage");
+const IssuesPage = lazy(() => import("./pages/issues.js"), "IssuesPage");
+const IssuePage = lazy(() => import("./pages/issue.js"), "IssuePage");
+const AgentsPage = lazy(() => import("./pages/agents.js"), "AgentsPage");
+const NewAgentPage = lazy(() => import("./pages/agent-new.js"), "NewAgentPage");
+const AgentPage = lazy(() => import("./pages/agent.js"), "AgentPage");
+const RunPage = lazy(() => import("./pages/run.js"), "RunPage");
+const OrgPage = lazy(() => import("./pages/org.js"), "OrgPage");
+const OnboardingPage = lazy(() => import("./pages/onboarding.js"), "OnboardingPage");
+const CompaniesPage = lazy(() => import("./pages/companies.js"), "CompaniesPage");
+const ActivityPage = lazy(() => import("./pages/activity.js"), "ActivityPage");
+const CompanySettingsPage = lazy(() => import("./pages/company-settings.js"), "CompanySettingsPage");
+const InstanceSettingsPage = lazy(() => import("./pages/instance-settings.js"), "InstanceSettingsPage");
+const GoalsPage = lazy(() => import("./pages/goals.js"), "GoalsPage");
+const GoalPage = lazy(() => import("./pages/goal.js"), "GoalPage");
+const ProjectsPage = lazy(() => import("./pages/projects.js"), "ProjectsPage");
+const ProjectPage = lazy(() => import("./pages/project.js"), "ProjectPage");
+const ApprovalsPage = lazy(() => import("./pages/approvals.js"), "ApprovalsPage");
+const ApprovalPage = lazy(() => import("./pages/approval.js"), "ApprovalPage");
+const CostsPage = lazy(() => import("./pages/costs.js"), "CostsPage");
+const NotFoundPage = lazy(() => import("./pages/not-found.js"), "NotFoundPage");
+const AuthPage = lazy(() => import("./pages/auth.js"), "AuthPage");
+const SetupPage = lazy(() => import("./pages/auth.js"), "SetupPage");
+const InvitePage = lazy(() => import("./pages/auth.js"), "InvitePage");
+const NoCompanyPage = lazy(() => import("./pages/auth.js"), "NoCompanyPage");
+const ExportPage = lazy(() => import("./pages/company-export.js"), "ExportPage");
+const ImportPage = lazy(() => import("./pages/company-import.js"), "ImportPage");
 
 const LAST = "paperclip.lastCompany";
 const COLLAPSED = "paperclip.sidebarCollapsed";
@@ -241,12 +249,17 @@ function Redirect({ to }) {
 
 // Auth gate (authenticated mode): the session decides whether company data may load;
 // signed-out users go to /auth with their path kept, a pending bootstrap to /setup.
+// The server names its deployment mode in index.html. In local_trusted mode nothing is
+// gated, so company data loads in parallel with the health request instead of after it:
+// one round trip less before the first paint.
+const LOCAL_TRUSTED = (document.querySelector('meta[name="paperclip-deployment-mode"]') || {}).content === "local_trusted";
+
 function useAuthGate() {
   const health = useQuery(["health"], () => api.health());
   const h = health.data;
   const authMode = !!h && h.deploymentMode === "authenticated";
   const session = useQuery(authMode ? ["session"] : null, () => api.getSession().catch((e) => (e.status === 401 || e.status === 403 ? null : Promise.reject(e))));
-  const ready = !!h && (!authMode || !!session.data);
+  const ready = h ? !authMode || !!session.data : LOCAL_TRUSTED;
   return { health, h, authMode, session: authMode ? session.data : undefined, sessionLoading: authMode && session.data === undefined && !session.error, ready };
 }
 
@@ -291,7 +304,7 @@ function App() {
 
   if (h === undefined) {
     if (health.error) return html`<div class="page"><p>Cannot reach Paperclip: ${health.error.message}</p></div><${Toasts} />`;
-    return html`<${Loading} />`;
+    if (!gate.ready || path.startsWith("/invite/")) return html`<${Loading} />`;
   }
   if (gate.sessionLoading) return html`<${Loading} />`;
   const screen = authScreen(gate, path, loc);
@@ -348,3 +361,11 @@ function App() {
 const root = document.getElementById("root");
 root.replaceChildren(); // drop the boot placeholder; Preact appends beside foreign nodes
 render(html`<${App} />`, root);
+// The page this visit opens on is known from the path alone: its module is requested now,
+// in parallel with the health and companies requests the shell starts with, rather than
+// after them. (The other pages follow in the background once it shows, lazy.js.)
+const opening = location.pathname.replace(/\/+$/, "") || "/";
+if (opening === "/onboarding") OnboardingPage.preload();
+else if (opening === "/auth" || opening === "/setup" || opening.startsWith("/invite/")) AuthPage.preload();
+else if (opening.split("/").length === 2 && opening !== "/companies") DashboardPage.preload(); // "/" and "/:prefix" land on the dashboard
+else { const r = resolve(opening); if (r && r.Comp) r.Comp.preload(); }

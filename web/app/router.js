@@ -77,3 +77,10 @@ export function match(pattern, path) {
   }
   return params;
 }
+
+/** safeNext keeps a return path only when it is one of ours (no open redirect). */
+export function safeNext(next) {
+  if (!next || typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  if (next === "/auth" || next.startsWith("/auth?") || next.startsWith("/setup")) return "/";
+  return next;
+}

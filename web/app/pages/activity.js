@@ -7,7 +7,7 @@ import * as api from "../api.js";
 import { useQuery } from "../data.js";
 import { Page, Query, Empty, Avatar, useShell, Button } from "../components/ui.js";
 import { agentName } from "../components/pickers.js";
-import { activitySentence } from "./issue-tabs.js";
+import { activitySentence } from "../activity-text.js";
 import { ago, absTime, shortId } from "../format.js";
 
 const PAGE = 100;

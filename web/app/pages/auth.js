@@ -2,19 +2,12 @@
 // (/auth), "Instance setup required" while no admin exists (/setup), and accepting an
 // invite (/invite/:token), which is also how the first admin claims the instance.
 import { html, useEffect, useState } from "../preact.js";
-import { navigate, Link } from "../router.js";
+import { navigate, Link, safeNext } from "../router.js";
 import * as api from "../api.js";
 import { useQuery, invalidate, setQueryData } from "../data.js";
 import { initials } from "../format.js";
 
 const ROLES = { owner: "Owner", admin: "Admin", operator: "Operator", viewer: "Viewer" };
-
-/** safeNext keeps a return path only when it is one of ours (no open redirect). */
-export function safeNext(next) {
-  if (!next || typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  if (next === "/auth" || next.startsWith("/auth?") || next.startsWith("/setup")) return "/";
-  return next;
-}
 
 function useTitle(t) { useEffect(() => { document.title = t + " · Paperclip"; }, [t]); }
 

@@ -7,7 +7,7 @@ import * as api from "../api.js";
 import { useQuery, useNow } from "../data.js";
 import { Page, Query, Empty, Avatar, IssueStatus, RunBadge, useShell } from "../components/ui.js";
 import { agentName } from "../components/pickers.js";
-import { activitySentence } from "./issue-tabs.js";
+import { activitySentence } from "../activity-text.js";
 import { RunChart, SuccessChart, StatusBar, runsByDay } from "../components/charts.js";
 import { ago, duration, runDuration, money, isLiveRun } from "../format.js";
 

@@ -11,6 +11,7 @@ import { Markdown } from "../components/markdown.js";
 import { Editor } from "../components/editor.js";
 import { toast } from "../components/toasts.js";
 import { agentName } from "../components/pickers.js";
+import { activitySentence } from "../activity-text.js";
 import { ago, absTime, bytes, duration, runDuration, shortId, sourceLabel, money, usage, isLiveRun, plural } from "../format.js";
 
 const draftKey = (id) => "paperclip.draft.comment." + id;
@@ -215,19 +216,6 @@ export function RunTable({ runs, agents, prefix, showAgent = true }) {
 
 export function RunsTab({ runs, agents, prefix }) {
   return html`<${Query} q=${runs}>${(list) => html`<${RunTable} runs=${list} agents=${agents} prefix=${prefix} />`}</${Query}>`;
-}
-
-/** activitySentence renders an activity row as words. */
-export function activitySentence(a, agents) {
-  const who = a.actorType === "agent" ? agentName(agents, a.actorId) || "An agent" : a.actorType === "system" ? "System" : "Board";
-  const d = a.details || {};
-  const verb = String(a.action || "").replace(/^[a-z_]+\./, "").replace(/_/g, " ");
-  const noun = String(a.entityType || "").replace(/_/g, " ");
-  const name = d.identifier || d.name || d.title || "";
-  let change = "";
-  if (d.status && typeof d.status === "object" && d.status.from !== undefined) change = `: status ${d.status.from} → ${d.status.to}`;
-  else if (d.from && d.to) change = `: ${d.from} → ${d.to}`;
-  return `${who} ${verb} ${d.identifier ? name : (noun + (name ? " " + name : ""))}${change}`.replace(/\s+/g, " ").trim();
 }
 
 export function ActivityTab({ issue, agents }) {
