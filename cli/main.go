@@ -37,6 +37,8 @@ type app struct {
 
 	lookupEnv func(string) (string, bool)
 	userHome  func() (string, error)
+	// userName is the OS account the process runs as (censorUsernameInLogs).
+	userName func() string
 	now       func() time.Time
 	// exit ends the process on a second interrupt during shutdown (§6.4).
 	exit func(int)
@@ -79,6 +81,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 		dotenv:     map[string]string{},
 	}
 	a.pendingMigrations = store.PendingMigrations
+	a.userName = func() string { return currentUserName(a.lookupEnv) }
 	return a
 }
 
