@@ -39,7 +39,7 @@ type app struct {
 	userHome  func() (string, error)
 	// userName is the OS account the process runs as (censorUsernameInLogs).
 	userName func() string
-	now       func() time.Time
+	now      func() time.Time
 	// exit ends the process on a second interrupt during shutdown (§6.4).
 	exit func(int)
 	// openURL starts the desktop browser (§6.6).
