@@ -223,3 +223,17 @@ func TestExcerptAndLiveTailsDropACutName(t *testing.T) {
 		t.Errorf("bounded prompt ends %q", p[len(p)-20:])
 	}
 }
+
+func TestTrimTailsOnlyCutStreamTails(t *testing.T) {
+	c := NewCensor(testUser)
+	full := "ce/x " + strings.Repeat("w", TailBytes-5)
+	result := map[string]any{"stdout": full, "stderr": "ce/y", "summary": full}
+	trimTails(result, c)
+	if result["stdout"] != full[2:] {
+		t.Errorf("a full-size stdout tail kept its cut name: %.8q", result["stdout"])
+	}
+	if result["stderr"] != "ce/y" || result["summary"] != full {
+		t.Errorf("an uncut value changed: %.8q %.8q", result["stderr"], result["summary"])
+	}
+	trimTails(nil, c)
+}

@@ -344,8 +344,8 @@ func (r *runner) onChunk(stream, ts, chunk string) {
 // stream tails adapters put in resultJson (stdout, stderr): a Tail does not know the
 // user, and a value of a Tail's full size may begin at an arbitrary cut.
 func trimTails(result map[string]any, c *Censor) {
-	for k, v := range result {
-		if s, ok := v.(string); ok && len(s) >= TailBytes-utf8.UTFMax {
+	for _, k := range []string{"stdout", "stderr"} {
+		if s, ok := result[k].(string); ok && len(s) >= TailBytes-utf8.UTFMax {
 			result[k] = c.TrimCutStart(s)
 		}
 	}
