@@ -37,7 +37,9 @@ type app struct {
 
 	lookupEnv func(string) (string, bool)
 	userHome  func() (string, error)
-	now       func() time.Time
+	// userName is the OS account the process runs as (censorUsernameInLogs).
+	userName func() string
+	now      func() time.Time
 	// exit ends the process on a second interrupt during shutdown (§6.4).
 	exit func(int)
 	// openURL starts the desktop browser (§6.6).
@@ -79,6 +81,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 		dotenv:     map[string]string{},
 	}
 	a.pendingMigrations = store.PendingMigrations
+	a.userName = func() string { return currentUserName(a.lookupEnv) }
 	return a
 }
 

@@ -25,9 +25,10 @@ func (a *app) newScheduler(set *settings, inst *instance, listenURL string, st *
 		DefaultTimeout: set.RunDefaultTimeout, RunLogMaxBytes: set.RunLogMaxBytes,
 		RunLogRetentionDays: set.RunLogRetentionDays, RunLogMaxTotalBytes: set.RunLogMaxTotalBytes,
 		APIURL: agentAPIURL(a.getenv("PAPERCLIP_API_URL"), listenURL), JWT: sc.RunJWT(),
-		ServerEnv: os.Environ(), ChildEnv: sc.ChildEnv, SkillMD: agentSkill(sc.Version),
+		ServerEnv: os.Environ(), ChildEnv: sc.ChildEnv, SkillMD: agentSkill(sc.Version), OSUser: sc.OSUser,
 	}
-	return heartbeat.New(cfg, st, server.BuiltinAdapters(), server.LiveEvents(hub), server.SecretEnv(sc, st), logger.With("component", "heartbeat"))
+	events := server.LiveEvents(hub, server.NewLogCensor(st, sc.OSUser))
+	return heartbeat.New(cfg, st, server.BuiltinAdapters(), events, server.SecretEnv(sc, st), logger.With("component", "heartbeat"))
 }
 
 // agentAPIURL is PAPERCLIP_API_URL for agent children (runtime.md §16.1): the

@@ -122,6 +122,7 @@ func (a *app) resolveSettings(inst *instance, cfg *Config) (*settings, error) {
 		SecretsMasterKey:     a.getenv("PAPERCLIP_SECRETS_MASTER_KEY"),
 		SecretsMasterKeyFile: cfg.Secrets.LocalEncrypted.KeyFilePath,
 		ChildEnv:             a.childEnv(),
+		OSUser:               a.osUser(),
 	}
 	var err error
 	sc.DeploymentMode = a.envString("PAPERCLIP_DEPLOYMENT_MODE", cfg.Server.DeploymentMode)

@@ -248,3 +248,19 @@ func TestConfigPathsAcceptTildeAndRelative(t *testing.T) {
 		t.Fatalf("written database.path %v", got)
 	}
 }
+
+// TestSettingsOSUser: the server learns the account it runs as once, from the process
+// (its home from the app's home lookup), for censorUsernameInLogs.
+func TestSettingsOSUser(t *testing.T) {
+	s, err := settingsFor(t, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := s.Server.OSUser
+	if u.Name == "" || u.Name != currentUserName(os.LookupEnv) {
+		t.Errorf("OSUser.Name %q, want the process's account %q", u.Name, currentUserName(os.LookupEnv))
+	}
+	if !filepath.IsAbs(u.Home) || !strings.HasPrefix(u.Home, os.TempDir()) {
+		t.Errorf("OSUser.Home %q is not the test's home", u.Home)
+	}
+}

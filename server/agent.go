@@ -163,11 +163,15 @@ func (s *Server) handleRuntimeState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st, err := s.store.FindRuntimeState(r.Context(), a)
+	st.LastError = s.censor.For(r.Context()).Ptr(st.LastError)
 	s.respond(w, r, http.StatusOK, st, err)
 }
 
 func (s *Server) handleTaskSessions(w http.ResponseWriter, r *http.Request) {
-	agentRead(s, w, r, s.requireAgentBoard, s.store.FindTaskSessions)
+	agentRead(s, w, r, s.requireAgentBoard, func(ctx context.Context, agentID string) ([]store.TaskSession, error) {
+		list, err := s.store.FindTaskSessions(ctx, agentID)
+		return censorTaskSessions(s.censor.For(ctx), list), err
+	})
 }
 
 func (s *Server) handleRevisionList(w http.ResponseWriter, r *http.Request) {

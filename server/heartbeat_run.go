@@ -40,7 +40,7 @@ func (s *Server) handleRunList(w http.ResponseWriter, r *http.Request) {
 	f := store.RunFilter{CompanyID: mux.Vars(r)["companyId"], AgentID: r.URL.Query().Get("agentId"),
 		Limit: clampedInt(r, "limit", 0, 1, 1000), Summary: summary}
 	list, err := s.store.FindHeartbeatRuns(r.Context(), f)
-	s.respond(w, r, http.StatusOK, list, err)
+	s.respond(w, r, http.StatusOK, censorRuns(s.censor.For(r.Context()), list), err)
 }
 
 func (s *Server) handleLiveRuns(w http.ResponseWriter, r *http.Request) {
@@ -60,7 +60,7 @@ func (s *Server) loadRun(r *http.Request) (store.HeartbeatRun, error) {
 
 func (s *Server) handleRunGet(w http.ResponseWriter, r *http.Request) {
 	run, err := s.loadRun(r)
-	s.respond(w, r, http.StatusOK, run, err)
+	s.respond(w, r, http.StatusOK, censorRun(s.censor.For(r.Context()), run), err)
 }
 
 func (s *Server) handleRunEvents(w http.ResponseWriter, r *http.Request) {
@@ -72,7 +72,7 @@ func (s *Server) handleRunEvents(w http.ResponseWriter, r *http.Request) {
 	after, _ := strconv.ParseInt(r.URL.Query().Get("afterSeq"), 10, 64)
 	list, err := s.store.FindRunEvents(r.Context(), store.RunEventFilter{RunID: run.ID, AfterSeq: max(after, 0),
 		Limit: clampedInt(r, "limit", 200, 1, 1000)})
-	s.respond(w, r, http.StatusOK, list, err)
+	s.respond(w, r, http.StatusOK, censorEvents(s.censor.For(r.Context()), list), err)
 }
 
 // handleRunIssues answers [] for unknown or inaccessible runs (agents.md §10).

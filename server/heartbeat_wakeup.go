@@ -163,6 +163,10 @@ func (s *Server) answerWake(w http.ResponseWriter, r *http.Request, req store.Wa
 		writeJSON(w, http.StatusAccepted, body)
 		return
 	}
+	if out.Run != nil {
+		run := censorRun(s.censor.For(r.Context()), *out.Run)
+		out.Run = &run
+	}
 	writeJSON(w, http.StatusAccepted, out.Run)
 }
 
@@ -183,7 +187,7 @@ func (s *Server) handleRunCancel(w http.ResponseWriter, r *http.Request) {
 		settled, err = s.store.CancelRun(r.Context(), run.ID, reason)
 		run = settled.Run
 	}
-	s.respond(w, r, http.StatusOK, run, err)
+	s.respond(w, r, http.StatusOK, censorRun(s.censor.For(r.Context()), run), err)
 }
 
 func (s *Server) handleRunLog(w http.ResponseWriter, r *http.Request) {
@@ -207,7 +211,9 @@ func (s *Server) handleRunLog(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, notFound)
 		return
 	}
-	content, next, err := heartbeat.ReadRunLog(s.cfg.RunLogDir, *run.LogRef, offset, limit)
+	// Offsets are the raw file's whether or not the content is censored, so paging by
+	// nextOffset works across a change of the setting too.
+	content, next, err := heartbeat.ReadRunLog(s.cfg.RunLogDir, *run.LogRef, offset, limit, s.censor.For(r.Context()))
 	if err == heartbeat.ErrLogNotFound {
 		s.writeError(w, r, notFound)
 		return

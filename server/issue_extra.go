@@ -133,7 +133,7 @@ func (s *Server) handleIssueRuns(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list, err := s.store.FindIssueRuns(r.Context(), is)
-	s.respond(w, r, http.StatusOK, list, err)
+	s.respond(w, r, http.StatusOK, censorIssueRuns(s.censor.For(r.Context()), list), err)
 }
 
 func (s *Server) handleIssueLiveRuns(w http.ResponseWriter, r *http.Request) {
@@ -153,5 +153,8 @@ func (s *Server) handleIssueActiveRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	run, err := s.store.FindIssueActiveRun(r.Context(), is)
+	if run != nil {
+		run.HeartbeatRun = censorRun(s.censor.For(r.Context()), run.HeartbeatRun)
+	}
 	s.respond(w, r, http.StatusOK, run, err)
 }

@@ -89,6 +89,10 @@ type Config struct {
 	// logins) receive on top of the server's own environment, which wins on a clash.
 	// The cli fills it; server-only secrets are never passed on.
 	ChildEnv map[string]string
+
+	// OSUser is the account the server runs as, read once by the cli at start: its
+	// name and home are what censorUsernameInLogs hides in run output.
+	OSUser heartbeat.OSUser
 }
 
 // withDefaults fills zero values so tests can pass a nearly empty Config.
@@ -158,6 +162,8 @@ type Server struct {
 	claim atomic.Pointer[boardClaim]
 	// imports runs async company imports; Close cancels and waits for them.
 	imports *importJobs
+	// censor applies censorUsernameInLogs to run output on read.
+	censor *LogCensor
 	// importHold, when set (tests only), runs inside every async import's transaction
 	// before its commit, so a test can hold a job open at a known point.
 	importHold atomic.Pointer[func(ctx context.Context) error]
@@ -180,7 +186,7 @@ func New(cfg Config, st *store.Store, logger *slog.Logger, ui fs.FS) *Server {
 		ui = nil
 	}
 	s := &Server{cfg: cfg, store: st, logger: logger, ui: ui, adapters: BuiltinAdapters(), signIns: newSignInLimiter(st.Now),
-		imports: newImportJobs(st.Now, logger.With("component", "import_jobs"))}
+		imports: newImportJobs(st.Now, logger.With("component", "import_jobs")), censor: NewLogCensor(st, cfg.OSUser)}
 	s.secretKey = sync.OnceValues(func() (*store.SecretKey, error) {
 		return store.LoadSecretKey(cfg.SecretsMasterKey, cfg.secretKeyFile())
 	})

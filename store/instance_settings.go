@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sync"
 )
 
 // InstanceSettings is the one host-level settings row. Stored JSON is merged over the
@@ -238,7 +239,54 @@ func (s *Store) UpdateInstanceSettings(ctx context.Context, action string, p Set
 		}
 		return nil
 	})
+	// After the commit (or a failed attempt): the next read sees the stored value.
+	s.settings.invalidate()
 	return out, err
+}
+
+// settingsCache holds general.censorUsernameInLogs, which the server consults for every
+// run-log chunk it publishes and every run it answers; a read that raced a settings
+// update is not kept (the generation moved), so the cache never outlives a change.
+type settingsCache struct {
+	mu     sync.Mutex
+	gen    uint64
+	valid  bool
+	censor bool
+}
+
+func (c *settingsCache) invalidate() {
+	c.mu.Lock()
+	c.gen++
+	c.valid = false
+	c.mu.Unlock()
+}
+
+// CensorUsernameInLogs is the general.censorUsernameInLogs instance setting, read from
+// the database once and then from memory until UpdateInstanceSettings changes it.
+func (s *Store) CensorUsernameInLogs(ctx context.Context) (bool, error) {
+	c := &s.settings
+	c.mu.Lock()
+	if c.valid {
+		v := c.censor
+		c.mu.Unlock()
+		return v, nil
+	}
+	gen := c.gen
+	c.mu.Unlock()
+	r, err := findSettingsRow(ctx, s.reader)
+	if err != nil && err != sql.ErrNoRows {
+		return false, err
+	}
+	v := DefaultGeneralSettings().CensorUsernameInLogs
+	if err == nil {
+		v = r.decode().General.CensorUsernameInLogs
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		c.valid, c.censor = true, v
+	}
+	c.mu.Unlock()
+	return v, nil
 }
 
 // mergeSettings applies patch keys over cur (a settings struct) and returns the stored

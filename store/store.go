@@ -36,6 +36,8 @@ type Store struct {
 	// commits counts committed write transactions; see CommitCount.
 	commits atomic.Uint64
 	scryptN int
+	// settings caches what is read of the instance settings on hot paths.
+	settings settingsCache
 
 	// Applied is the number of migrations applied by Open (0 when the schema was current).
 	Applied int

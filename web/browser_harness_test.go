@@ -174,7 +174,7 @@ func newUIEnvMode(t testing.TB, runtime bool, mode string) *uiEnv {
 	if runtime {
 		hub := live.New(live.Options{})
 		sched := heartbeat.New(heartbeat.Config{RunLogDir: cfg.RunLogDir, InstanceDir: dir, APIURL: srv.URL, JWT: cfg.RunJWT(), ServerEnv: os.Environ(), ShutdownGrace: 2 * time.Second},
-			st, server.BuiltinAdapters(), server.LiveEvents(hub), nil, slog.New(slog.DiscardHandler))
+			st, server.BuiltinAdapters(), server.LiveEvents(hub, nil), nil, slog.New(slog.DiscardHandler))
 		st.SetHooks(store.Hooks{Publisher: hub, Waker: sched, RunStopper: sched})
 		app = app.WithRuntime(sched)
 		app.SetLive(hub)

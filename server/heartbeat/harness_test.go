@@ -182,7 +182,7 @@ func deref(p *string) string {
 // logText reads a run's whole NDJSON log back as stream-prefixed text.
 func (r *rt) logText(run store.HeartbeatRun) string {
 	r.t.Helper()
-	content, _, err := heartbeat.ReadRunLog(filepath.Join(r.dir, "run-logs"), deref(run.LogRef), 0, 1<<20)
+	content, _, err := heartbeat.ReadRunLog(filepath.Join(r.dir, "run-logs"), deref(run.LogRef), 0, 1<<20, nil)
 	if err != nil {
 		r.t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func TestHousekeepingBoundsTheRunLogDir(t *testing.T) {
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("expired run log survived: %v", err)
 	}
-	if _, _, err := heartbeat.ReadRunLog(filepath.Join(r.dir, "run-logs"), deref(run.LogRef), 0, 100); err != heartbeat.ErrLogNotFound {
+	if _, _, err := heartbeat.ReadRunLog(filepath.Join(r.dir, "run-logs"), deref(run.LogRef), 0, 100, nil); err != heartbeat.ErrLogNotFound {
 		t.Errorf("read after expiry: %v", err)
 	}
 	if got, _ := r.st.FindHeartbeatRunByID(context.Background(), run.ID); got.Status != store.RunSucceeded || got.LogRef == nil {

@@ -108,16 +108,18 @@ func (r *Redactor) Value(v any) any {
 // streamRedactor redacts a stream delivered in chunks: it holds back the end of each
 // chunk that could be the start of a secret completed by the next chunk — only that
 // end, so a short line with no secret's beginning in it is shown at once rather than
-// waiting for a run JWT's length of further output.
+// waiting for a run JWT's length of further output. With a censor it also holds back
+// an end that could be the server's user name or home, so no chunk splits one.
 type streamRedactor struct {
 	r    *Redactor
+	c    *Censor
 	held string
 }
 
 // write returns the text that is safe to emit now.
 func (s *streamRedactor) write(chunk []byte) string {
 	data := s.r.String(s.held + string(chunk))
-	cut := len(data) - s.r.pendingPrefix(data)
+	cut := len(data) - max(s.r.pendingPrefix(data), s.c.pending(data))
 	for cut > 0 && cut < len(data) && !utf8.RuneStart(data[cut]) {
 		cut--
 	}
@@ -152,9 +154,13 @@ func (s *streamRedactor) flush() string {
 
 // BoundPayload limits an event payload (§12.1): strings to 16 KiB, arrays to 50 items,
 // objects to 100 keys, depth to 6; what is cut is replaced by "[truncated]".
-func BoundPayload(v any) any { return bound(v, 0) }
+func BoundPayload(v any) any { return bound(v, 0, nil) }
 
-func bound(v any, depth int) any {
+// boundPayload is BoundPayload whose string cuts leave no part of the server's user
+// name or home at the cut.
+func (c *Censor) boundPayload(v any) any { return bound(v, 0, c) }
+
+func bound(v any, depth int, c *Censor) any {
 	const truncated = "[truncated]"
 	if depth > 6 {
 		return truncated
@@ -162,7 +168,7 @@ func bound(v any, depth int) any {
 	switch t := v.(type) {
 	case string:
 		if len(t) > 16<<10 {
-			return cutUTF8(t, 16<<10) + truncated
+			return c.TrimCutEnd(cutUTF8(t, 16<<10)) + truncated
 		}
 		return t
 	case []string:
@@ -170,18 +176,18 @@ func bound(v any, depth int) any {
 		for i, s := range t {
 			l[i] = s
 		}
-		return bound(l, depth)
+		return bound(l, depth, c)
 	case map[string]string:
 		m := make(map[string]any, len(t))
 		for k, s := range t {
 			m[k] = s
 		}
-		return bound(m, depth)
+		return bound(m, depth, c)
 	case []any:
 		n := min(len(t), 50)
 		out := make([]any, 0, n+1)
 		for _, e := range t[:n] {
-			out = append(out, bound(e, depth+1))
+			out = append(out, bound(e, depth+1, c))
 		}
 		if len(t) > n {
 			out = append(out, truncated)
@@ -199,7 +205,7 @@ func bound(v any, depth int) any {
 				out["[truncated]"] = true
 				break
 			}
-			out[k] = bound(t[k], depth+1)
+			out[k] = bound(t[k], depth+1, c)
 		}
 		return out
 	}

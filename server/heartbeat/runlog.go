@@ -63,14 +63,17 @@ type RunLog struct {
 	sum       hash.Hash
 	streams   map[string]*streamRedactor
 	red       *Redactor
+	cen       *Censor
 	excerpts  map[string]*bytes.Buffer
 	now       func() time.Time
 	// onChunk receives every redacted chunk (live events, lastOutputAt).
 	onChunk func(stream, ts, chunk string)
 }
 
-// OpenRunLog creates the log file of a run under dir.
-func OpenRunLog(dir, ref string, maxBytes int64, red *Redactor, now func() time.Time, onChunk func(stream, ts, chunk string)) (*RunLog, error) {
+// OpenRunLog creates the log file of a run under dir. cen, when set, only decides
+// where chunks and excerpts are cut (never inside the server's user name or home, so
+// a censor applied on read sees each whole); the bytes written stay raw.
+func OpenRunLog(dir, ref string, maxBytes int64, red *Redactor, cen *Censor, now func() time.Time, onChunk func(stream, ts, chunk string)) (*RunLog, error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultRunLogMaxBytes
 	}
@@ -82,7 +85,7 @@ func OpenRunLog(dir, ref string, maxBytes int64, red *Redactor, now func() time.
 	if err != nil {
 		return nil, err
 	}
-	return &RunLog{f: f, ref: ref, max: maxBytes, sum: sha256.New(), red: red, now: now, onChunk: onChunk,
+	return &RunLog{f: f, ref: ref, max: maxBytes, sum: sha256.New(), red: red, cen: cen, now: now, onChunk: onChunk,
 		streams: map[string]*streamRedactor{}, excerpts: map[string]*bytes.Buffer{}}, nil
 }
 
@@ -95,7 +98,7 @@ func (l *RunLog) WriteLog(stream string, chunk []byte) error {
 	defer l.mu.Unlock()
 	sr := l.streams[stream]
 	if sr == nil {
-		sr = &streamRedactor{r: l.red}
+		sr = &streamRedactor{r: l.red, c: l.cen}
 		l.streams[stream] = sr
 	}
 	text := sr.write(chunk)
@@ -123,7 +126,7 @@ func (l *RunLog) emit(stream, text string) error {
 		}
 		b.WriteString(text)
 		if b.Len() > 2*excerptBytes {
-			keep := tailUTF8(b.String(), excerptBytes)
+			keep := l.cen.tail(b.String(), excerptBytes)
 			b.Reset()
 			b.WriteString(keep)
 		}
@@ -161,7 +164,7 @@ func (l *RunLog) Excerpt(stream string) string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if b := l.excerpts[stream]; b != nil {
-		return tailUTF8(b.String(), excerptBytes)
+		return l.cen.tail(b.String(), excerptBytes)
 	}
 	return ""
 }
@@ -204,8 +207,9 @@ var ErrLogNotFound = errors.New("run log not found")
 
 // ReadRunLog reads the byte window [offset, offset+limit) of a run log, cut back to
 // the last newline in the window when the window holds a whole line, so clients only
-// ever see whole NDJSON lines (runtime.md §12.2).
-func ReadRunLog(dir, ref string, offset, limit int64) (content string, next *int64, err error) {
+// ever see whole NDJSON lines (runtime.md §12.2). A non-nil censor replaces the
+// server's user name and home in the content (see censorWindow for the offsets).
+func ReadRunLog(dir, ref string, offset, limit int64, c *Censor) (content string, next *int64, err error) {
 	if ref == "" || strings.Contains(ref, "..") {
 		return "", nil, ErrLogNotFound
 	}
@@ -233,8 +237,61 @@ func ReadRunLog(dir, ref string, offset, limit int64) (content string, next *int
 		if i := bytes.LastIndexByte(buf, '\n'); i >= 0 {
 			buf = buf[:i+1]
 		}
-		nx := offset + int64(len(buf))
-		return string(buf), &nx, nil
+		end = offset + int64(len(buf))
+	}
+	if c.Active() {
+		return censorWindow(f, size, offset, buf, c)
+	}
+	if end < size {
+		return string(buf), &end, nil
 	}
 	return string(buf), nil, nil
+}
+
+// censorWindow censors the window buf read at offset of a log file of the given size.
+//
+// Offsets stay those of the raw file, so paging with nextOffset works whatever the
+// replacements did to lengths. A window edge never splits a name: the bytes around
+// the window are read too, so a match is judged whole; a match that starts inside
+// the window and runs past its end is taken whole (the window grows by less than a
+// name's length, and nextOffset points after it), and one that began before offset
+// is shown as its replacement. Only a window inside one long line can cut a name —
+// otherwise windows end on a newline, and the runtime never splits a name across
+// lines. When a replacement changed the content, nextOffset is given even at the end
+// of the file (it is then the file size, where the next read answers nextOffset
+// null): a client cannot derive the raw offset from censored content.
+func censorWindow(f *os.File, size, offset int64, buf []byte, c *Censor) (string, *int64, error) {
+	margin := int64(c.margin)
+	before := min(offset, margin)
+	end := offset + int64(len(buf))
+	after := min(size-end, margin)
+	ext := make([]byte, before+int64(len(buf))+after)
+	if _, err := f.ReadAt(ext[:before], offset-before); err != nil && err != io.EOF {
+		return "", nil, err
+	}
+	copy(ext[before:], buf)
+	if _, err := f.ReadAt(ext[before+int64(len(buf)):], end); err != nil && err != io.EOF {
+		return "", nil, err
+	}
+	text := string(ext)
+	from, to := int(before), int(before)+len(buf)
+	var b strings.Builder
+	pos, changed := from, false
+	for _, sp := range c.spans(text, c.json, true) {
+		if sp.end <= from || sp.start >= to {
+			continue
+		}
+		if sp.start > pos {
+			b.WriteString(text[pos:sp.start])
+		}
+		b.WriteString(sp.repl)
+		pos, changed = sp.end, true
+		to = max(to, sp.end)
+	}
+	b.WriteString(text[pos:to])
+	next := end + int64(to-from-len(buf))
+	if next < size || changed {
+		return b.String(), &next, nil
+	}
+	return b.String(), nil, nil
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"paperclip/server/runjwt"
 	"paperclip/store"
@@ -131,7 +132,7 @@ func (r *runner) prepareAndRun(ctx context.Context) (store.RunFinish, *runUsage,
 
 	// Run log (§12.2).
 	ref := RunLogRef(run.CompanyID, run.AgentID, run.ID)
-	r.log, err = OpenRunLog(s.cfg.RunLogDir, ref, s.cfg.RunLogMaxBytes, r.red, time.Now, r.onChunk)
+	r.log, err = OpenRunLog(s.cfg.RunLogDir, ref, s.cfg.RunLogMaxBytes, r.red, s.censor, time.Now, r.onChunk)
 	if err != nil {
 		return f, nil, fmt.Errorf("open run log: %w", err)
 	}
@@ -183,7 +184,7 @@ func (r *runner) prepareAndRun(ctx context.Context) (store.RunFinish, *runUsage,
 			meta["promptChars"] = len([]rune(prompt))
 		}
 		meta["context"] = snap
-		r.event("adapter.invoke", "system", "info", "adapter invoked", r.red.Value(BoundPayload(meta)).(map[string]any))
+		r.event("adapter.invoke", "system", "info", "adapter invoked", r.red.Value(s.censor.boundPayload(meta)).(map[string]any))
 	}
 	inv.Warn = func(msg string) { r.event("error", "system", "warn", msg, map[string]any{"detail": msg}) }
 
@@ -270,6 +271,7 @@ func (r *runner) finish(f store.RunFinish, usage *runUsage) {
 			f.Result, _ = r.red.Value(f.Result).(map[string]any)
 		}
 	}
+	trimTails(f.Result, s.censor)
 	var cost *store.CostEventInput
 	if usage != nil {
 		f.Usage, cost = usage.record(&f, r.agent, r.run)
@@ -322,7 +324,7 @@ func (r *runner) event(eventType, stream, level, msg string, payload map[string]
 func (r *runner) onChunk(stream, ts, chunk string) {
 	live := LiveLogChunk{CompanyID: r.run.CompanyID, RunID: r.run.ID, AgentID: r.run.AgentID, TS: ts, Stream: stream, Chunk: chunk}
 	if len(chunk) > liveChunkBytes {
-		live.Chunk, live.Truncated = tailUTF8(chunk, liveChunkBytes), true
+		live.Chunk, live.Truncated = r.s.censor.tail(chunk, liveChunkBytes), true
 	}
 	r.s.events.RunLog(live)
 	r.outMu.Lock()
@@ -334,6 +336,17 @@ func (r *runner) onChunk(stream, ts, chunk string) {
 	if due {
 		if err := r.s.store.TouchRunOutput(context.Background(), r.run.ID); err != nil {
 			r.s.logger.Warn("stamp run output failed", "run_id", r.run.ID, "error", err.Error())
+		}
+	}
+}
+
+// trimTails drops part of the server's user name or home at the cut start of the
+// stream tails adapters put in resultJson (stdout, stderr): a Tail does not know the
+// user, and a value of a Tail's full size may begin at an arbitrary cut.
+func trimTails(result map[string]any, c *Censor) {
+	for _, k := range []string{"stdout", "stderr"} {
+		if s, ok := result[k].(string); ok && len(s) >= TailBytes-utf8.UTFMax {
+			result[k] = c.TrimCutStart(s)
 		}
 	}
 }

@@ -43,6 +43,10 @@ type Config struct {
 	SkillMD []byte
 	// Now is the clock of timer decisions; nil is the wall clock.
 	Now func() time.Time
+	// OSUser is the account the server runs as. The runtime never cuts run output
+	// (chunks, excerpts, tails) inside its name or home, so that the server's
+	// censorUsernameInLogs, applied when output is read, always sees them whole.
+	OSUser OSUser
 }
 
 // Scheduler is the heartbeat runtime of one instance: it turns wakes into runs, claims
@@ -56,6 +60,7 @@ type Scheduler struct {
 	events   Events
 	env      EnvResolver
 	logger   *slog.Logger
+	censor   *Censor
 
 	mu       sync.Mutex
 	active   map[string]*activeRun
@@ -104,7 +109,7 @@ func New(cfg Config, st *store.Store, adapters *Registry, events Events, env Env
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Scheduler{cfg: cfg, store: st, adapters: adapters, events: events, env: env, logger: logger,
+	return &Scheduler{cfg: cfg, store: st, adapters: adapters, events: events, env: env, logger: logger, censor: NewCensor(cfg.OSUser),
 		active: map[string]*activeRun{}, agentMu: map[string]*sync.Mutex{}, kick: make(chan string, 256),
 		workers: make(chan struct{}, cfg.MaxWorkers)}
 }

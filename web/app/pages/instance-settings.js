@@ -84,7 +84,7 @@ function Switches() {
       onChange=${(e) => setF({ ...f, [k]: e.target.checked })} /><span>${label}<div class="hint">${hint}</div></span></label>`;
   return html`<section class="card card-pad section" aria-labelledby="is-general"><h2 id="is-general">Instance switches</h2>
     ${ro ? html`<p class="muted small" style="margin-top:0">Only an instance admin can change these.</p>` : null}
-    ${check("censorUsernameInLogs", "Censor user names in logs", "Hide your OS user name in run logs. Saved with the instance; this version does not rewrite logs yet.")}
+    ${check("censorUsernameInLogs", "Censor user names in logs", "Show the server's OS user name as [user] and its home directory as ~ in run logs, events and excerpts. Stored logs keep the original text, so turning this off shows it again.")}
     ${check("keyboardShortcuts", "Keyboard shortcuts", "Saved with the instance for upstream boards; this board's shortcuts are always on (press ? for the list).")}
     <div class="grid2">
       <div class="field"><label for="is-feedback">Feedback data sharing</label>
