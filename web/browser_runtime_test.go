@@ -3,6 +3,7 @@ package web_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -61,5 +62,47 @@ func TestRunTranscriptStreamsLiveAndCancel(t *testing.T) {
 	e.waitJS(`document.querySelector('[role="dialog"] .btn.danger.solid')`)
 	e.do(chromedp.Click(chromedp.CSS(`[role="dialog"] .btn.danger.solid`)))
 	e.waitJS(`[...document.querySelectorAll(".badge")].some(b => b.textContent.trim() === "Cancelled")`)
+	e.assertClean()
+}
+
+// The live transcript pages the run log by byte offsets. Output with multi-byte
+// characters arriving in several reads while the run is live must show each line once
+// and never a fragment of the log's JSON lines (an offset counted in UTF-16 units instead
+// of bytes reads from inside an earlier line).
+func TestLiveTranscriptWithMultiByteOutput(t *testing.T) {
+	e := newUIEnvRuntime(t)
+	company := e.seedCompany("Unicode Labs")
+	cid := company["id"].(string)
+	p := "/" + company["issuePrefix"].(string)
+	dir := t.TempDir()
+	script, release := filepath.Join(dir, "agent.sh"), filepath.Join(dir, "release")
+	filler := "i=0; while [ $i -lt 40 ]; do echo 'ééééééééééééééééééééééééé ✓✓✓✓✓✓✓✓ working'; i=$((i+1)); done\n"
+	body := "#!/bin/sh\necho 'première ligne — naïve café 日本語'\n" + filler +
+		"while [ ! -f '" + release + "' ]; do sleep 0.05; done\necho 'deuxième ligne ✓ après la pause'\n" + filler +
+		"while [ -f '" + release + "' ]; do sleep 0.05; done\necho 'fin'\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	agent := e.api("POST", "/companies/"+cid+"/agents", map[string]any{"name": "Runner", "role": "engineer", "adapterType": "process",
+		"adapterConfig": map[string]any{"command": script}})
+	run := e.api("POST", "/agents/"+agent["id"].(string)+"/heartbeat/invoke", nil)
+	e.open(p + "/agents/" + agent["urlKey"].(string) + "/runs/" + run["id"].(string))
+	e.waitJS(`document.body.innerText.includes("première ligne — naïve café 日本語") && document.querySelector(".badge.blue[role=status]")`)
+	if err := os.WriteFile(release, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Still live: the second read appended after the first one's end, exactly.
+	e.waitJS(`document.body.innerText.includes("deuxième ligne ✓ après la pause") && document.querySelector(".badge.blue[role=status]")`)
+	text := eval[string](e, `document.querySelector("main").innerText`)
+	if n := strings.Count(text, "première ligne"); n != 1 {
+		t.Errorf("first line shown %d times", n)
+	}
+	for _, frag := range []string{`"}`, `"chunk"`, `"stream"`} {
+		if strings.Contains(text, frag) {
+			t.Errorf("transcript shows a fragment of the log's JSON (%s):\n%s", frag, text)
+		}
+	}
+	os.Remove(release)
+	e.waitJS(`document.body.innerText.includes("fin") && [...document.querySelectorAll(".badge")].some(b => b.textContent.trim() === "Succeeded")`)
 	e.assertClean()
 }

@@ -13,11 +13,15 @@ export const stripAnsi = (s) => String(s || "").replace(ANSI, "");
  * useRunLog loads a run's log chunks and keeps appending while the run is live.
  * Returns {chunks: [{ts, stream, chunk}], missing}.
  */
+const utf8 = new TextEncoder();
+const logLine = (l) => { try { return JSON.parse(l); } catch { return { stream: "stdout", chunk: l }; } };
+
 export function useRunLog(runId, live) {
   const shell = useShell();
   const [chunks, setChunks] = useState([]);
   const [missing, setMissing] = useState(false);
   const offset = useRef(0);
+  const partial = useRef("");
   const done = useRef(false);
   const fetching = useRef(false);
   const again = useRef(false);
@@ -30,11 +34,21 @@ export function useRunLog(runId, live) {
     try {
       for (let i = 0; i < 50; i++) {
         const page = await api.runLog(runId, offset.current);
-        const lines = String(page.content || "").split("\n").filter(Boolean);
+        const content = String(page.content || "");
+        // A page may end inside a line (the byte limit, or a line still being written):
+        // that tail waits in `partial` for the bytes that complete it.
+        const lines = (partial.current + content).split("\n");
+        partial.current = lines.pop();
         const parsed = [];
-        for (const l of lines) { try { parsed.push(JSON.parse(l)); } catch { parsed.push({ stream: "stdout", chunk: l }); } }
+        for (const l of lines.filter(Boolean)) parsed.push(logLine(l));
         if (parsed.length) setChunks((c) => [...c, ...parsed]);
-        if (page.nextOffset == null) { offset.current += (page.content || "").length; break; }
+        // Offsets count bytes of the file, not UTF-16 units of the decoded text.
+        if (page.nextOffset == null) {
+          offset.current += utf8.encode(content).length;
+          // A finished run writes nothing more: an unterminated last line is all there is.
+          if (!live && partial.current) { const l = partial.current; partial.current = ""; setChunks((c) => [...c, logLine(l)]); }
+          break;
+        }
         offset.current = page.nextOffset;
       }
     } catch (e) {
@@ -46,7 +60,7 @@ export function useRunLog(runId, live) {
     }
   };
   useEffect(() => {
-    setChunks([]); offset.current = 0; done.current = false; setMissing(false);
+    setChunks([]); offset.current = 0; partial.current = ""; done.current = false; setMissing(false);
     pull();
   }, [runId]);
   // While live the log file is the one source of the transcript, read from the last
@@ -65,7 +79,7 @@ export function useRunLog(runId, live) {
   // When the run ends, reload once from the file so truncated live chunks are replaced.
   const wasLive = useRef(live);
   useEffect(() => {
-    if (wasLive.current && !live) { setChunks([]); offset.current = 0; done.current = false; pull(); }
+    if (wasLive.current && !live) { setChunks([]); offset.current = 0; partial.current = ""; done.current = false; pull(); }
     wasLive.current = live;
   }, [live]);
   return { chunks, missing };
