@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -43,22 +45,7 @@ func BenchmarkHTTPCompanyGet(b *testing.B) {
 // concurrency are in the figure.
 func BenchmarkHTTPIssueGetParallel(b *testing.B) {
 	e := newEnv(b)
-	cid := e.mustCompany("Bench Co")["id"].(string)
-	mk := func(body map[string]any) string {
-		r := e.do(http.MethodPost, "/api/companies/"+cid+"/issues", body)
-		if r.Status != 201 {
-			b.Fatalf("create issue: %d %s", r.Status, r.Body)
-		}
-		var out struct{ ID, Identifier string }
-		if err := json.Unmarshal(r.Body, &out); err != nil {
-			b.Fatal(err)
-		}
-		return out.ID
-	}
-	parent := mk(map[string]any{"title": "parent"})
-	blocker := mk(map[string]any{"title": "blocker"})
-	id := mk(map[string]any{"title": "detail", "parentId": parent, "blockedByIssueIds": []string{blocker}})
-	url := e.srv.URL + "/api/issues/" + id
+	url := e.srv.URL + "/api/issues/" + benchDetailIssue(b, e)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
@@ -76,4 +63,92 @@ func BenchmarkHTTPIssueGetParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// benchDetailIssue creates the issue the detail benchmarks read: one with a parent and
+// a blocker, as store's BenchmarkIssueGet.
+func benchDetailIssue(b *testing.B, e *env) string {
+	cid := e.mustCompany("Bench Co")["id"].(string)
+	mk := func(body map[string]any) string {
+		r := e.do(http.MethodPost, "/api/companies/"+cid+"/issues", body)
+		if r.Status != 201 {
+			b.Fatalf("create issue: %d %s", r.Status, r.Body)
+		}
+		var out struct{ ID, Identifier string }
+		if err := json.Unmarshal(r.Body, &out); err != nil {
+			b.Fatal(err)
+		}
+		return out.ID
+	}
+	parent := mk(map[string]any{"title": "parent"})
+	blocker := mk(map[string]any{"title": "blocker"})
+	return mk(map[string]any{"title": "detail", "parentId": parent, "blockedByIssueIds": []string{blocker}})
+}
+
+// BenchmarkHandlerIssueGet serves GET /api/issues/{id} by calling the server's handler
+// (router and every middleware) directly with a reusable response writer: the
+// server's own cost of the request, without the HTTP client and the loopback
+// connection that BenchmarkHTTPIssueGetParallel also runs on the same cores.
+func BenchmarkHandlerIssueGet(b *testing.B) {
+	e := newEnv(b)
+	h, req := e.app.Handler(), benchGetRequest(e, "/api/issues/"+benchDetailIssue(b, e))
+	w := &benchWriter{header: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		w.serve(b, h, req)
+	}
+}
+
+// BenchmarkHandlerIssueGetParallel is BenchmarkHandlerIssueGet from parallel callers,
+// the server-side share of BenchmarkHTTPIssueGetParallel.
+func BenchmarkHandlerIssueGetParallel(b *testing.B) {
+	e := newEnv(b)
+	h, path := e.app.Handler(), "/api/issues/"+benchDetailIssue(b, e)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		req, w := benchGetRequest(e, path), &benchWriter{header: http.Header{}}
+		for pb.Next() {
+			w.serve(b, h, req)
+		}
+	})
+}
+
+// benchGetRequest is a GET of path as a local board browser sends it to the server.
+func benchGetRequest(e *env, path string) *http.Request {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Host = strings.TrimPrefix(e.srv.URL, "http://")
+	req.RemoteAddr = "127.0.0.1:40000"
+	return req
+}
+
+// benchWriter is a ResponseWriter kept across requests: it counts the body and keeps
+// the status, so the benchmark measures the handler and not a recorder's buffers.
+type benchWriter struct {
+	header http.Header
+	status int
+	n      int
+}
+
+func (w *benchWriter) Header() http.Header { return w.header }
+
+func (w *benchWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+
+func (w *benchWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	w.n += len(p)
+	return len(p), nil
+}
+
+// serve runs one request through h and fails on anything but a 200 with a body.
+func (w *benchWriter) serve(b *testing.B, h http.Handler, req *http.Request) {
+	clear(w.header)
+	w.status, w.n = 0, 0
+	h.ServeHTTP(w, req)
+	if w.status != http.StatusOK || w.n == 0 {
+		b.Errorf("status %d, %d bytes", w.status, w.n)
+	}
 }
