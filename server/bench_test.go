@@ -6,8 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"paperclip/store/storetest"
 )
 
 // BenchmarkHTTPCompanyCreate measures POST /api/companies through the real router,
@@ -151,4 +156,67 @@ func (w *benchWriter) serve(b *testing.B, h http.Handler, req *http.Request) {
 	if w.status != http.StatusOK || w.n == 0 {
 		b.Errorf("status %d, %d bytes", w.status, w.n)
 	}
+}
+
+// BenchmarkIssueGetVsStore measures the ratio the issue-16 target is about in one
+// run: each iteration times 50 store detail gets (FindIssueDetail, serial, as
+// store's BenchmarkIssueGet), then 100 GET /api/issues/{id} from GOMAXPROCS parallel
+// callers over loopback HTTP, then 100 through the handler directly. The phases
+// alternate within every iteration, so on a shared machine all three see the same
+// load, and the ratios (per-op time of a phase over the store's) hold where the
+// separate benchmarks' absolute figures drift by 2x between minutes.
+func BenchmarkIssueGetVsStore(b *testing.B) {
+	e := newEnv(b)
+	id := benchDetailIssue(b, e)
+	url, h := e.srv.URL+"/api/issues/"+id, e.app.Handler()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	ctx, procs := storetest.Board(), runtime.GOMAXPROCS(0)
+	parallel := func(n int, call func(w *benchWriter, req *http.Request)) time.Duration {
+		start := time.Now()
+		var wg sync.WaitGroup
+		for range procs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req, w := benchGetRequest(e, "/api/issues/"+id), &benchWriter{header: http.Header{}}
+				for range n / procs {
+					call(w, req)
+				}
+			}()
+		}
+		wg.Wait()
+		return time.Since(start)
+	}
+	var storeT, httpT, handlerT time.Duration
+	const storeN, parallelN = 50, 100
+	for b.Loop() {
+		start := time.Now()
+		for range storeN {
+			if _, err := e.store.FindIssueDetail(ctx, id); err != nil {
+				b.Fatal(err)
+			}
+		}
+		storeT += time.Since(start)
+		httpT += parallel(parallelN, func(*benchWriter, *http.Request) {
+			res, err := client.Get(url)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				b.Errorf("status %d", res.StatusCode)
+			}
+		})
+		handlerT += parallel(parallelN, func(w *benchWriter, req *http.Request) { w.serve(b, h, req) })
+	}
+	perStore := float64(storeT) / float64(b.N*storeN)
+	perHTTP := float64(httpT) / float64(b.N*parallelN)
+	perHandler := float64(handlerT) / float64(b.N*parallelN)
+	b.ReportMetric(perStore, "store-ns/get")
+	b.ReportMetric(perHTTP, "http-ns/get")
+	b.ReportMetric(perHandler, "handler-ns/get")
+	b.ReportMetric(perHTTP/perStore, "http/store")
+	b.ReportMetric(perHandler/perStore, "handler/store")
 }
