@@ -166,9 +166,10 @@ func (s *Server) handleIssueChildCreate(w http.ResponseWriter, r *http.Request) 
 }
 
 // handleIssueGet loads the detail view once and checks its company, rather than
-// loading the issue for the check and then again for the view (a third of the
-// route's store time). The answers are issueFor's: a missing issue and another
-// company's both answer "Issue not found", and no detail leaves before the check.
+// loading the issue for the check and then again for the view (a quarter of the
+// handler's time in its profile). The answers are issueFor's: a missing issue and
+// another company's both answer "Issue not found", and no detail leaves before the
+// check.
 func (s *Server) handleIssueGet(w http.ResponseWriter, r *http.Request) {
 	d, err := s.store.FindIssueDetail(r.Context(), issueKey(r))
 	if err == nil {
