@@ -165,13 +165,16 @@ func (s *Server) handleIssueChildCreate(w http.ResponseWriter, r *http.Request) 
 	s.writeCreated(w, r, out, err)
 }
 
+// handleIssueGet loads the detail view once and checks its company, rather than
+// loading the issue for the check and then again for the view (a quarter of the
+// handler's time in its profile). The answers are issueFor's: a missing issue and
+// another company's both answer "Issue not found", and no detail leaves before the
+// check.
 func (s *Server) handleIssueGet(w http.ResponseWriter, r *http.Request) {
-	is, err := s.issueFor(r, whoCRead)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+	d, err := s.store.FindIssueDetail(r.Context(), issueKey(r))
+	if err == nil {
+		err = s.entityAccess(r, d.CompanyID, whoCRead, store.NotFound("Issue"))
 	}
-	d, err := s.store.FindIssueDetail(r.Context(), is.ID)
 	s.respond(w, r, http.StatusOK, d, err)
 }
 

@@ -54,36 +54,47 @@ func (s *Server) routes() []route {
 	return rs
 }
 
-func (s *Server) buildRouter() *mux.Router {
-	r := mux.NewRouter()
+func (s *Server) buildRouter() http.Handler {
 	table := s.routes()
 	table = append(table, route{http.MethodGet, "/api/openapi.json", whoPublic, "OpenAPI document of this API", nil})
-	for i := range table {
-		rt := table[i]
+	handlers := make([]http.Handler, len(table))
+	for i, rt := range table {
 		h := rt.handler
 		if rt.path == "/api/openapi.json" {
 			doc := openAPI(s.cfg.Version, table)
 			h = func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, doc) }
 		}
-		r.Handle(rt.path, s.guard(rt, h)).Methods(rt.method)
+		handlers[i] = s.guard(rt, h)
 	}
 	apiNotFound := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: "API route not found"})
 	})
-	r.Path("/api").Handler(apiNotFound)
-	r.PathPrefix("/api/").Handler(apiNotFound)
 	ui := s.uiHandler()
-	r.PathPrefix("/").Handler(ui)
-	// A known path with another method is answered like an unknown one (no 405).
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/api") {
-			apiNotFound(w, r)
-			return
+	// newMux registers the routes picked (in table order) and the fallbacks.
+	newMux := func(picked []int) *mux.Router {
+		r := mux.NewRouter()
+		for _, i := range picked {
+			r.Handle(table[i].path, handlers[i]).Methods(table[i].method)
 		}
-		ui.ServeHTTP(w, r)
-	})
-	r.NotFoundHandler = r.MethodNotAllowedHandler
-	return r
+		r.Path("/api").Handler(apiNotFound)
+		r.PathPrefix("/api/").Handler(apiNotFound)
+		r.PathPrefix("/").Handler(ui)
+		// A known path with another method is answered like an unknown one (no 405).
+		r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/api") {
+				apiNotFound(w, r)
+				return
+			}
+			ui.ServeHTTP(w, r)
+		})
+		r.NotFoundHandler = r.MethodNotAllowedHandler
+		return r
+	}
+	all := make([]int, len(table))
+	for i := range all {
+		all[i] = i
+	}
+	return newRouteIndex(table, newMux(all), newMux)
 }
 
 // guard runs the route's declarative access rule before its handler.

@@ -14,8 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"paperclip/server/heartbeat"
 	"paperclip/server/live"
 	"paperclip/store"
@@ -145,7 +143,7 @@ type Server struct {
 	store  *store.Store
 	logger *slog.Logger
 	ui     fs.FS
-	router *mux.Router
+	router http.Handler
 	// adapters are the installed agent adapters (models, env checks, docs).
 	adapters *heartbeat.Registry
 	// live serves the events socket; nil when the server runs without a hub.

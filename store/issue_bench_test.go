@@ -3,6 +3,7 @@ package store_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"paperclip/store"
 )
@@ -51,6 +52,47 @@ func BenchmarkIssueList10k(b *testing.B) {
 			b.Fatalf("%v %d", err, len(rows))
 		}
 	}
+}
+
+// BenchmarkIssueList10kVsFloor times, in every iteration, BenchmarkFloorScan500's
+// query and then FindIssues' default page over the same company, and reports the
+// ratio of the two: the issue-16 target, measured so both halves see the same load
+// on a shared machine, where the two separate benchmarks drift apart by 2x.
+func BenchmarkIssueList10kVsFloor(b *testing.B) {
+	s := MustOpen(b)
+	c := mustCompany(b, s, "Bench")
+	seedIssues10k(b, s, c)
+	_, reader := store.Pools(s)
+	ctx := boardCtx()
+	q := `SELECT ` + store.IssueColumns + ` FROM issues i WHERE i.company_id = ? AND i.hidden_at IS NULL ORDER BY ` +
+		store.PriorityRankSQL("i.priority") + ` ASC, i.updated_at DESC, i.id DESC LIMIT 500`
+	var floor, list time.Duration
+	for b.Loop() {
+		start := time.Now()
+		rows, err := reader.QueryContext(ctx, q, c.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			if _, err := store.ScanIssue(rows); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if err := rows.Close(); err != nil || n != 500 {
+			b.Fatalf("%v %d", err, n)
+		}
+		mid := time.Now()
+		page, err := s.FindIssues(ctx, store.IssueFilter{CompanyID: c.ID})
+		if err != nil || len(page) != 500 {
+			b.Fatalf("%v %d", err, len(page))
+		}
+		floor, list = floor+mid.Sub(start), list+time.Since(mid)
+	}
+	b.ReportMetric(float64(floor)/float64(b.N), "floor-ns/page")
+	b.ReportMetric(float64(list)/float64(b.N), "list-ns/page")
+	b.ReportMetric(float64(list)/float64(floor), "list/floor")
 }
 
 // BenchmarkIssueCheckout measures a successful claim (create + checkout + release

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strconv"
 	"strings"
 )
 
@@ -79,10 +78,15 @@ func (s *Store) FindIssues(ctx context.Context, f IssueFilter) ([]IssueRow, erro
 	if query == "" {
 		return []IssueRow{}, nil
 	}
-	out, err := queryAll(ctx, s.reader, func(sc scanner) (IssueRow, error) {
-		return scanIssueRow(sc, userContext)
-	}, query, all...)
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 500
+	}
+	out, err := queryIssueRows(ctx, s.reader, userContext, limit, query, all...)
 	if err != nil {
+		return nil, err
+	}
+	if err := loadLiveRuns(ctx, s.reader, out); err != nil {
 		return nil, err
 	}
 	ptrs := make([]*Issue, len(out))
@@ -243,8 +247,9 @@ func (s *Store) issueListQuery(ctx context.Context, f IssueFilter) (query string
 		}
 	}
 	// Cut descriptions in SQL: scanning each in full only to keep 1200 characters made
-	// every list row cost its whole description in transient memory.
-	cols := strings.Replace(issueColumns, "i.description,", "substr(i.description, 1, "+strconv.Itoa(maxListDescription)+"),", 1) + `, r.id, r.status, r.agent_id, r.invocation_source, r.trigger_detail, r.started_at, r.finished_at, r.created_at`
+	// every list row cost its whole description in transient memory. The live run is
+	// not joined here but read for the rows that have one (loadLiveRuns).
+	cols := strings.Replace(issueColumns, "i.description,", listDescriptionSQL("i.description")+",", 1)
 	var colArgs []any
 	if user != "" {
 		cols += ", " + touchCreated + ", " + touchComment + ", " + touchRead + ", " + externalComnt
@@ -254,46 +259,7 @@ func (s *Store) issueListQuery(ctx context.Context, f IssueFilter) (query string
 	if limit <= 0 {
 		limit = 500
 	}
-	query = with + `SELECT ` + cols + ` FROM issues i LEFT JOIN heartbeat_runs r ON r.id = i.execution_run_id AND r.status IN ` + liveRunStatuses +
-		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+	query = with + `SELECT ` + cols + ` FROM issues i WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
 	all := append(append(append(append(withArgs, colArgs...), args...), orderArgs...), limit, f.Offset)
 	return query, all, user != "", nil
-}
-
-// scanIssueRow reads one list row: the issue, its live run and, with userContext, the
-// four touch columns of the requesting user.
-func scanIssueRow(sc scanner, userContext bool) (IssueRow, error) {
-	var row IssueRow
-	dest, finish := issueScanTargets(&row.Issue)
-	var runID, runStatus, runAgent, runSource, runTrigger, runStarted, runFinished, runCreated sql.NullString
-	dest = append(dest, &runID, &runStatus, &runAgent, &runSource, &runTrigger, &runStarted, &runFinished, &runCreated)
-	var tc, tm, tr, ext sql.NullString
-	if userContext {
-		dest = append(dest, &tc, &tm, &tr, &ext)
-	}
-	if err := sc.Scan(dest...); err != nil {
-		return IssueRow{}, err
-	}
-	finish()
-	if row.Description != nil {
-		d := truncateRunes(*row.Description, maxListDescription)
-		row.Description = &d
-	}
-	if runID.Valid {
-		row.ActiveRun = &RunSummary{ID: runID.String, Status: runStatus.String, AgentID: runAgent.String,
-			InvocationSource: runSource.String, TriggerDetail: strPtr(runTrigger), StartedAt: strPtr(runStarted),
-			FinishedAt: strPtr(runFinished), CreatedAt: runCreated.String}
-	}
-	if userContext {
-		uc := &IssueUserContext{LastExternalCommentAt: strPtr(ext)}
-		for _, t := range []sql.NullString{tc, tm, tr} {
-			if t.Valid && (uc.MyLastTouchAt == nil || t.String > *uc.MyLastTouchAt) {
-				v := t.String
-				uc.MyLastTouchAt = &v
-			}
-		}
-		uc.IsUnreadForMe = uc.LastExternalCommentAt != nil && (uc.MyLastTouchAt == nil || *uc.MyLastTouchAt < *uc.LastExternalCommentAt)
-		row.user = uc
-	}
-	return row, nil
 }

@@ -92,16 +92,30 @@ func (tx *Tx) loadIssue(key string) (Issue, error) {
 	return is, nil
 }
 
-// loadIssueLabels fills Labels and LabelIDs of the given issues in one query.
+// issueLabelsSQL and issueLabelsOrder frame the labels query of loadIssueLabels.
+const (
+	issueLabelsSQL = `SELECT il.issue_id, l.id, l.company_id, l.name, l.color, l.created_at, l.updated_at
+		FROM issue_labels il JOIN labels l ON l.id = il.label_id WHERE `
+	issueLabelsOrder = ` ORDER BY l.name, l.id`
+)
+
+// loadIssueLabels fills Labels and LabelIDs of the given issues in one query. One
+// issue is asked by its id; more pass their ids as one JSON array, so the statement
+// text does not change with the page length and stays in the statement cache (an IN
+// list of 500 placeholders was parsed anew on every list call).
 func loadIssueLabels(ctx context.Context, q querier, issues []*Issue) error {
 	if len(issues) == 0 {
 		return nil
 	}
 	byID := make(map[string]*Issue, len(issues))
-	args := make([]any, 0, len(issues))
+	ids := make([]string, 0, len(issues))
 	for _, is := range issues {
 		byID[is.ID] = is
-		args = append(args, is.ID)
+		ids = append(ids, is.ID)
+	}
+	query, arg := issueLabelsSQL+`il.issue_id = ?`+issueLabelsOrder, ids[0]
+	if len(ids) > 1 {
+		query, arg = issueLabelsSQL+`il.issue_id IN (SELECT value FROM json_each(?))`+issueLabelsOrder, jsonStrings(ids)
 	}
 	type issueLabel struct {
 		issueID string
@@ -112,9 +126,7 @@ func loadIssueLabels(ctx context.Context, q querier, issues []*Issue) error {
 		l := &il.label
 		err := sc.Scan(&il.issueID, &l.ID, &l.CompanyID, &l.Name, &l.Color, &l.CreatedAt, &l.UpdatedAt)
 		return il, err
-	}, `SELECT il.issue_id, l.id, l.company_id, l.name, l.color, l.created_at, l.updated_at
-		FROM issue_labels il JOIN labels l ON l.id = il.label_id
-		WHERE il.issue_id IN (`+placeholders(len(args))+`) ORDER BY l.name, l.id`, args...)
+	}, query, arg)
 	if err != nil {
 		return err
 	}

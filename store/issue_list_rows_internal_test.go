@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestIssueListFollowUpPlansUseIndexes checks the two queries a list page runs after
+// its rows, the labels of the page and its live runs, for a full scan: each id of the
+// JSON array must be looked up by index, or a company with many labelled issues or
+// runs would read the whole table once per list call.
+func TestIssueListFollowUpPlansUseIndexes(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, t.TempDir()+"/paperclip.db", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ids := jsonStrings([]string{NewID(), NewID()})
+	for name, q := range map[string]struct{ query, index string }{
+		"labels of a page": {issueLabelsSQL + `il.issue_id IN (SELECT value FROM json_each(?))` + issueLabelsOrder, "SEARCH il USING COVERING INDEX sqlite_autoindex_issue_labels_1 (issue_id=?)"},
+		"labels of one":    {issueLabelsSQL + `il.issue_id = ?` + issueLabelsOrder, "SEARCH il USING COVERING INDEX sqlite_autoindex_issue_labels_1 (issue_id=?)"},
+		"live runs":        {liveRunsSQL, "SEARCH heartbeat_runs USING INDEX sqlite_autoindex_heartbeat_runs_1 (id=?)"},
+	} {
+		rows, err := s.reader.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.query, ids)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		all := strings.Join(plan, "\n  ")
+		if !strings.Contains(all, q.index) {
+			t.Errorf("%s: not searched by %q:\n  %s", name, q.index, all)
+		}
+		for _, step := range plan {
+			if fullScan(step) {
+				t.Errorf("%s: full scan %q in plan:\n  %s", name, step, all)
+			}
+		}
+	}
+}
