@@ -193,17 +193,8 @@ func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompa
 		exec(runIns, id, c.ID, out.Agents[i], now, now, now)
 		out.Runs = append(out.Runs, id)
 	}
-	for _, q := range []string{
-		`INSERT INTO issue_search_docs (source_id, issue_id) SELECT id, id FROM issues WHERE company_id = ?`,
-		`INSERT INTO issue_search_docs (source_id, issue_id) SELECT id, issue_id FROM issue_comments WHERE company_id = ?`,
-		`INSERT INTO issue_search (rowid, body) SELECT d.id, i.title || char(10) || i.identifier || char(10) || coalesce(i.description, '')
-			FROM issue_search_docs d JOIN issues i ON i.id = d.source_id WHERE i.company_id = ?`,
-		`INSERT INTO issue_search (rowid, body) SELECT d.id, c.body FROM issue_search_docs d JOIN issue_comments c ON c.id = d.source_id
-			WHERE c.company_id = ?`,
-	} {
-		if err == nil {
-			_, err = tx.ExecContext(ctx, q, c.ID)
-		}
+	if err == nil {
+		err = seedSearchIndex(ctx, tx, c.ID)
 	}
 	for _, sql := range triggers {
 		if err == nil {
@@ -224,6 +215,24 @@ func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompa
 		out.Keys = append(out.Keys, k.Token)
 	}
 	return out, nil
+}
+
+// seedSearchIndex indexes every seeded issue and comment of the company in one pass,
+// exactly as migration 0007 backfills, while the search triggers are dropped.
+func seedSearchIndex(ctx context.Context, tx *sql.Tx, companyID string) error {
+	for _, q := range []string{
+		`INSERT INTO issue_search_docs (source_id, issue_id) SELECT id, id FROM issues WHERE company_id = ?`,
+		`INSERT INTO issue_search_docs (source_id, issue_id) SELECT id, issue_id FROM issue_comments WHERE company_id = ?`,
+		`INSERT INTO issue_search (rowid, body) SELECT d.id, i.title || char(10) || i.identifier || char(10) || coalesce(i.description, '')
+			FROM issue_search_docs d JOIN issues i ON i.id = d.source_id WHERE i.company_id = ?`,
+		`INSERT INTO issue_search (rowid, body) SELECT d.id, c.body FROM issue_search_docs d JOIN issue_comments c ON c.id = d.source_id
+			WHERE c.company_id = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, companyID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // searchTriggers returns the search index triggers (name → CREATE statement).
