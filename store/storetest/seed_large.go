@@ -42,7 +42,7 @@ func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompa
 		return out, err
 	}
 	out.Company = c
-	db, err := sql.Open("sqlite", "file:"+st.Path()+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)&_pragma=synchronous(OFF)&_pragma=cache_size(-2000000)&_pragma=temp_store(memory)&_txlock=immediate")
+	db, err := sql.Open("sqlite", "file:"+st.Path()+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)&_pragma=synchronous(OFF)&_pragma=cache_size(-4000000)&_pragma=temp_store(memory)&_txlock=immediate")
 	if err != nil {
 		return out, err
 	}
