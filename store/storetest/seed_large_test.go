@@ -96,6 +96,8 @@ func TestSeedLargeLeavesWhatTheStoreWould(t *testing.T) {
 		`SELECT count(*) FROM activity_log WHERE company_id = ? AND action = 'issue.created'`:                spec.Issues,
 		`SELECT count(*) FROM activity_log WHERE company_id = ? AND action = 'issue.comment_added'`:          spec.Comments,
 		`SELECT count(*) FROM heartbeat_runs WHERE company_id = ? AND status = 'running'`:                    spec.KeyedAgents,
+		// The dashboard's visible issues by status (0010): every seeded issue is visible.
+		`SELECT sum(visible) FROM issue_status_counts WHERE company_id = ?`: spec.Issues,
 		// Every lifetime rollup equals its events' sum (0005 keeps them so).
 		`SELECT count(*) FROM cost_rollups r WHERE r.company_id = ? AND r.period = 'lifetime' AND r.scope_type = 'agent'
 			AND r.cost_cents = (SELECT sum(cost_cents) FROM cost_events e WHERE e.agent_id = r.scope_id)`: spec.Agents,
