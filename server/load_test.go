@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -28,16 +31,17 @@ import (
 // TestLoad100k is the load benchmark (BENCHMARKS.md, "Performance at scale"). It is
 // not part of go test ./...; run it with
 //
-//	PAPERCLIP_LOAD=1 go test -run TestLoad100k -timeout 30m -v ./server/
+//	PAPERCLIP_LOAD=1 go test -run TestLoad100k -timeout 60m -v ./server/
 //
 // It seeds one company of 100 000 issues, 1 000 000 comments, 1 000 agents and
 // 100 000 cost events (PAPERCLIP_LOAD_SCALE=0.1 for a tenth), times the 100k-issue
-// store paths, drives the real router over a real listener with PAPERCLIP_LOAD_CLIENTS
+// store paths, drives the real server (server.Runner in a child process, whose RSS is
+// reported) over a real listener with PAPERCLIP_LOAD_CLIENTS
 // (default 8) concurrent clients for PAPERCLIP_LOAD_SECONDS (default 20) — agents
 // heartbeating with run JWTs of their running runs (inbox, checkout, comment, status) and the board
 // (list, search, detail, dashboard, sidebar badges) — and reports throughput, p50/p99
 // per route and RSS, then the cold start of server.Runner on the seeded file until
-// GET /api/health answers.
+// GET /api/health answers, in this process and as a new one.
 func TestLoad100k(t *testing.T) {
 	if os.Getenv("PAPERCLIP_LOAD") == "" {
 		t.Skip("load benchmark: set PAPERCLIP_LOAD=1 (see BENCHMARKS.md)")
@@ -117,13 +121,11 @@ func TestLoad100k(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	srv := &http.Server{Handler: server.New(cfg, st, nil, web.FS()).Handler()}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	base := "http://" + ln.Addr().String()
+	// The server runs in its own process (this test binary, TestLoadServer), so its
+	// RSS is the server's alone: not the seed's, the clients' or the test's.
+	st.Close()
+	child, addr := startLoadServer(t, dir, dbPath)
+	base := "http://" + addr
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}, Timeout: time.Minute}
 	rec := newLoadRecorder()
 	call := func(route, method, path, token string, body any) (int, []byte) {
@@ -200,16 +202,18 @@ func TestLoad100k(t *testing.T) {
 	}
 	wg.Wait()
 	rec.report(t, seconds)
-	t.Logf("RSS after the mix: %s", rss())
+	t.Logf("server RSS after the mix: %s", rss(child.Process.Pid))
 
 	// List every issue of the company, 1000 a page, as a client exporting them would.
 	t0 := time.Now()
 	for off := 0; off < spec.Issues; off += 1000 {
 		call("list all (1000/page)", "GET", fmt.Sprintf("/api/companies/%s/issues?includeHidden=true&limit=1000&offset=%d", cid, off), "", nil)
 	}
-	t.Logf("listed all %d issues in %s; RSS %s", spec.Issues, time.Since(t0).Round(time.Millisecond), rss())
-	srv.Close()
-	st.Close()
+	t.Logf("listed all %d issues in %s; server RSS %s", spec.Issues, time.Since(t0).Round(time.Millisecond), rss(child.Process.Pid))
+	child.Process.Signal(os.Interrupt)
+	if err := child.Wait(); err != nil {
+		t.Errorf("load server: %v", err)
+	}
 
 	// Cold start: open the seeded file and run the server until /api/health answers.
 	fi, _ = os.Stat(dbPath)
@@ -243,6 +247,84 @@ func TestLoad100k(t *testing.T) {
 		cancel()
 		<-done
 		st2.Close()
+	}
+	// And as a new process: exec of the binary, store.Open and Runner until healthy.
+	t0 = time.Now()
+	cold, addr := startLoadServer(t, dir, dbPath)
+	for {
+		res, err := http.Get("http://" + addr + "/api/health")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Since(t0) > time.Minute {
+			t.Fatal("no health in a minute")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Logf("cold start, new process: exec until /api/health 200 in %s; RSS %s", time.Since(t0).Round(100*time.Microsecond), rss(cold.Process.Pid))
+	cold.Process.Signal(os.Interrupt)
+	if err := cold.Wait(); err != nil {
+		t.Errorf("load server: %v", err)
+	}
+}
+
+// startLoadServer runs TestLoadServer in a child process on the seeded database and
+// returns it with the address it serves; the test kills it if it is still running
+// at the end.
+func startLoadServer(t *testing.T, dir, dbPath string) (*exec.Cmd, string) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLoadServer$")
+	cmd.Env = append(os.Environ(), "PAPERCLIP_LOAD_SERVER="+dir, "PAPERCLIP_LOAD_DB="+dbPath)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		if addr, ok := strings.CutPrefix(lines.Text(), "load server listening on "); ok {
+			go io.Copy(io.Discard, out)
+			return cmd, addr
+		}
+	}
+	t.Fatalf("load server exited without listening: %v", lines.Err())
+	return nil, ""
+}
+
+// TestLoadServer is the server process of TestLoad100k: it serves the database
+// PAPERCLIP_LOAD_DB with server.Runner until interrupted.
+func TestLoadServer(t *testing.T) {
+	dir := os.Getenv("PAPERCLIP_LOAD_SERVER")
+	if dir == "" {
+		t.Skip("the server process of TestLoad100k")
+	}
+	dbPath := os.Getenv("PAPERCLIP_LOAD_DB")
+	cfg := loadConfig(dir, dbPath)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	st, err := store.Open(ctx, dbPath, store.Options{StorageDir: cfg.StorageDir, RunLogDir: cfg.RunLogDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("load server listening on %s\n", ln.Addr())
+	if err := (server.Runner{Config: cfg, Store: st, UI: web.FS()}).Run(ctx, ln); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -301,9 +383,9 @@ func pct(d []time.Duration, p int) time.Duration {
 	return s[min(len(s)-1, len(s)*p/100)].Round(10 * time.Microsecond)
 }
 
-// rss reads the process's resident and peak memory from /proc.
-func rss() string {
-	raw, err := os.ReadFile("/proc/self/status")
+// rss reads a process's resident and peak memory from /proc.
+func rss(pid int) string {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return "unknown"
 	}

@@ -100,12 +100,13 @@ func (s *Store) FindDashboard(ctx context.Context, companyID string) (Dashboard,
 		Scan(&d.Agents.Active, &d.Agents.Running, &d.Agents.Paused, &d.Agents.Error, &d.Budgets.PausedAgents); err != nil {
 		return d, err
 	}
+	// The visible issues by status, from the counts the triggers of 0010 keep.
 	if err := q.QueryRowContext(ctx, `SELECT
-			COALESCE(SUM(CASE WHEN status NOT IN ('done', 'cancelled') THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN status = 'in_progress' THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN status = 'blocked' THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0)
-		FROM issues WHERE company_id = ? AND hidden_at IS NULL`, companyID).
+			COALESCE(SUM(CASE WHEN status NOT IN ('done', 'cancelled') THEN visible ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN status = 'in_progress' THEN visible ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN status = 'blocked' THEN visible ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN status = 'done' THEN visible ELSE 0 END), 0)
+		FROM issue_status_counts WHERE company_id = ?`, companyID).
 		Scan(&d.Tasks.Open, &d.Tasks.InProgress, &d.Tasks.Blocked, &d.Tasks.Done); err != nil {
 		return d, err
 	}

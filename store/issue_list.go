@@ -139,8 +139,17 @@ func (s *Store) issueListQuery(ctx context.Context, f IssueFilter) (query string
 	if f.AssigneeUserID != "" {
 		add("i.assignee_user_id = ?", f.AssigneeUserID)
 	}
+	// One agent's issues are a few dozen, a project's thousands, yet without statistics
+	// SQLite rates the two-column project index above the agent's four-column one (the
+	// status IN list counts as several searches) and reads every issue of the project:
+	// 11 ms instead of 0.3 at 100 000 issues. The unary + takes the project term off
+	// its index when an agent is named.
+	agentNamed := f.AssigneeAgent != "" && f.AssigneeAgent != "null"
 	for col, v := range map[string]string{"i.project_id": f.ProjectID, "i.goal_id": f.GoalID} {
 		if v != "" {
+			if col == "i.project_id" && agentNamed {
+				col = "+" + col
+			}
 			add(col+" = ?", strings.ToLower(v))
 		}
 	}

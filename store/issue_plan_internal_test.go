@@ -46,7 +46,7 @@ var issueListIndexTerm = map[string][]string{
 	"goal":                          {"goal_id=?"},
 	"parent (children)":             {"parent_id=?"},
 	"descendants":                   {"(company_id=? AND parent_id=?)"},
-	"cli (status+assignee+project)": {"assignee_agent_id=?", "project_id=?"},
+	"cli (status+assignee+project)": {"assignee_agent_id=?"}, // the agent's issues are fewer than the project's
 	"search":                        {"VIRTUAL TABLE"},
 }
 

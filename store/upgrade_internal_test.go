@@ -331,6 +331,17 @@ func checkFixtureMeaning(t *testing.T, s *Store) {
 			t.Errorf("search %q after the upgrade: %d rows (%v)", q, len(found), err)
 		}
 	}
+	// The dashboard's task counts (0010) are backfilled from the issues the older schema
+	// held: PAP-2 in progress, PAP-3 done.
+	var tasks DashboardTasks
+	if err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE status NOT IN ('done', 'cancelled')),
+			COUNT(*) FILTER (WHERE status = 'in_progress'), COUNT(*) FILTER (WHERE status = 'blocked'), COUNT(*) FILTER (WHERE status = 'done')
+		FROM issues WHERE company_id = ? AND hidden_at IS NULL`, upCompany).Scan(&tasks.Open, &tasks.InProgress, &tasks.Blocked, &tasks.Done); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := s.FindDashboard(ctx, upCompany); err != nil || d.Tasks != tasks || tasks.InProgress != 1 || tasks.Done != 1 {
+		t.Errorf("dashboard tasks after the upgrade %+v (%v), the issues say %+v", d.Tasks, err, tasks)
+	}
 	comments, err := s.FindComments(ctx, CommentFilter{IssueID: upParent})
 	has("comments", comments, err, `Please start, @dev-one — café ☕`, `"authorAgentId":"`+upDev+`"`)
 	if len(comments) != 2 {
