@@ -177,16 +177,33 @@ type InboxItem struct {
 // inboxLimit caps the inbox (agents.md §3.3).
 const inboxLimit = 500
 
-// FindInboxLite lists an agent's open assigned issues (todo, in_progress, blocked; not
-// hidden) by priority then most recently updated, with blocker state and live run.
-func (s *Store) FindInboxLite(ctx context.Context, companyID, agentID string) ([]InboxItem, error) {
-	out, err := queryAll(ctx, s.reader, scanInboxItem, `SELECT i.id, i.identifier, i.title, i.status, i.priority, i.project_id, i.goal_id,
+// inboxLiteSQL lists an agent's open issues in the list order. Every heartbeat reads it,
+// so it must start from the assignee index: the unary + takes the rank term off the
+// rank index, which SQLite (without statistics) otherwise walks through every issue of
+// the company to avoid a sort of the agent's few dozen (TestAgentPathPlansUseIndexes).
+const inboxLiteSQL = `SELECT i.id, i.identifier, i.title, i.status, i.priority, i.project_id, i.goal_id,
 		i.parent_id, i.updated_at, r.id, r.status, r.agent_id, r.invocation_source, r.trigger_detail, r.started_at,
 		r.finished_at, r.created_at
 		FROM issues i LEFT JOIN heartbeat_runs r ON r.id = i.execution_run_id AND r.status IN ('queued', 'running')
 		WHERE i.company_id = ? AND i.assignee_agent_id = ? AND i.status IN ('todo', 'in_progress', 'blocked') AND i.hidden_at IS NULL
-		ORDER BY CASE i.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
-		i.updated_at DESC, i.id DESC LIMIT ?`, companyID, agentID, inboxLimit)
+		ORDER BY +CASE i.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
+		i.updated_at DESC, i.id DESC LIMIT ?`
+
+// inboxBlockersSQL finds the unresolved blockers of the inbox's issues (a JSON array of
+// ids: one statement text whatever the count, so it stays in the statement cache)
+// through the related-issue index. Without statistics SQLite prefers the covering edge
+// index, i.e. reads every relation of the company even for one issue; INDEXED BY (like
+// json_each, SQLite's own) names the index that answers.
+const inboxBlockersSQL = `SELECT rel.related_issue_id, rel.issue_id FROM issue_relations rel INDEXED BY issue_relations_related_idx
+		JOIN issues blocker ON blocker.id = rel.issue_id
+		WHERE rel.company_id = ? AND rel.related_issue_id IN (SELECT value FROM json_each(?)) AND rel.type = 'blocks'
+		AND blocker.status <> 'done'
+		ORDER BY blocker.issue_number, blocker.id`
+
+// FindInboxLite lists an agent's open assigned issues (todo, in_progress, blocked; not
+// hidden) by priority then most recently updated, with blocker state and live run.
+func (s *Store) FindInboxLite(ctx context.Context, companyID, agentID string) ([]InboxItem, error) {
+	out, err := queryAll(ctx, s.reader, scanInboxItem, inboxLiteSQL, companyID, agentID, inboxLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -194,12 +211,15 @@ func (s *Store) FindInboxLite(ctx context.Context, companyID, agentID string) ([
 	for i, it := range out {
 		index[it.ID] = i
 	}
-	// One query for every blocker of the agent's issues; a blocker resolves only when done.
-	blockers, err := queryAll(ctx, s.reader, scanIDPair, `SELECT rel.related_issue_id, rel.issue_id FROM issue_relations rel
-		JOIN issues blocked ON blocked.id = rel.related_issue_id
-		JOIN issues blocker ON blocker.id = rel.issue_id
-		WHERE rel.company_id = ? AND rel.type = 'blocks' AND blocked.assignee_agent_id = ? AND blocker.status <> 'done'
-		ORDER BY blocker.issue_number, blocker.id`, companyID, agentID)
+	if len(out) == 0 {
+		return out, nil
+	}
+	// One query for every blocker of the listed issues; a blocker resolves only when done.
+	ids := make([]string, len(out))
+	for i, it := range out {
+		ids[i] = it.ID
+	}
+	blockers, err := queryAll(ctx, s.reader, scanIDPair, inboxBlockersSQL, companyID, jsonStrings(ids))
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,60 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestAgentPathPlansUseIndexes checks the plans of the queries every agent heartbeat
+// and run page runs, as TestIssueListFilterPlansUseIndexes does for the issue list: the
+// agent's inbox must start from the assignee index and a run's issues from primary keys,
+// not walk the company's rank index (at 100 000 issues the inbox took a second that way),
+// and no table may be read whole.
+func TestAgentPathPlansUseIndexes(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, t.TempDir()+"/paperclip.db", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cases := []struct {
+		name, query string
+		args        []any
+		want        string // an index search the plan must contain
+	}{
+		{"inbox", inboxLiteSQL, []any{"c", "a", inboxLimit}, "issues_company_assignee_status_idx (company_id=? AND assignee_agent_id=?"},
+		{"inbox blockers", inboxBlockersSQL, []any{"c", `["x","y"]`}, "issue_relations_related_idx (company_id=? AND related_issue_id=?)"},
+		{"run issues", runIssuesSQL, []any{"c", "i", "r", "c"}, "SEARCH i USING INDEX sqlite_autoindex_issues_1 (id=?)"},
+		{"run issues' activity", runIssuesSQL, []any{"c", "i", "r", "c"}, "activity_log_run_idx (run_id=?)"},
+	}
+	for _, c := range cases {
+		rows, err := s.reader.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+c.query, c.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		joined := strings.Join(plan, "\n  ")
+		if !strings.Contains(joined, c.want) {
+			t.Errorf("%s: plan does not search %q:\n  %s", c.name, c.want, joined)
+		}
+		for _, step := range plan {
+			if fullScan(step) && !strings.HasPrefix(step, "SCAN json_each") && step != "SCAN CONSTANT ROW" {
+				t.Errorf("%s: full scan %q in plan:\n  %s", c.name, step, joined)
+			}
+			if strings.Contains(step, "issues_company_rank_updated_idx") {
+				t.Errorf("%s: walks the rank index:\n  %s", c.name, joined)
+			}
+		}
+		t.Logf("%s:\n  %s", c.name, joined)
+	}
+}
