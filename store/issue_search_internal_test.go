@@ -75,8 +75,15 @@ func TestSearchByFieldReturnsWhatTheScanReturns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Ties: a third of the issues share one updatedAt, so id breaks them; some are hidden.
+	// Ties: a third of the issues share one updatedAt, so id breaks them; some are hidden;
+	// half are in a project (a selective filter, answered from its own index).
+	project := NewID()
+	exec(`INSERT INTO projects (id, company_id, name, url_key, created_at, updated_at) VALUES (?, ?, 'App', 'app', ?, ?)`,
+		project, c.ID, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z")
 	for i, is := range issues {
+		if i%2 == 0 {
+			exec(`UPDATE issues SET project_id = ? WHERE id = ?`, project, is.ID)
+		}
 		if i%3 == 1 {
 			exec(`UPDATE issues SET updated_at = '2026-01-01T00:00:00.000Z' WHERE id = ?`, is.ID)
 		}
@@ -102,6 +109,7 @@ func TestSearchByFieldReturnsWhatTheScanReturns(t *testing.T) {
 		"by update":           {SortField: "updated"},
 		"by creation, asc":    {SortField: "created", SortDir: "asc", Limit: 11, Offset: 2},
 		"explicit priority":   {SortField: "priority", Limit: 13},
+		"project":             {ProjectID: project, Limit: 3},
 	}
 	check := func(when string) {
 		t.Helper()
