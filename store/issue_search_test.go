@@ -166,7 +166,7 @@ func TestSeedLargeSearchIndexAnswersLikeTheScan(t *testing.T) {
 	if err := s.EnsureLocalBoard(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	co, err := storetest.SeedLarge(context.Background(), s, storetest.LargeSpec{Issues: 300, Comments: 2000, Agents: 4, Projects: 2})
+	co, err := storetest.SeedLarge(context.Background(), s, storetest.LargeSpec{Issues: 200, Comments: 800, Agents: 4, Projects: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
