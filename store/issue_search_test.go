@@ -191,4 +191,12 @@ func TestSeedLargeSearchIndexAnswersLikeTheScan(t *testing.T) {
 			}
 		}
 	}
+	// The seed switched FTS5's merging off for its backfill; the live index must merge again.
+	db := rawDB(t, s)
+	for _, table := range []string{"issue_search_titles", "issue_search_texts", "issue_search_comments"} {
+		var v int
+		if err := db.QueryRow(`SELECT v FROM ` + table + `_config WHERE k = 'automerge'`).Scan(&v); err != nil || v != 4 {
+			t.Errorf("%s automerge = %d (%v), want 4", table, v, err)
+		}
+	}
 }
