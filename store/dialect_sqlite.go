@@ -187,27 +187,24 @@ func checkpointFile(ctx context.Context, path string) error {
 // walFiles are the companion files SQLite keeps next to a database in WAL mode.
 var walFiles = []string{"-wal", "-shm"}
 
-// searchCandidates narrows an issue search (q=) to the issues the trigram index of
-// migration 0007 says contain q somewhere (title, identifier, description or a comment
-// body): a SQL condition on the issue alias i and its argument. ok=false means the
-// index cannot answer for q and the search scans as before.
+// searchPhrase is q as the FTS5 phrase the trigram index of migration 0009 answers
+// (issue_search.go), or ok=false when the index cannot answer for q and the search
+// scans with LIKE as before.
 //
-// The LIKE conditions stay on the query, so the index only has to find a superset of
-// the matches, which holds when q is ASCII and has at least 3 characters: the trigram
-// tokenizer matches a phrase of 3 or more characters anywhere, case-folding ASCII as
-// lower() does. Shorter terms match nothing in a trigram index, and for other scripts
-// its Unicode case folding and SQLite's ASCII-only lower() may disagree, so those scan.
-// PostgreSQL would put a pg_trgm GIN index on the same lower(...) expressions instead
-// and need no extra condition.
-func searchCandidates(q string) (cond string, arg any, ok bool) {
+// The index must find every LIKE match, which holds when q is ASCII and has at least
+// 3 characters: the trigram tokenizer matches a phrase of 3 or more characters
+// anywhere, case-folding ASCII as lower() does. Shorter terms match nothing in a
+// trigram index, and for other scripts its Unicode case folding and SQLite's
+// ASCII-only lower() may disagree, so those scan. PostgreSQL would put pg_trgm GIN
+// indexes on the same lower(...) expressions instead.
+func searchPhrase(q string) (phrase string, ok bool) {
 	if len(q) < 3 {
-		return "", nil, false
+		return "", false
 	}
 	for i := 0; i < len(q); i++ {
 		if q[i] >= 0x80 {
-			return "", nil, false
+			return "", false
 		}
 	}
-	return `i.id IN (SELECT d.issue_id FROM issue_search s JOIN issue_search_docs d ON d.id = s.rowid WHERE issue_search MATCH ?)`,
-		`"` + strings.ReplaceAll(q, `"`, `""`) + `"`, true
+	return `"` + strings.ReplaceAll(q, `"`, `""`) + `"`, true
 }

@@ -16,3 +16,10 @@ func ScanIssue(sc interface{ Scan(...any) error }) (Issue, error) { return scanI
 
 // PriorityRankSQL is the default order's rank expression over col.
 func PriorityRankSQL(col string) string { return priorityRankSQL(col) }
+
+// ScanSearch returns f with its search forced to the LIKE scan, the oracle the index
+// must agree with (issue_search_test.go).
+func ScanSearch(f IssueFilter) IssueFilter {
+	f.scanSearch = true
+	return f
+}

@@ -63,6 +63,11 @@ type IssueFilter struct {
 	SortField     string // priority (default), updated, created
 	SortDir       string // asc, desc
 	Limit, Offset int
+	// scanSearch makes Q scan with LIKE even where the index could answer, so tests
+	// can check the index answers exactly as the scan does; searchPlan, when set,
+	// receives the statements of a ranked search, so a test can check their plans.
+	scanSearch bool
+	searchPlan *[]searchQuery
 }
 
 const maxListDescription = 1200
@@ -240,19 +245,49 @@ func (s *Store) issueListQuery(ctx context.Context, f IssueFilter) (query string
 		}
 		order = rank + " " + dir + ", i.updated_at DESC, i.id DESC"
 	}
+	limit, offset := f.Limit, f.Offset
+	if limit <= 0 {
+		limit = 500
+	}
+	from := "issues i"
 	if q := strings.TrimSpace(f.Q); q != "" {
 		lq := likeEscaper.Replace(strings.ToLower(q))
 		pat, prefix := "%"+lq+"%", lq+"%"
-		if cond, arg, ok := searchCandidates(q); ok {
-			add(cond, arg)
-		}
-		add(`(lower(i.title) LIKE ? ESCAPE '\' OR lower(i.identifier) LIKE ? ESCAPE '\' OR lower(coalesce(i.description, '')) LIKE ? ESCAPE '\'
+		ranked := f.SortField == "" || f.SortField == "priority"
+		phrase, indexed := searchPhrase(q)
+		indexed = indexed && !f.scanSearch
+		switch {
+		case indexed && ranked:
+			// Field by field, best rank first, until the page is full (issue_search.go);
+			// the list query then reads the page's rows in that order.
+			r := rankedSearch{with: with, withArgs: withArgs, filters: strings.Join(where, " AND "), args: args, order: order,
+				phrase: phrase, pat: pat, prefix: prefix, need: offset + limit, plan: f.searchPlan,
+				companyIssues: func() (n int, err error) {
+					err = s.reader.QueryRowContext(ctx, `SELECT issue_counter FROM companies WHERE id = ?`, f.CompanyID).Scan(&n)
+					return n, err
+				}}
+			ids, err := r.run(ctx, s)
+			if err != nil {
+				return "", nil, false, err
+			}
+			if offset >= len(ids) {
+				return "", nil, false, nil
+			}
+			with, withArgs = searchPageCTE, []any{searchPageJSON(ids[offset:])}
+			from = "page p CROSS JOIN issues i ON i.id = p.id"
+			where, args = []string{"i.company_id = ?"}, []any{f.CompanyID}
+			order, offset = "p.pos", 0
+		case indexed:
+			add(searchAnyCondition, searchAnyArgs(phrase, pat)...)
+		default:
+			add(`(lower(i.title) LIKE ? ESCAPE '\' OR lower(i.identifier) LIKE ? ESCAPE '\' OR lower(coalesce(i.description, '')) LIKE ? ESCAPE '\'
 			OR EXISTS (SELECT 1 FROM issue_comments c WHERE c.company_id = i.company_id AND c.issue_id = i.id AND lower(c.body) LIKE ? ESCAPE '\'))`, pat, pat, pat, pat)
-		if f.SortField == "" || f.SortField == "priority" {
-			order = `CASE WHEN lower(i.title) LIKE ? ESCAPE '\' THEN 0 WHEN lower(i.title) LIKE ? ESCAPE '\' THEN 1
+			if ranked {
+				order = `CASE WHEN lower(i.title) LIKE ? ESCAPE '\' THEN 0 WHEN lower(i.title) LIKE ? ESCAPE '\' THEN 1
 				WHEN lower(i.identifier) LIKE ? ESCAPE '\' THEN 2 WHEN lower(i.identifier) LIKE ? ESCAPE '\' THEN 3
 				WHEN lower(coalesce(i.description, '')) LIKE ? ESCAPE '\' THEN 4 ELSE 5 END, ` + order
-			orderArgs = append(orderArgs, prefix, pat, prefix, pat, pat)
+				orderArgs = append(orderArgs, prefix, pat, prefix, pat, pat)
+			}
 		}
 	}
 	// Cut descriptions in SQL: scanning each in full only to keep 1200 characters made
@@ -264,11 +299,7 @@ func (s *Store) issueListQuery(ctx context.Context, f IssueFilter) (query string
 		cols += ", " + touchCreated + ", " + touchComment + ", " + touchRead + ", " + externalComnt
 		colArgs = append(colArgs, user, user, user, user)
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 500
-	}
-	query = with + `SELECT ` + cols + ` FROM issues i WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
-	all := append(append(append(append(withArgs, colArgs...), args...), orderArgs...), limit, f.Offset)
+	query = with + `SELECT ` + cols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+	all := append(append(append(append(withArgs, colArgs...), args...), orderArgs...), limit, offset)
 	return query, all, user != "", nil
 }

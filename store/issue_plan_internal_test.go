@@ -67,7 +67,7 @@ func TestIssueListFilterPlansUseIndexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	parent, err := s.CreateIssue(board, c.ID, IssueInput{Title: Some("parent")})
+	parent, err := s.CreateIssue(board, c.ID, IssueInput{Title: Some("parent of the login outage")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -229,6 +229,12 @@ func dumpDatabase(t *testing.T, path string) map[string]tableDump {
 	return out
 }
 
+// replacedTables are tables a later migration drops because another holds what they
+// held: 0009 replaces 0007's one search index (the FTS5 table and its shadow tables)
+// by one per field, rebuilt from the rows; checkFixtureMeaning searches through it.
+var replacedTables = map[string]bool{"issue_search": true, "issue_search_config": true, "issue_search_data": true,
+	"issue_search_idx": true, "issue_search_docsize": true}
+
 // checkRowsSurvived: every table, row and column of before is in after with the same
 // value. Tables, rows and columns a migration adds are allowed. A migration that must
 // rewrite a value would list it here with the reason, and its test would check the
@@ -244,6 +250,9 @@ func checkRowsSurvived(t *testing.T, before, after map[string]tableDump) {
 			tables++
 		}
 		now, ok := after[table]
+		if !ok && replacedTables[table] {
+			continue
+		}
 		if !ok {
 			t.Errorf("table %s was dropped", table)
 			continue
@@ -323,9 +332,10 @@ func checkFixtureMeaning(t *testing.T, s *Store) {
 	if err != nil || len(list) != 3 {
 		t.Errorf("company issues: %d (%v)", len(list), err)
 	}
-	// The search index (0007) is backfilled from the rows the older schema held: a
-	// comment's words and a title's find their issue through it.
-	for q, want := range map[string]string{"PLEASE START": upParent, "clip bender": upParent} {
+	// The search index (0007, split by field in 0009) is backfilled from the rows the
+	// older schema held: a comment's, a title's and a description's words find their
+	// issue through it.
+	for q, want := range map[string]string{"PLEASE START": upParent, "clip bender": upParent, "IT BENDS": upParent, "bUILD": upParent} {
 		found, err := s.FindIssues(ctx, IssueFilter{CompanyID: upCompany, Q: q})
 		if err != nil || len(found) != 1 || found[0].ID != want {
 			t.Errorf("search %q after the upgrade: %d rows (%v)", q, len(found), err)
