@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html"
 	"io/fs"
@@ -42,6 +43,8 @@ type uiBundle struct {
 // so the browser fetches the shell's module graph in parallel instead of discovering it
 // import by import. Pages are imported on demand (web/app/lazy.js) and not preloaded: a
 // first visit would otherwise download and compile every page before the first paint.
+// For those, a JSON map (not a script: the CSP allows none inline) lists what each one
+// imports beyond the shell, so lazy.js fetches a page and its imports in parallel.
 func newUIBundle(files fs.FS, deploymentMode string) (*uiBundle, error) {
 	var names []string
 	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
@@ -73,9 +76,15 @@ func newUIBundle(files fs.FS, deploymentMode string) (*uiBundle, error) {
 		return nil, fmt.Errorf("read ui index: %w", err)
 	}
 	var preload strings.Builder
-	for _, n := range staticModuleGraph(files, "app.js") {
+	shell := staticModuleGraph(files, "app.js")
+	for _, n := range shell {
 		fmt.Fprintf(&preload, "<link rel=\"modulepreload\" href=\"%s%s\">\n", b.prefix, n)
 	}
+	deps, err := json.Marshal(lazyModuleDeps(files, names, shell))
+	if err != nil {
+		return nil, fmt.Errorf("ui module deps: %w", err)
+	}
+	fmt.Fprintf(&preload, "<script type=\"application/json\" id=\"module-deps\">%s</script>\n", deps)
 	index = bytes.ReplaceAll(index, []byte("<!--modulepreload-->"), []byte(preload.String()))
 	index = bytes.ReplaceAll(index, []byte("%DEPLOYMENT_MODE%"), []byte(html.EscapeString(deploymentMode)))
 	b.index = bytes.ReplaceAll(index, []byte("%ASSETS%"), []byte(strings.TrimSuffix(b.prefix, "/")))

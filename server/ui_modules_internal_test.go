@@ -11,7 +11,7 @@ import (
 // files and paths leaving the tree are not.
 func TestStaticModuleGraph(t *testing.T) {
 	files := fstest.MapFS{
-		"app.js": {Data: []byte(`// The entry. import "./not-a-statement.js" in a comment is ignored.
+		"app.js": {Data: []byte(`// The entry.
 import { a } from "./a.js";
 import "./side.js";
 import {
@@ -38,5 +38,24 @@ import z from "../outside.js";
 	want := []string{"a.js", "app.js", "lib/b.js", "re.js", "side.js", "vendor/v.min.js"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("graph = %v, want %v", got, want)
+	}
+}
+
+// The on-demand map lists, for each module outside the shell, only what its imports add.
+func TestLazyModuleDeps(t *testing.T) {
+	files := fstest.MapFS{
+		"app.js":           {Data: []byte(`import "./shell.js"; const P = lazy("pages/p.js");`)},
+		"shell.js":         {Data: []byte(``)},
+		"pages/p.js":       {Data: []byte(`import "../shell.js"; import "../lib/md.js";`)},
+		"pages/q.js":       {Data: []byte(`import "../shell.js";`)},
+		"lib/md.js":        {Data: []byte(`import "./vendor.js";`)},
+		"lib/vendor.js":    {Data: []byte(``)},
+		"theme.classic.js": {Data: []byte(``)},
+	}
+	names := []string{"app.js", "lib/md.js", "lib/vendor.js", "pages/p.js", "pages/q.js", "shell.js", "theme.classic.js"}
+	got := lazyModuleDeps(files, names, staticModuleGraph(files, "app.js"))
+	want := map[string][]string{"pages/p.js": {"lib/md.js", "lib/vendor.js"}, "lib/md.js": {"lib/vendor.js"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("deps = %v, want %v", got, want)
 	}
 }

@@ -68,6 +68,10 @@ func TestUIServingHeadersAndCaching(t *testing.T) {
 			t.Errorf("index.html preloads %s, which only some pages need", lazy)
 		}
 	}
+	// What an on-demand page imports beyond the shell is listed for lazy.js to preload.
+	if !regexp.MustCompile(`<script type="application/json" id="module-deps">\{.*"pages/issue\.js":\[[^\]]*"vendor/marked\.esm\.js"`).MatchString(index) {
+		t.Error("index.html lacks the on-demand module map with the issue page's imports")
+	}
 	m := regexp.MustCompile(`/assets/([0-9a-f]{16})/app\.js`).FindStringSubmatch(index)
 	if m == nil {
 		t.Fatalf("no hashed app.js in index: %s", index)

@@ -9,20 +9,42 @@ import { Loading } from "./components/ui.js";
 const all = [];
 let firstShown = false;
 
+// The server lists, in index.html, the modules each on-demand module imports statically
+// beyond the shell's (server/ui_modules.go). Preloading them with the module itself fetches
+// a page and its imports in parallel, instead of discovering the imports only after the
+// page's own file arrived.
+const base = new URL("./", import.meta.url);
+const deps = (() => {
+  try { return JSON.parse(document.getElementById("module-deps").textContent); } catch { return {}; }
+})();
+const preloaded = new Set();
+function preloadDeps(path) {
+  for (const d of deps[path] || []) {
+    if (preloaded.has(d)) continue;
+    preloaded.add(d);
+    const l = document.createElement("link");
+    l.rel = "modulepreload";
+    l.href = new URL(d, base).href;
+    document.head.appendChild(l);
+  }
+}
+
 /**
- * lazy returns a component that renders export `name` of the module `load()` imports.
+ * lazy returns a component that renders export `name` of the module at `path` (relative
+ * to the app's root, e.g. "pages/issue.js").
  * Until the module is there it renders `fallback(props)` (by default the delayed skeleton,
  * so a fast load never flashes); a failed load, usually an upgraded server whose assets
  * moved to a new hash, says so with a reload button and is retried on the next mount.
  */
-export function lazy(load, name, fallback = () => html`<${Loading} />`) {
+export function lazy(path, name, fallback = () => html`<${Loading} />`) {
   let comp = null;
   let error = null;
   let pending = null;
   const start = () => {
     if (comp) return Promise.resolve();
     if (!pending) {
-      pending = load().then(
+      preloadDeps(path);
+      pending = import(new URL(path, base).href).then(
         (m) => { comp = m[name]; error = comp ? null : new Error(`${name} is missing from its module`); },
         (e) => { error = e; },
       ).finally(() => { pending = null; });
