@@ -29,20 +29,7 @@ func TestAgentPathPlansUseIndexes(t *testing.T) {
 		{"run issues' activity", runIssuesSQL, []any{"c", "i", "r", "c"}, "activity_log_run_idx (run_id=?)"},
 	}
 	for _, c := range cases {
-		rows, err := s.reader.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+c.query, c.args...)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, s, c.name, c.query, c.args...)
 		joined := strings.Join(plan, "\n  ")
 		if !strings.Contains(joined, c.want) {
 			t.Errorf("%s: plan does not search %q:\n  %s", c.name, c.want, joined)

@@ -23,20 +23,7 @@ func TestIssueListFollowUpPlansUseIndexes(t *testing.T) {
 		"labels of one":    {issueLabelsSQL + `il.issue_id = ?` + issueLabelsOrder, "SEARCH il USING COVERING INDEX sqlite_autoindex_issue_labels_1 (issue_id=?)"},
 		"live runs":        {liveRunsSQL, "SEARCH heartbeat_runs USING INDEX sqlite_autoindex_heartbeat_runs_1 (id=?)"},
 	} {
-		rows, err := s.reader.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.query, ids)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, s, name, q.query, ids)
 		all := strings.Join(plan, "\n  ")
 		if !strings.Contains(all, q.index) {
 			t.Errorf("%s: not searched by %q:\n  %s", name, q.index, all)

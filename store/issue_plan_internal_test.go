@@ -78,20 +78,7 @@ func TestIssueListFilterPlansUseIndexes(t *testing.T) {
 		if err != nil || query == "" {
 			t.Fatalf("%s: %q %v", name, query, err)
 		}
-		rows, err := s.reader.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, s, name, query, args...)
 		if want, ok := issueListIndexTerm[name]; ok && !containsAny(strings.Join(plan, "\n"), want) {
 			t.Errorf("%s: the issues are not searched by any of %q:\n  %s", name, want, strings.Join(plan, "\n  "))
 		}
@@ -102,6 +89,30 @@ func TestIssueListFilterPlansUseIndexes(t *testing.T) {
 		}
 		t.Logf("%s:\n  %s", name, strings.Join(plan, "\n  "))
 	}
+}
+
+// queryPlan is the detail column of EXPLAIN QUERY PLAN for query on the reader, one
+// step per row; name labels a failure.
+func queryPlan(t *testing.T, s *Store, name, query string, args ...any) []string {
+	t.Helper()
+	rows, err := s.reader.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return plan
 }
 
 // fullScan reports whether a query-plan step reads a whole table: "SCAN t" or

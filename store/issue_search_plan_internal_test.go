@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -41,20 +42,7 @@ func TestSearchFieldPlansUseIndexes(t *testing.T) {
 			t.Fatalf("%s: %d search statements, want both shapes of each rank and the comments' (%d)", name, len(qs), 2*len(searchGroups)+1)
 		}
 		for i, q := range qs {
-			rows, err := s.reader.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.query, q.args...)
-			if err != nil {
-				t.Fatalf("%s, field %d: %v", name, i, err)
-			}
-			var plan []string
-			for rows.Next() {
-				var id, parent, notused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, detail)
-			}
-			rows.Close()
+			plan := queryPlan(t, s, fmt.Sprintf("%s, field %d", name, i), q.query, q.args...)
 			all := strings.Join(plan, "\n  ")
 			walk := strings.Contains(q.query, "+i.id IN")
 			if !strings.Contains(all, "VIRTUAL TABLE") {
