@@ -76,11 +76,12 @@ func newUIBundle(files fs.FS, deploymentMode string) (*uiBundle, error) {
 		return nil, fmt.Errorf("read ui index: %w", err)
 	}
 	var preload strings.Builder
-	shell := staticModuleGraph(files, "app.js")
+	mods := newModuleImports(files) // each file parsed once for both lists
+	shell := mods.graph("app.js")
 	for _, n := range shell {
 		fmt.Fprintf(&preload, "<link rel=\"modulepreload\" href=\"%s%s\">\n", b.prefix, n)
 	}
-	deps, err := json.Marshal(lazyModuleDeps(files, names, shell))
+	deps, err := json.Marshal(lazyModuleDeps(mods, names, shell))
 	if err != nil {
 		return nil, fmt.Errorf("ui module deps: %w", err)
 	}

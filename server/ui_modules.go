@@ -117,8 +117,7 @@ func staticModuleGraph(files fs.FS, entry string) []string {
 // lazyModuleDeps maps every module outside the shell (the entry point's static graph) to
 // the modules its own static graph adds to the shell's: what must still be fetched when
 // it is imported on demand. Modules adding nothing are left out.
-func lazyModuleDeps(files fs.FS, names, shell []string) map[string][]string {
-	m := newModuleImports(files)
+func lazyModuleDeps(m *moduleImports, names, shell []string) map[string][]string {
 	inShell := map[string]bool{}
 	for _, n := range shell {
 		inShell[n] = true

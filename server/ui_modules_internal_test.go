@@ -53,7 +53,8 @@ func TestLazyModuleDeps(t *testing.T) {
 		"theme.classic.js": {Data: []byte(``)},
 	}
 	names := []string{"app.js", "lib/md.js", "lib/vendor.js", "pages/p.js", "pages/q.js", "shell.js", "theme.classic.js"}
-	got := lazyModuleDeps(files, names, staticModuleGraph(files, "app.js"))
+	mods := newModuleImports(files)
+	got := lazyModuleDeps(mods, names, mods.graph("app.js"))
 	want := map[string][]string{"pages/p.js": {"lib/md.js", "lib/vendor.js"}, "lib/md.js": {"lib/vendor.js"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("deps = %v, want %v", got, want)
