@@ -23,8 +23,8 @@ func (s *Server) withActor(next http.Handler) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if v, ok := r.Context().Value(actorLogKey{}).(*string); ok {
-			*v = actor.Kind
+		if rec, ok := w.(*statusRecorder); ok {
+			rec.actor = actor.Kind
 		}
 		if actor.IsBoard() && (actor.Source == "local_implicit" || actor.Source == "session") && isMutation(r) && !s.trustedOrigin(r) {
 			writeJSON(w, http.StatusForbidden, errorBody{Error: "Board mutation requires trusted browser origin"})

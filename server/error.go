@@ -61,6 +61,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
+	if rows, ok := v.([]store.IssueRow); ok && rows != nil {
+		writeIssueRows(w, rows)
+		return
+	}
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && !rv.IsNil() && rv.Type().Elem().Kind() != reflect.Uint8 {
 		writeJSONList(w, rv)
 		return
@@ -94,6 +98,29 @@ func writeJSONList(w io.Writer, list reflect.Value) {
 			enc = json.NewEncoder(&buf)
 			enc.SetEscapeHTML(false)
 		}
+	}
+	bw.WriteString("]\n")
+	bw.Flush()
+}
+
+// writeIssueRows is writeJSONList for the issue list, byte for byte, at a third of
+// its cost. json.Encoder calls a value's MarshalJSON and then re-scans the result
+// to validate and compact it; for a page of 500 rows that pass was two thirds of the
+// JSON time (profile of BenchmarkHandlerIssueList10k). IssueRow.MarshalJSON's bytes
+// are json.Marshal's, compact and valid as they come, so they are written as they
+// are (TestIssueListJSONIsTheEncoders compares both over varied rows).
+func writeIssueRows(w io.Writer, rows []store.IssueRow) {
+	bw := bufio.NewWriterSize(w, 32<<10)
+	bw.WriteByte('[')
+	for i := range rows {
+		b, err := rows[i].MarshalJSON()
+		if err != nil {
+			break // as writeJSONList: the reply is cut
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.Write(b)
 	}
 	bw.WriteString("]\n")
 	bw.Flush()

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"net/http"
 	"runtime/debug"
@@ -11,11 +12,15 @@ import (
 	"paperclip/store"
 )
 
-// statusRecorder remembers the status for the access log.
+// statusRecorder remembers the status for the access log, and the kind of actor
+// withActor resolved: withActor finds it as its ResponseWriter (the middleware between
+// them do not wrap the writer), which spares every request a context value and a copy
+// of the request to carry one string outwards.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	wrote  bool
+	actor  string
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
@@ -62,22 +67,20 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 		if !ok {
 			rec = &statusRecorder{ResponseWriter: w}
 		}
-		// withActor, further in, fills this in once it knows who is calling.
-		kind := new(string)
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), actorLogKey{}, kind)))
+		// withActor, further in, fills in rec.actor once it knows who is calling.
+		next.ServeHTTP(rec, r)
 		if !strings.HasPrefix(r.URL.Path, "/api/") {
 			return
 		}
 		actorType := "none"
-		if *kind != "" {
-			actorType = *kind
+		if rec.actor != "" {
+			actorType = rec.actor
 		}
-		s.logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"duration_ms", time.Since(start).Milliseconds(), "actor_type", actorType)
+		// LogAttrs writes the line Info would, without boxing each value in an any.
+		s.logger.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status), slog.Int64("duration_ms", time.Since(start).Milliseconds()), slog.String("actor_type", actorType))
 	})
 }
-
-type actorLogKey struct{}
 
 // requestHost is the host name of the request without port, lower-cased, and
 // whether the Host value was well formed (a name, "[v6]", either with an optional

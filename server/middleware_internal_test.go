@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -65,5 +66,35 @@ func TestAccessLogRecordsActor(t *testing.T) {
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/x", nil))
 	if !strings.Contains(logs.String(), `"actor_type":"board"`) || !strings.Contains(logs.String(), `"status":204`) {
 		t.Fatalf("access log: %s", logs.String())
+	}
+}
+
+// The access log line of the whole middleware chain, field by field and in order:
+// withActor hands the actor kind to the log through the chain's status recorder, so
+// a middleware that wrapped the writer between them would log "none" here.
+func TestAccessLogLineThroughTheWholeChain(t *testing.T) {
+	var logs bytes.Buffer
+	s := &Server{logger: slog.New(slog.NewJSONHandler(&logs, nil)), cfg: Config{DeploymentMode: ModeLocalTrusted}.withDefaults()}
+	s.router = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+	h := s.Handler()
+	line := regexp.MustCompile(`^\{"time":"[^"]+","level":"INFO","msg":"request","method":"(\w+)","path":"([^"]+)","status":(\d+),"duration_ms":\d+,"actor_type":"(\w+)"\}\n$`)
+	for _, c := range []struct{ method, path, host, status, actor string }{
+		{"GET", "/api/issues/x", "127.0.0.1:3100", "418", "board"},
+		{"POST", "/api/companies", "localhost", "418", "board"},
+		{"GET", "/api/health", "evil.example", "403", "none"}, // refused by the host guard before withActor
+	} {
+		logs.Reset()
+		req := httptest.NewRequest(c.method, c.path, nil)
+		req.Host = c.host
+		h.ServeHTTP(httptest.NewRecorder(), req)
+		m := line.FindStringSubmatch(logs.String())
+		if m == nil || m[1] != c.method || m[2] != c.path || m[3] != c.status || m[4] != c.actor {
+			t.Errorf("%s %s: access log %q", c.method, c.path, logs.String())
+		}
+	}
+	logs.Reset()
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/assets/app.js", nil))
+	if logs.Len() != 0 {
+		t.Errorf("non-API request logged: %s", logs.String())
 	}
 }
