@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"paperclip/store"
@@ -14,6 +16,8 @@ type LargeSpec struct {
 	Issues, Comments, Agents, CostEvents, Projects int
 	// KeyedAgents is how many agents get a real API key (the load's heartbeat clients).
 	KeyedAgents int
+	// Logf, when set, is told how long each phase of the seed took.
+	Logf func(format string, args ...any)
 }
 
 // LargeCompany is what SeedLarge built.
@@ -27,57 +31,130 @@ type LargeCompany struct {
 	Projects []string
 }
 
-// SeedLarge builds one company of spec's size in the store's database for the load
-// benchmark: the company and the agent keys through the store; agents, projects,
-// issues, comments and cost events as the store writes them (memberships and grants,
-// identifiers and the company counter, an activity row per issue and comment, the cost
-// rollups, the dashboard's status counts and the search index), but in one
-// transaction of 100-row INSERTs on its own connection, with the bulk tables' indexes
-// and the search triggers dropped for the load and re-created in that transaction,
-// since a million store calls would take an hour. Texts are drawn from a fixed
-// vocabulary so searches have realistic hit rates.
-func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompany, error) {
+// SeedLarge builds one company of spec's size in the database file at path (created
+// and migrated when new) for the load benchmark: the company and the agent keys
+// through the store; agents, projects, issues, comments and cost events as the store
+// writes them (memberships and grants, identifiers and the company counter, an
+// activity row per issue and comment, the cost rollups, the dashboard's status counts
+// and the search index), but in one transaction of 100-row INSERTs on its own
+// connection, with the bulk tables' indexes and the search triggers dropped for the
+// load and re-created in that transaction, since a million store calls would take an
+// hour. The search index is built at the same time on other connections and copied in
+// (seed_search.go says why), so the database must not index anything yet. Nothing else
+// may have the file open: the seed takes it out of WAL mode while it writes. Texts are
+// drawn from a fixed vocabulary so searches have realistic hit rates.
+func SeedLarge(ctx context.Context, path string, spec LargeSpec) (LargeCompany, error) {
 	var out LargeCompany
 	board := Board()
-	c, err := st.CreateCompany(board, store.CompanyInput{Name: store.Some("Load Co"), BudgetMonthlyCents: store.Some[int64](10_000_000)})
+	st, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		return out, err
 	}
-	out.Company = c
-	// The full seed writes 1.9 GB in one transaction: a cache below that spills pages to
-	// the WAL and reads them back (a 2 GB cache, shared with the index builds' sorter,
-	// still did). Pages are allocated as used, so a small seed stays small.
-	db, err := sql.Open("sqlite", "file:"+st.Path()+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)&_pragma=synchronous(OFF)"+
-		"&_pragma=cache_size(-4000000)&_pragma=temp_store(memory)&_txlock=immediate")
+	err = st.EnsureLocalBoard(ctx)
+	if err == nil {
+		out.Company, err = st.CreateCompany(board, store.CompanyInput{Name: store.Some("Load Co"), BudgetMonthlyCents: store.Some[int64](10_000_000)})
+	}
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = seedRows(ctx, path, spec, &out)
+	}
 	if err != nil {
 		return out, err
+	}
+	if st, err = store.Open(ctx, path, store.Options{}); err != nil {
+		return out, err
+	}
+	defer st.Close()
+	for i := 0; i < spec.KeyedAgents && i < len(out.Agents); i++ {
+		k, err := st.CreateAgentKey(board, out.Agents[i], store.AgentKeyInput{Name: store.Some("load")})
+		if err != nil {
+			return out, err
+		}
+		out.Keys = append(out.Keys, k.Token)
+	}
+	return out, st.Close()
+}
+
+// seedRows writes the company's rows (all of SeedLarge but the company and the keys).
+func seedRows(ctx context.Context, path string, spec LargeSpec, out *LargeCompany) error {
+	c := out.Company
+	// The full seed writes 2 GB in one transaction: a cache below that spills pages to
+	// the WAL and reads them back (a 2 GB cache, shared with the index builds' sorter,
+	// still did). Pages are allocated as used, so a small seed stays small. The
+	// transaction is deferred: the scratch files of the search builds are attached to
+	// it and only read at the end, and an immediate one would lock them for writing.
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)&_pragma=synchronous(OFF)"+
+		"&_pragma=cache_size(-4000000)&_pragma=temp_store(memory)")
+	if err != nil {
+		return err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
-	tx, err := db.BeginTx(ctx, nil)
+	conn, err := db.Conn(ctx)
 	if err != nil {
-		return out, err
+		return err
+	}
+	defer conn.Close()
+	// In WAL mode a commit of 2 GB writes every page twice, to the WAL and then into the
+	// file at the checkpoint: 40 s of a full seed on a disk that writes 100 MB/s. With
+	// the file to itself the seed can use a rollback journal instead, which writes each
+	// page once, and keep that journal in memory: it only holds the few pages that
+	// existed before the seed, so a failed seed still rolls back.
+	var mode string
+	if err := conn.QueryRowContext(ctx, `PRAGMA main.journal_mode = MEMORY`).Scan(&mode); err != nil || mode != "memory" {
+		return fmt.Errorf("seed: journal_mode %q (%v): the database must not be open elsewhere", mode, err)
+	}
+	logf := spec.Logf
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	phase := time.Now()
+	lap := func(what string) {
+		logf("seed: %-40s %s", what, time.Since(phase).Round(time.Millisecond))
+		phase = time.Now()
+	}
+	var docBase int64
+	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM issue_search_docs`).Scan(&docBase); err != nil {
+		return err
+	}
+	scratch, err := os.MkdirTemp(filepath.Dir(path), "seed-search-")
+	if err != nil {
+		return err
+	}
+	buildCtx, cancel := context.WithCancel(ctx)
+	builds, err := startSearchBuilds(buildCtx, conn, scratch, seedSearchTables(docBase, c.IssuePrefix, spec.Issues, spec.Comments))
+	defer func() {
+		cancel()
+		finishSearchBuilds(context.Background(), conn, scratch, builds)
+	}()
+	if err != nil {
+		return err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
 	}
 	defer tx.Rollback()
-	// The search triggers of 0007 flush the FTS index at every statement's savepoint,
-	// which made a bulk seed spend most of its time rewriting index segments. They are
-	// dropped for the seed and the seeded rows indexed at the end in one pass, exactly as
-	// the migration backfills, then the same triggers are created again; all inside this
-	// transaction, so nothing else ever sees the schema without them.
+	// The search triggers flush the FTS index at every statement's savepoint, which made
+	// a bulk seed spend most of its time rewriting index segments. They are dropped for
+	// the seed, whose search index is built apart (seed_search.go) and copied in at the
+	// end, and the same triggers are created again; all inside this transaction, so
+	// nothing else ever sees the schema without them.
 	triggers, err := searchTriggers(ctx, tx)
 	if err != nil {
-		return out, err
+		return err
 	}
 	for name := range triggers {
 		if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
-			return out, err
+			return err
 		}
 	}
 	// The bulk tables' indexes are built once at the end (dropIndexes says why).
 	indexes, err := dropIndexes(ctx, tx, "agents", "company_memberships", "principal_permission_grants", "issues",
 		"issue_comments", "activity_log", "cost_events")
 	if err != nil {
-		return out, err
+		return err
 	}
 	bulk := func(head, row string) *bulkInsert { return newBulkInsert(ctx, tx, &err, head, row) }
 	agentIns := bulk(`INSERT INTO agents (id, company_id, name, url_key, role, status, created_at, updated_at) VALUES `, `(?,?,?,?,?,?,?,?)`)
@@ -92,6 +169,7 @@ func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompa
 		`(?,?,?,?,?,?,?,?,?)`)
 	actIns := bulk(`INSERT INTO activity_log (id, company_id, actor_type, actor_id, action, entity_type, entity_id, agent_id, details, created_at) VALUES `,
 		`(?,?,?,?,?,'issue',?,?,?,?)`)
+	docIns := bulk(`INSERT INTO issue_search_docs (id, source_id, issue_id, ascii) VALUES `, `(?,?,?,?)`)
 	costIns := bulk(`INSERT INTO cost_events (id, company_id, agent_id, issue_id, project_id, provider, biller, model, input_tokens, output_tokens,
 		cost_cents, occurred_at, created_at) VALUES `, `(?,?,?,?,?,'anthropic','anthropic','claude-sonnet',?,?,?,?,?)`)
 	base := time.Now().UTC().Add(-60 * 24 * time.Hour)
@@ -128,8 +206,8 @@ func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompa
 	for i := range spec.Issues {
 		id := store.NewID()
 		issueIDs[i] = id
-		title := sentence(i, 6)
-		ident := fmt.Sprintf("%s-%d", c.IssuePrefix, i+1)
+		title := seedTitle(i)
+		ident := seedIdentifier(c.IssuePrefix, i)
 		var assignee, project any
 		if len(out.Agents) > 0 && i%5 != 0 {
 			assignee = out.Agents[i%len(out.Agents)]
@@ -138,8 +216,9 @@ func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompa
 			project = out.Projects[i%len(out.Projects)]
 		}
 		ts := at(i, spec.Issues)
-		issueIns.add(id, c.ID, project, title, store.NormalizeTitle(title), sentence(i*7+3, 30), issueStatuses[i%len(issueStatuses)],
+		issueIns.add(id, c.ID, project, title, store.NormalizeTitle(title), seedDescription(i), issueStatuses[i%len(issueStatuses)],
 			prios[i%len(prios)], assignee, i+1, ident, store.LocalBoardUserID, ts, ts)
+		docIns.add(seedIssueDoc(docBase, i), id, id, 0)
 		actIns.add(store.NewID(), c.ID, "user", store.LocalBoardUserID, "issue.created", id, nil,
 			fmt.Sprintf(`{"title":%q,"identifier":%q}`, title, ident), ts)
 	}
@@ -157,11 +236,15 @@ func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompa
 			a := out.Agents[i%len(out.Agents)]
 			agent, user, authorType, actorType, actorID = a, nil, "agent", "agent", a
 		}
-		commentIns.add(id, c.ID, issue, agent, user, authorType, sentence(i*13+1, 12), ts, ts)
+		body := seedComment(i)
+		commentIns.add(id, c.ID, issue, agent, user, authorType, body, ts, ts)
+		docIns.add(seedCommentDoc(docBase, spec.Issues, i), id, issue, isASCII(body))
 		actIns.add(store.NewID(), c.ID, actorType, actorID, "issue.comment_added", issue, agent, fmt.Sprintf(`{"commentId":%q}`, id), ts)
 	}
 	commentIns.flush()
 	actIns.flush()
+	docIns.flush()
+	lap("rows")
 	for i := range spec.CostEvents {
 		if len(out.Agents) == 0 {
 			break
@@ -182,6 +265,7 @@ func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompa
 			_, err = tx.ExecContext(ctx, create)
 		}
 	}
+	lap("indexes")
 	// The rollups of those events, built as migration 0005 does (the cost-event
 	// transaction would have kept them one event at a time).
 	for _, scope := range [][2]string{{"'company'", "company_id"}, {"'agent'", "agent_id"}, {"'project'", "project_id"}} {
@@ -204,64 +288,27 @@ func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompa
 		out.Runs = append(out.Runs, id)
 	}
 	runIns.flush()
-	if err == nil {
-		err = seedSearchIndex(ctx, tx, c.ID)
+	lap("rollups, counter, runs")
+	for _, b := range builds {
+		if err == nil {
+			err = b.copyInto(ctx, tx)
+		}
 	}
+	lap("search index (built alongside) copied in")
 	for _, sql := range triggers {
 		if err == nil {
 			_, err = tx.ExecContext(ctx, sql)
 		}
 	}
 	if err != nil {
-		return out, fmt.Errorf("seed: %w", err)
+		return fmt.Errorf("seed: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return out, err
+		return err
 	}
-	for i := 0; i < spec.KeyedAgents && i < len(out.Agents); i++ {
-		k, err := st.CreateAgentKey(board, out.Agents[i], store.AgentKeyInput{Name: store.Some("load")})
-		if err != nil {
-			return out, err
-		}
-		out.Keys = append(out.Keys, k.Token)
-	}
-	return out, nil
-}
-
-// seedSearchIndex indexes every seeded issue and comment of the company in one pass,
-// exactly as migration 0009 backfills, while the search triggers are dropped. The
-// backfill ends with one optimize (one segment per index, as 0009 leaves it), so
-// FTS5's incremental merges during the inserts (31 s of the full seed's 70 s of FTS5
-// work) are switched off until then and back on (4, the default) after.
-func seedSearchIndex(ctx context.Context, tx *sql.Tx, companyID string) error {
-	tables := []string{"issue_search_titles", "issue_search_texts", "issue_search_comments"}
-	for _, t := range tables {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('automerge', 0)`); err != nil {
-			return err
-		}
-	}
-	for _, q := range []string{
-		`INSERT INTO issue_search_docs (source_id, issue_id) SELECT id, id FROM issues WHERE company_id = ?`,
-		`INSERT INTO issue_search_docs (source_id, issue_id, ascii) SELECT id, issue_id, length(body) = length(CAST(body AS BLOB))
-			FROM issue_comments WHERE company_id = ?`,
-		`INSERT INTO issue_search_titles (rowid, title, identifier) SELECT d.id, i.title, i.identifier
-			FROM issue_search_docs d JOIN issues i ON i.id = d.source_id WHERE i.company_id = ?`,
-		`INSERT INTO issue_search_texts (rowid, description) SELECT d.id, i.description
-			FROM issue_search_docs d JOIN issues i ON i.id = d.source_id WHERE i.company_id = ?`,
-		`INSERT INTO issue_search_comments (rowid, body) SELECT d.id, c.body FROM issue_search_docs d JOIN issue_comments c ON c.id = d.source_id
-			WHERE c.company_id = ?`,
-	} {
-		if _, err := tx.ExecContext(ctx, q, companyID); err != nil {
-			return err
-		}
-	}
-	for _, t := range tables {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`) VALUES ('optimize')`); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('automerge', 4)`); err != nil {
-			return err
-		}
+	lap("commit")
+	if err := conn.QueryRowContext(ctx, `PRAGMA main.journal_mode = WAL`).Scan(&mode); err != nil || mode != "wal" {
+		return fmt.Errorf("seed: back to WAL: %q (%v)", mode, err)
 	}
 	return nil
 }
