@@ -79,13 +79,15 @@ func SeedLarge(ctx context.Context, path string, spec LargeSpec) (LargeCompany, 
 
 // seedRows writes the company's rows (all of SeedLarge but the company and the keys).
 func seedRows(ctx context.Context, path string, spec LargeSpec, out *LargeCompany) error {
-	c := out.Company
 	// The full seed writes 2 GB in one transaction: a cache below that spills pages to
 	// the WAL and reads them back (a 2 GB cache, shared with the index builds' sorter,
 	// still did). Pages are allocated as used, so a small seed stays small. The
 	// transaction is deferred: the scratch files of the search builds are attached to
 	// it and only read at the end, and an immediate one would lock them for writing.
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)&_pragma=synchronous(OFF)"+
+	// Foreign keys are not checked, which saves an index lookup per reference (several
+	// million): every reference the seed writes is to a row it made, and
+	// TestSeedLargeLeavesWhatTheStoreWould runs foreign_key_check on a seeded file.
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(off)&_pragma=synchronous(OFF)"+
 		"&_pragma=cache_size(-4000000)&_pragma=temp_store(memory)")
 	if err != nil {
 		return err
@@ -118,18 +120,25 @@ func seedRows(ctx context.Context, path string, spec LargeSpec, out *LargeCompan
 	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM issue_search_docs`).Scan(&docBase); err != nil {
 		return err
 	}
-	scratch, err := os.MkdirTemp(filepath.Dir(path), "seed-search-")
+	p := newSeedPlan(out.Company, spec, docBase)
+	out.Agents, out.Projects = p.agents, p.projects
+	scratch, err := os.MkdirTemp(filepath.Dir(path), "seed-scratch-")
 	if err != nil {
 		return err
 	}
 	buildCtx, cancel := context.WithCancel(ctx)
-	builds, err := startSearchBuilds(buildCtx, conn, scratch, seedSearchTables(docBase, c.IssuePrefix, spec.Issues, spec.Comments))
+	var builds []*scratchBuild
 	defer func() {
 		cancel()
-		finishSearchBuilds(context.Background(), conn, scratch, builds)
+		finishScratch(conn, scratch, builds)
 	}()
-	if err != nil {
-		return err
+	searchTables := p.searchTables()
+	for _, t := range searchTables {
+		b, err := startSearchBuild(buildCtx, conn, scratch, t)
+		if err != nil {
+			return err
+		}
+		builds = append(builds, b)
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -156,6 +165,7 @@ func seedRows(ctx context.Context, path string, spec LargeSpec, out *LargeCompan
 	if err != nil {
 		return err
 	}
+	c := out.Company
 	bulk := func(head, row string) *bulkInsert { return newBulkInsert(ctx, tx, &err, head, row) }
 	agentIns := bulk(`INSERT INTO agents (id, company_id, name, url_key, role, status, created_at, updated_at) VALUES `, `(?,?,?,?,?,?,?,?)`)
 	memberIns := bulk(`INSERT INTO company_memberships (id, company_id, principal_type, principal_id, status, membership_role, created_at, updated_at) VALUES `,
@@ -167,20 +177,14 @@ func seedRows(ctx context.Context, path string, spec LargeSpec, out *LargeCompan
 		issue_number, identifier, created_by_user_id, created_at, updated_at) VALUES `, `(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	commentIns := bulk(`INSERT INTO issue_comments (id, company_id, issue_id, author_agent_id, author_user_id, author_type, body, created_at, updated_at) VALUES `,
 		`(?,?,?,?,?,?,?,?,?)`)
-	actIns := bulk(`INSERT INTO activity_log (id, company_id, actor_type, actor_id, action, entity_type, entity_id, agent_id, details, created_at) VALUES `,
-		`(?,?,?,?,?,'issue',?,?,?,?)`)
+	actIns := bulk(`INSERT INTO activity_log (`+activityColumns+`) VALUES `, `(?,?,?,?,?,?,?,?,?,?)`)
 	docIns := bulk(`INSERT INTO issue_search_docs (id, source_id, issue_id, ascii) VALUES `, `(?,?,?,?)`)
 	costIns := bulk(`INSERT INTO cost_events (id, company_id, agent_id, issue_id, project_id, provider, biller, model, input_tokens, output_tokens,
 		cost_cents, occurred_at, created_at) VALUES `, `(?,?,?,?,?,'anthropic','anthropic','claude-sonnet',?,?,?,?,?)`)
-	base := time.Now().UTC().Add(-60 * 24 * time.Hour)
-	at := func(i, n int) string { // spread over the last 60 days, in creation order
-		return store.FormatTime(base.Add(time.Duration(float64(60*24*time.Hour) * float64(i) / float64(max(n, 1)))))
-	}
 	now := store.FormatTime(time.Now().UTC())
 	roles := []string{"engineer", "designer", "qa", "researcher"}
 	statuses := []string{"idle", "idle", "active", "running", "paused", "error"}
-	for i := range spec.Agents {
-		id := store.NewID()
+	for i, id := range p.agents {
 		name := fmt.Sprintf("Agent %04d", i)
 		status := statuses[i%len(statuses)]
 		if i < spec.KeyedAgents {
@@ -189,75 +193,62 @@ func seedRows(ctx context.Context, path string, spec LargeSpec, out *LargeCompan
 		agentIns.add(id, c.ID, name, store.URLKey(name), roles[i%len(roles)], status, now, now)
 		memberIns.add(store.NewID(), c.ID, id, now, now)
 		grantIns.add(store.NewID(), c.ID, id, now, now)
-		out.Agents = append(out.Agents, id)
 	}
-	for i := range spec.Projects {
-		id := store.NewID()
+	for i, id := range p.projects {
 		name := fmt.Sprintf("Project %02d", i)
 		projectIns.add(id, c.ID, name, store.URLKey(name), now, now)
-		out.Projects = append(out.Projects, id)
 	}
 	for _, b := range []*bulkInsert{agentIns, memberIns, grantIns, projectIns} {
 		b.flush()
 	}
 	prios := []string{"critical", "high", "high", "medium", "medium", "medium", "low", "low"}
 	issueStatuses := []string{"backlog", "todo", "todo", "in_review", "blocked", "done", "done", "done", "cancelled", "todo"}
-	issueIDs := make([]string, spec.Issues)
-	for i := range spec.Issues {
-		id := store.NewID()
-		issueIDs[i] = id
+	for i, id := range p.issues {
 		title := seedTitle(i)
-		ident := seedIdentifier(c.IssuePrefix, i)
 		var assignee, project any
-		if len(out.Agents) > 0 && i%5 != 0 {
-			assignee = out.Agents[i%len(out.Agents)]
+		if len(p.agents) > 0 && i%5 != 0 {
+			assignee = p.agents[i%len(p.agents)]
 		}
-		if len(out.Projects) > 0 {
-			project = out.Projects[i%len(out.Projects)]
+		if len(p.projects) > 0 {
+			project = p.projects[i%len(p.projects)]
 		}
-		ts := at(i, spec.Issues)
+		ts := p.at(i, len(p.issues))
 		issueIns.add(id, c.ID, project, title, store.NormalizeTitle(title), seedDescription(i), issueStatuses[i%len(issueStatuses)],
-			prios[i%len(prios)], assignee, i+1, ident, store.LocalBoardUserID, ts, ts)
-		docIns.add(seedIssueDoc(docBase, i), id, id, 0)
-		actIns.add(store.NewID(), c.ID, "user", store.LocalBoardUserID, "issue.created", id, nil,
-			fmt.Sprintf(`{"title":%q,"identifier":%q}`, title, ident), ts)
+			prios[i%len(prios)], assignee, i+1, seedIdentifier(p.prefix, i), store.LocalBoardUserID, ts, ts)
+		docIns.add(p.issueDoc(i), id, id, 0)
+		actIns.add(p.activityRow(i)...)
 	}
 	issueIns.flush()
-	for i := range spec.Comments {
-		if len(issueIDs) == 0 {
-			break
-		}
-		id := store.NewID()
-		issue := issueIDs[(i*7919)%len(issueIDs)]
-		ts := at(i, spec.Comments)
+	for i, id := range p.comments {
+		issue := p.commentIssue(i)
+		ts := p.at(i, len(p.comments))
 		var agent, user any = nil, store.LocalBoardUserID
-		authorType, actorType, actorID := "user", "user", store.LocalBoardUserID
-		if len(out.Agents) > 0 && i%3 != 0 {
-			a := out.Agents[i%len(out.Agents)]
-			agent, user, authorType, actorType, actorID = a, nil, "agent", "agent", a
+		authorType := "user"
+		if a := p.commentAgent(i); a != "" {
+			agent, user, authorType = a, nil, "agent"
 		}
 		body := seedComment(i)
 		commentIns.add(id, c.ID, issue, agent, user, authorType, body, ts, ts)
-		docIns.add(seedCommentDoc(docBase, spec.Issues, i), id, issue, isASCII(body))
-		actIns.add(store.NewID(), c.ID, actorType, actorID, "issue.comment_added", issue, agent, fmt.Sprintf(`{"commentId":%q}`, id), ts)
+		docIns.add(p.commentDoc(i), id, issue, isASCII(body))
+		actIns.add(p.activityRow(len(p.issues) + i)...)
 	}
 	commentIns.flush()
-	actIns.flush()
 	docIns.flush()
+	actIns.flush()
 	lap("rows")
 	for i := range spec.CostEvents {
-		if len(out.Agents) == 0 {
+		if len(p.agents) == 0 {
 			break
 		}
 		var issue, project any
-		if len(issueIDs) > 0 {
-			issue = issueIDs[i%len(issueIDs)]
+		if len(p.issues) > 0 {
+			issue = p.issues[i%len(p.issues)]
 		}
-		if len(out.Projects) > 0 {
-			project = out.Projects[i%len(out.Projects)]
+		if len(p.projects) > 0 {
+			project = p.projects[i%len(p.projects)]
 		}
-		ts := at(i, spec.CostEvents)
-		costIns.add(store.NewID(), c.ID, out.Agents[i%len(out.Agents)], issue, project, 1000+i%5000, 200+i%900, 1+i%40, ts, ts)
+		ts := p.at(i, spec.CostEvents)
+		costIns.add(store.NewID(), c.ID, p.agents[i%len(p.agents)], issue, project, 1000+i%5000, 200+i%900, 1+i%40, ts, ts)
 	}
 	costIns.flush()
 	for _, create := range indexes {
@@ -282,16 +273,16 @@ func seedRows(ctx context.Context, path string, spec LargeSpec, out *LargeCompan
 	}
 	runIns := bulk(`INSERT INTO heartbeat_runs (id, company_id, agent_id, status, invocation_source, started_at, created_at, updated_at) VALUES `,
 		`(?,?,?,'running','on_demand',?,?,?)`)
-	for i := 0; i < spec.KeyedAgents && i < len(out.Agents); i++ {
+	for i := 0; i < spec.KeyedAgents && i < len(p.agents); i++ {
 		id := store.NewID()
-		runIns.add(id, c.ID, out.Agents[i], now, now, now)
+		runIns.add(id, c.ID, p.agents[i], now, now, now)
 		out.Runs = append(out.Runs, id)
 	}
 	runIns.flush()
 	lap("rollups, counter, runs")
-	for _, b := range builds {
+	for i, t := range searchTables {
 		if err == nil {
-			err = b.copyInto(ctx, tx)
+			err = copySearchTable(ctx, tx, builds[i], t)
 		}
 	}
 	lap("search index (built alongside) copied in")

@@ -67,7 +67,7 @@ func TestSeedLargeLeavesWhatTheStoreWould(t *testing.T) {
 		t.Fatalf("journal_mode %q (%v), want wal", mode, err)
 	}
 	// And it left no scratch files of its search build beside the database.
-	if files, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "seed-search-*")); len(files) > 0 {
+	if files, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "seed-scratch-*")); len(files) > 0 {
 		t.Errorf("scratch files left: %q", files)
 	}
 	if after := schema(t, st); strings.Join(after, "\n") != strings.Join(before, "\n") {
