@@ -51,27 +51,25 @@ func TestLoad100k(t *testing.T) {
 	seconds := envFloat("PAPERCLIP_LOAD_SECONDS", 20)
 	n := func(v int) int { return max(1, int(float64(v)*scale)) }
 	spec := storetest.LargeSpec{Issues: n(100_000), Comments: n(1_000_000), Agents: n(1_000), CostEvents: n(100_000),
-		Projects: 20, KeyedAgents: min(50, n(1_000))}
+		Projects: 20, KeyedAgents: min(50, n(1_000)), Logf: t.Logf}
 
 	ctx := context.Background()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "db", "paperclip.db")
-	st, err := store.Open(ctx, dbPath, store.Options{StorageDir: filepath.Join(dir, "storage"), RunLogDir: filepath.Join(dir, "run-logs")})
+	start := time.Now()
+	co, err := storetest.SeedLarge(ctx, dbPath, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.EnsureLocalBoard(ctx); err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	co, err := storetest.SeedLarge(ctx, st, spec)
+	seeded := time.Since(start)
+	st, err := store.Open(ctx, dbPath, store.Options{StorageDir: filepath.Join(dir, "storage"), RunLogDir: filepath.Join(dir, "run-logs")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	fi, _ := os.Stat(dbPath)
 	wal, _ := os.Stat(dbPath + "-wal")
 	t.Logf("seeded %d issues, %d comments, %d agents, %d cost events in %s; db %d MB + wal %d MB",
-		spec.Issues, spec.Comments, spec.Agents, spec.CostEvents, time.Since(start).Round(time.Millisecond),
+		spec.Issues, spec.Comments, spec.Agents, spec.CostEvents, seeded.Round(time.Millisecond),
 		fi.Size()>>20, sizeOf(wal)>>20)
 	cid := co.Company.ID
 

@@ -27,30 +27,31 @@ func BenchmarkIssueSearchLarge(b *testing.B) {
 	if path == "" {
 		path = filepath.Join(b.TempDir(), "paperclip.db")
 	}
+	board := boardCtx()
 	s, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
-	board := boardCtx()
 	var company store.Company
 	if cs, err := s.FindCompanies(board, store.CompanyFilter{}); err == nil && len(cs) > 0 && os.Getenv("PAPERCLIP_SEARCH_DB") != "" {
 		company = cs[0]
 	} else {
+		s.Close() // the seed needs the file to itself
 		scale := 0.1
 		if v, err := strconv.ParseFloat(os.Getenv("PAPERCLIP_SEARCH_SCALE"), 64); err == nil && v > 0 {
 			scale = v
 		}
 		n := func(v int) int { return max(1, int(float64(v)*scale)) }
-		if err := s.EnsureLocalBoard(ctx); err != nil {
-			b.Fatal(err)
-		}
-		co, err := storetest.SeedLarge(ctx, s, storetest.LargeSpec{Issues: n(100_000), Comments: n(1_000_000), Agents: n(1_000), Projects: 20})
+		co, err := storetest.SeedLarge(ctx, path, storetest.LargeSpec{Issues: n(100_000), Comments: n(1_000_000), Agents: n(1_000), Projects: 20})
 		if err != nil {
 			b.Fatal(err)
 		}
 		company = co.Company
+		if s, err = store.Open(ctx, path, store.Options{}); err != nil {
+			b.Fatal(err)
+		}
 	}
+	defer s.Close()
 	terms := []string{"billing", storetest.SeedWord(1234), storetest.SeedWord(77) + " fix", "login outage", storetest.SeedWord(4321),
 		company.IssuePrefix + "-4242", "rollback", "no such words here", storetest.SeedWord(999)[:5], "dashboard latency"}
 	for _, limit := range []int{10, 500} {

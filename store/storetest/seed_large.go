@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"paperclip/store"
@@ -14,6 +16,8 @@ type LargeSpec struct {
 	Issues, Comments, Agents, CostEvents, Projects int
 	// KeyedAgents is how many agents get a real API key (the load's heartbeat clients).
 	KeyedAgents int
+	// Logf, when set, is told how long each phase of the seed took.
+	Logf func(format string, args ...any)
 }
 
 // LargeCompany is what SeedLarge built.
@@ -27,58 +31,141 @@ type LargeCompany struct {
 	Projects []string
 }
 
-// SeedLarge builds one company of spec's size in the store's database for the load
-// benchmark: the company and the agent keys through the store; agents, projects,
-// issues, comments and cost events as the store writes them (memberships and grants,
-// identifiers and the company counter, an activity row per issue and comment, the cost
-// rollups, the dashboard's status counts and the search index), but in one
-// transaction of 100-row INSERTs on its own connection, with the bulk tables' indexes
-// and the search triggers dropped for the load and re-created in that transaction,
-// since a million store calls would take an hour. Texts are drawn from a fixed
-// vocabulary so searches have realistic hit rates.
-func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompany, error) {
+// SeedLarge builds one company of spec's size in the database file at path (created
+// and migrated when new) for the load benchmark: the company and the agent keys
+// through the store; agents, projects, issues, comments and cost events as the store
+// writes them (memberships and grants, identifiers and the company counter, an
+// activity row per issue and comment, the cost rollups, the dashboard's status counts
+// and the search index), but in one transaction of 100-row INSERTs on its own
+// connection, with the bulk tables' indexes and the search triggers dropped for the
+// load and re-created in that transaction, since a million store calls would take an
+// hour. The search index is built at the same time on other connections and copied in
+// (seed_search.go says why), so the database must not index anything yet. Nothing else
+// may have the file open: the seed takes it out of WAL mode while it writes. Texts are
+// drawn from a fixed vocabulary so searches have realistic hit rates.
+func SeedLarge(ctx context.Context, path string, spec LargeSpec) (LargeCompany, error) {
 	var out LargeCompany
 	board := Board()
-	c, err := st.CreateCompany(board, store.CompanyInput{Name: store.Some("Load Co"), BudgetMonthlyCents: store.Some[int64](10_000_000)})
+	st, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		return out, err
 	}
-	out.Company = c
-	// The full seed writes 1.9 GB in one transaction: a cache below that spills pages to
-	// the WAL and reads them back (a 2 GB cache, shared with the index builds' sorter,
-	// still did). Pages are allocated as used, so a small seed stays small.
-	db, err := sql.Open("sqlite", "file:"+st.Path()+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)&_pragma=synchronous(OFF)"+
-		"&_pragma=cache_size(-4000000)&_pragma=temp_store(memory)&_txlock=immediate")
+	err = st.EnsureLocalBoard(ctx)
+	if err == nil {
+		out.Company, err = st.CreateCompany(board, store.CompanyInput{Name: store.Some("Load Co"), BudgetMonthlyCents: store.Some[int64](10_000_000)})
+	}
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = seedRows(ctx, path, spec, &out)
+	}
 	if err != nil {
 		return out, err
+	}
+	if st, err = store.Open(ctx, path, store.Options{}); err != nil {
+		return out, err
+	}
+	defer st.Close()
+	for i := 0; i < spec.KeyedAgents && i < len(out.Agents); i++ {
+		k, err := st.CreateAgentKey(board, out.Agents[i], store.AgentKeyInput{Name: store.Some("load")})
+		if err != nil {
+			return out, err
+		}
+		out.Keys = append(out.Keys, k.Token)
+	}
+	return out, st.Close()
+}
+
+// seedRows writes the company's rows (all of SeedLarge but the company and the keys).
+func seedRows(ctx context.Context, path string, spec LargeSpec, out *LargeCompany) error {
+	// The full seed writes 2 GB in one transaction: a cache below that spills pages to
+	// the WAL and reads them back (a 2 GB cache, shared with the index builds' sorter,
+	// still did). Pages are allocated as used, so a small seed stays small. The
+	// transaction is deferred: the scratch files of the search builds are attached to
+	// it and only read at the end, and an immediate one would lock them for writing.
+	// Foreign keys are not checked, which saves an index lookup per reference (several
+	// million): every reference the seed writes is to a row it made, and
+	// TestSeedLargeLeavesWhatTheStoreWould runs foreign_key_check on a seeded file.
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(off)&_pragma=synchronous(OFF)"+
+		"&_pragma=cache_size(-4000000)&_pragma=temp_store(memory)")
+	if err != nil {
+		return err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
-	tx, err := db.BeginTx(ctx, nil)
+	conn, err := db.Conn(ctx)
 	if err != nil {
-		return out, err
+		return err
+	}
+	defer conn.Close()
+	// In WAL mode a commit of 2 GB writes every page twice, to the WAL and then into the
+	// file at the checkpoint: 40 s of a full seed on a disk that writes 100 MB/s. With
+	// the file to itself the seed can use a rollback journal instead, which writes each
+	// page once, and keep that journal in memory: it only holds the few pages that
+	// existed before the seed, so a failed seed still rolls back.
+	var mode string
+	if err := conn.QueryRowContext(ctx, `PRAGMA main.journal_mode = MEMORY`).Scan(&mode); err != nil || mode != "memory" {
+		return fmt.Errorf("seed: journal_mode %q (%v): the database must not be open elsewhere", mode, err)
+	}
+	logf := spec.Logf
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	phase := time.Now()
+	lap := func(what string) {
+		logf("seed: %-40s %s", what, time.Since(phase).Round(time.Millisecond))
+		phase = time.Now()
+	}
+	var docBase int64
+	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM issue_search_docs`).Scan(&docBase); err != nil {
+		return err
+	}
+	p := newSeedPlan(out.Company, spec, docBase)
+	out.Agents, out.Projects = p.agents, p.projects
+	scratch, err := os.MkdirTemp(filepath.Dir(path), "seed-scratch-")
+	if err != nil {
+		return err
+	}
+	buildCtx, cancel := context.WithCancel(ctx)
+	var builds []*scratchBuild
+	defer func() {
+		cancel()
+		finishScratch(conn, scratch, builds)
+	}()
+	searchTables := p.searchTables()
+	for _, t := range searchTables {
+		b, err := startSearchBuild(buildCtx, conn, scratch, t)
+		if err != nil {
+			return err
+		}
+		builds = append(builds, b)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
 	}
 	defer tx.Rollback()
-	// The search triggers of 0007 flush the FTS index at every statement's savepoint,
-	// which made a bulk seed spend most of its time rewriting index segments. They are
-	// dropped for the seed and the seeded rows indexed at the end in one pass, exactly as
-	// the migration backfills, then the same triggers are created again; all inside this
-	// transaction, so nothing else ever sees the schema without them.
+	// The search triggers flush the FTS index at every statement's savepoint, which made
+	// a bulk seed spend most of its time rewriting index segments. They are dropped for
+	// the seed, whose search index is built apart (seed_search.go) and copied in at the
+	// end, and the same triggers are created again; all inside this transaction, so
+	// nothing else ever sees the schema without them.
 	triggers, err := searchTriggers(ctx, tx)
 	if err != nil {
-		return out, err
+		return err
 	}
 	for name := range triggers {
 		if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
-			return out, err
+			return err
 		}
 	}
 	// The bulk tables' indexes are built once at the end (dropIndexes says why).
 	indexes, err := dropIndexes(ctx, tx, "agents", "company_memberships", "principal_permission_grants", "issues",
 		"issue_comments", "activity_log", "cost_events")
 	if err != nil {
-		return out, err
+		return err
 	}
+	c := out.Company
 	bulk := func(head, row string) *bulkInsert { return newBulkInsert(ctx, tx, &err, head, row) }
 	agentIns := bulk(`INSERT INTO agents (id, company_id, name, url_key, role, status, created_at, updated_at) VALUES `, `(?,?,?,?,?,?,?,?)`)
 	memberIns := bulk(`INSERT INTO company_memberships (id, company_id, principal_type, principal_id, status, membership_role, created_at, updated_at) VALUES `,
@@ -90,19 +177,14 @@ func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompa
 		issue_number, identifier, created_by_user_id, created_at, updated_at) VALUES `, `(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	commentIns := bulk(`INSERT INTO issue_comments (id, company_id, issue_id, author_agent_id, author_user_id, author_type, body, created_at, updated_at) VALUES `,
 		`(?,?,?,?,?,?,?,?,?)`)
-	actIns := bulk(`INSERT INTO activity_log (id, company_id, actor_type, actor_id, action, entity_type, entity_id, agent_id, details, created_at) VALUES `,
-		`(?,?,?,?,?,'issue',?,?,?,?)`)
+	actIns := bulk(`INSERT INTO activity_log (`+activityColumns+`) VALUES `, `(?,?,?,?,?,?,?,?,?,?)`)
+	docIns := bulk(`INSERT INTO issue_search_docs (id, source_id, issue_id, ascii) VALUES `, `(?,?,?,?)`)
 	costIns := bulk(`INSERT INTO cost_events (id, company_id, agent_id, issue_id, project_id, provider, biller, model, input_tokens, output_tokens,
 		cost_cents, occurred_at, created_at) VALUES `, `(?,?,?,?,?,'anthropic','anthropic','claude-sonnet',?,?,?,?,?)`)
-	base := time.Now().UTC().Add(-60 * 24 * time.Hour)
-	at := func(i, n int) string { // spread over the last 60 days, in creation order
-		return store.FormatTime(base.Add(time.Duration(float64(60*24*time.Hour) * float64(i) / float64(max(n, 1)))))
-	}
 	now := store.FormatTime(time.Now().UTC())
 	roles := []string{"engineer", "designer", "qa", "researcher"}
 	statuses := []string{"idle", "idle", "active", "running", "paused", "error"}
-	for i := range spec.Agents {
-		id := store.NewID()
+	for i, id := range p.agents {
 		name := fmt.Sprintf("Agent %04d", i)
 		status := statuses[i%len(statuses)]
 		if i < spec.KeyedAgents {
@@ -111,70 +193,62 @@ func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompa
 		agentIns.add(id, c.ID, name, store.URLKey(name), roles[i%len(roles)], status, now, now)
 		memberIns.add(store.NewID(), c.ID, id, now, now)
 		grantIns.add(store.NewID(), c.ID, id, now, now)
-		out.Agents = append(out.Agents, id)
 	}
-	for i := range spec.Projects {
-		id := store.NewID()
+	for i, id := range p.projects {
 		name := fmt.Sprintf("Project %02d", i)
 		projectIns.add(id, c.ID, name, store.URLKey(name), now, now)
-		out.Projects = append(out.Projects, id)
 	}
 	for _, b := range []*bulkInsert{agentIns, memberIns, grantIns, projectIns} {
 		b.flush()
 	}
 	prios := []string{"critical", "high", "high", "medium", "medium", "medium", "low", "low"}
 	issueStatuses := []string{"backlog", "todo", "todo", "in_review", "blocked", "done", "done", "done", "cancelled", "todo"}
-	issueIDs := make([]string, spec.Issues)
-	for i := range spec.Issues {
-		id := store.NewID()
-		issueIDs[i] = id
-		title := sentence(i, 6)
-		ident := fmt.Sprintf("%s-%d", c.IssuePrefix, i+1)
+	for i, id := range p.issues {
+		title := seedTitle(i)
 		var assignee, project any
-		if len(out.Agents) > 0 && i%5 != 0 {
-			assignee = out.Agents[i%len(out.Agents)]
+		if len(p.agents) > 0 && i%5 != 0 {
+			assignee = p.agents[i%len(p.agents)]
 		}
-		if len(out.Projects) > 0 {
-			project = out.Projects[i%len(out.Projects)]
+		if len(p.projects) > 0 {
+			project = p.projects[i%len(p.projects)]
 		}
-		ts := at(i, spec.Issues)
-		issueIns.add(id, c.ID, project, title, store.NormalizeTitle(title), sentence(i*7+3, 30), issueStatuses[i%len(issueStatuses)],
-			prios[i%len(prios)], assignee, i+1, ident, store.LocalBoardUserID, ts, ts)
-		actIns.add(store.NewID(), c.ID, "user", store.LocalBoardUserID, "issue.created", id, nil,
-			fmt.Sprintf(`{"title":%q,"identifier":%q}`, title, ident), ts)
+		ts := p.at(i, len(p.issues))
+		issueIns.add(id, c.ID, project, title, store.NormalizeTitle(title), seedDescription(i), issueStatuses[i%len(issueStatuses)],
+			prios[i%len(prios)], assignee, i+1, seedIdentifier(p.prefix, i), store.LocalBoardUserID, ts, ts)
+		docIns.add(p.issueDoc(i), id, id, 0)
+		actIns.add(p.activityRow(i)...)
 	}
 	issueIns.flush()
-	for i := range spec.Comments {
-		if len(issueIDs) == 0 {
-			break
-		}
-		id := store.NewID()
-		issue := issueIDs[(i*7919)%len(issueIDs)]
-		ts := at(i, spec.Comments)
+	for i, id := range p.comments {
+		issue := p.commentIssue(i)
+		ts := p.at(i, len(p.comments))
 		var agent, user any = nil, store.LocalBoardUserID
-		authorType, actorType, actorID := "user", "user", store.LocalBoardUserID
-		if len(out.Agents) > 0 && i%3 != 0 {
-			a := out.Agents[i%len(out.Agents)]
-			agent, user, authorType, actorType, actorID = a, nil, "agent", "agent", a
+		authorType := "user"
+		if a := p.commentAgent(i); a != "" {
+			agent, user, authorType = a, nil, "agent"
 		}
-		commentIns.add(id, c.ID, issue, agent, user, authorType, sentence(i*13+1, 12), ts, ts)
-		actIns.add(store.NewID(), c.ID, actorType, actorID, "issue.comment_added", issue, agent, fmt.Sprintf(`{"commentId":%q}`, id), ts)
+		body := seedComment(i)
+		commentIns.add(id, c.ID, issue, agent, user, authorType, body, ts, ts)
+		docIns.add(p.commentDoc(i), id, issue, isASCII(body))
+		actIns.add(p.activityRow(len(p.issues) + i)...)
 	}
 	commentIns.flush()
+	docIns.flush()
 	actIns.flush()
+	lap("rows")
 	for i := range spec.CostEvents {
-		if len(out.Agents) == 0 {
+		if len(p.agents) == 0 {
 			break
 		}
 		var issue, project any
-		if len(issueIDs) > 0 {
-			issue = issueIDs[i%len(issueIDs)]
+		if len(p.issues) > 0 {
+			issue = p.issues[i%len(p.issues)]
 		}
-		if len(out.Projects) > 0 {
-			project = out.Projects[i%len(out.Projects)]
+		if len(p.projects) > 0 {
+			project = p.projects[i%len(p.projects)]
 		}
-		ts := at(i, spec.CostEvents)
-		costIns.add(store.NewID(), c.ID, out.Agents[i%len(out.Agents)], issue, project, 1000+i%5000, 200+i%900, 1+i%40, ts, ts)
+		ts := p.at(i, spec.CostEvents)
+		costIns.add(store.NewID(), c.ID, p.agents[i%len(p.agents)], issue, project, 1000+i%5000, 200+i%900, 1+i%40, ts, ts)
 	}
 	costIns.flush()
 	for _, create := range indexes {
@@ -182,6 +256,7 @@ func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompa
 			_, err = tx.ExecContext(ctx, create)
 		}
 	}
+	lap("indexes")
 	// The rollups of those events, built as migration 0005 does (the cost-event
 	// transaction would have kept them one event at a time).
 	for _, scope := range [][2]string{{"'company'", "company_id"}, {"'agent'", "agent_id"}, {"'project'", "project_id"}} {
@@ -198,70 +273,33 @@ func SeedLarge(ctx context.Context, st *store.Store, spec LargeSpec) (LargeCompa
 	}
 	runIns := bulk(`INSERT INTO heartbeat_runs (id, company_id, agent_id, status, invocation_source, started_at, created_at, updated_at) VALUES `,
 		`(?,?,?,'running','on_demand',?,?,?)`)
-	for i := 0; i < spec.KeyedAgents && i < len(out.Agents); i++ {
+	for i := 0; i < spec.KeyedAgents && i < len(p.agents); i++ {
 		id := store.NewID()
-		runIns.add(id, c.ID, out.Agents[i], now, now, now)
+		runIns.add(id, c.ID, p.agents[i], now, now, now)
 		out.Runs = append(out.Runs, id)
 	}
 	runIns.flush()
-	if err == nil {
-		err = seedSearchIndex(ctx, tx, c.ID)
+	lap("rollups, counter, runs")
+	for i, t := range searchTables {
+		if err == nil {
+			err = copySearchTable(ctx, tx, builds[i], t)
+		}
 	}
+	lap("search index (built alongside) copied in")
 	for _, sql := range triggers {
 		if err == nil {
 			_, err = tx.ExecContext(ctx, sql)
 		}
 	}
 	if err != nil {
-		return out, fmt.Errorf("seed: %w", err)
+		return fmt.Errorf("seed: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return out, err
+		return err
 	}
-	for i := 0; i < spec.KeyedAgents && i < len(out.Agents); i++ {
-		k, err := st.CreateAgentKey(board, out.Agents[i], store.AgentKeyInput{Name: store.Some("load")})
-		if err != nil {
-			return out, err
-		}
-		out.Keys = append(out.Keys, k.Token)
-	}
-	return out, nil
-}
-
-// seedSearchIndex indexes every seeded issue and comment of the company in one pass,
-// exactly as migration 0009 backfills, while the search triggers are dropped. The
-// backfill ends with one optimize (one segment per index, as 0009 leaves it), so
-// FTS5's incremental merges during the inserts (31 s of the full seed's 70 s of FTS5
-// work) are switched off until then and back on (4, the default) after.
-func seedSearchIndex(ctx context.Context, tx *sql.Tx, companyID string) error {
-	tables := []string{"issue_search_titles", "issue_search_texts", "issue_search_comments"}
-	for _, t := range tables {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('automerge', 0)`); err != nil {
-			return err
-		}
-	}
-	for _, q := range []string{
-		`INSERT INTO issue_search_docs (source_id, issue_id) SELECT id, id FROM issues WHERE company_id = ?`,
-		`INSERT INTO issue_search_docs (source_id, issue_id, ascii) SELECT id, issue_id, length(body) = length(CAST(body AS BLOB))
-			FROM issue_comments WHERE company_id = ?`,
-		`INSERT INTO issue_search_titles (rowid, title, identifier) SELECT d.id, i.title, i.identifier
-			FROM issue_search_docs d JOIN issues i ON i.id = d.source_id WHERE i.company_id = ?`,
-		`INSERT INTO issue_search_texts (rowid, description) SELECT d.id, i.description
-			FROM issue_search_docs d JOIN issues i ON i.id = d.source_id WHERE i.company_id = ?`,
-		`INSERT INTO issue_search_comments (rowid, body) SELECT d.id, c.body FROM issue_search_docs d JOIN issue_comments c ON c.id = d.source_id
-			WHERE c.company_id = ?`,
-	} {
-		if _, err := tx.ExecContext(ctx, q, companyID); err != nil {
-			return err
-		}
-	}
-	for _, t := range tables {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`) VALUES ('optimize')`); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('automerge', 4)`); err != nil {
-			return err
-		}
+	lap("commit")
+	if err := conn.QueryRowContext(ctx, `PRAGMA main.journal_mode = WAL`).Scan(&mode); err != nil || mode != "wal" {
+		return fmt.Errorf("seed: back to WAL: %q (%v)", mode, err)
 	}
 	return nil
 }

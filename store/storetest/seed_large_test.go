@@ -1,9 +1,9 @@
 package storetest_test
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,8 +12,13 @@ import (
 )
 
 // schema lists the database's schema objects (name and CREATE text), sorted.
-func schema(t *testing.T, db *sql.DB) []string {
+func schema(t *testing.T, st *store.Store) []string {
 	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+st.Path()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
 	rows, err := db.Query(`SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name`)
 	if err != nil {
 		t.Fatal(err)
@@ -34,23 +39,38 @@ func schema(t *testing.T, db *sql.DB) []string {
 // store; this checks it leaves what the store would have: the same schema, consistent
 // files and keys, the counter, activity, rollups and search index of its rows.
 func TestSeedLargeLeavesWhatTheStoreWould(t *testing.T) {
-	st, _ := storetest.Open(t)
 	ctx := storetest.Board()
-	if err := st.EnsureLocalBoard(context.Background()); err != nil {
+	path := filepath.Join(t.TempDir(), "db", "paperclip.db")
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite", "file:"+st.Path()+"?_pragma=busy_timeout(10000)")
+	before := schema(t, st)
+	st.Close()
+	spec := storetest.LargeSpec{Issues: 230, Comments: 1010, Agents: 12, CostEvents: 150, Projects: 3, KeyedAgents: 2}
+	co, err := storetest.SeedLarge(ctx, path, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err = store.Open(ctx, path, store.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	before := schema(t, db)
-	spec := storetest.LargeSpec{Issues: 230, Comments: 1010, Agents: 12, CostEvents: 150, Projects: 3, KeyedAgents: 2}
-	co, err := storetest.SeedLarge(ctx, st, spec)
-	if err != nil {
-		t.Fatal(err)
+	// The seed left WAL mode for its load; the file must be back in it.
+	var mode string
+	if err := db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal_mode %q (%v), want wal", mode, err)
 	}
-	if after := schema(t, db); strings.Join(after, "\n") != strings.Join(before, "\n") {
+	// And it left no scratch files of its search build beside the database.
+	if files, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "seed-scratch-*")); len(files) > 0 {
+		t.Errorf("scratch files left: %q", files)
+	}
+	if after := schema(t, st); strings.Join(after, "\n") != strings.Join(before, "\n") {
 		t.Fatalf("schema changed by the seed:\nbefore %q\nafter  %q", before, after)
 	}
 	for _, q := range []string{`PRAGMA integrity_check`, `PRAGMA foreign_key_check`} {
