@@ -33,10 +33,20 @@ func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return err
 	}
+	return s.runWrite(ctx, sqlTx, nil, fn)
+}
+
+// runWrite runs fn in the begun transaction sqlTx and commits it. release, when set,
+// hands the writer connection back to the pool once the transaction has ended, before
+// the statements it missed are prepared there.
+func (s *Store) runWrite(ctx context.Context, sqlTx *sql.Tx, release func(), fn func(tx *Tx) error) error {
 	hooks := s.beginWrite()
 	tx := &Tx{Tx: sqlTx, ctx: ctx, now: s.Now(), actor: ActorFromContext(ctx), stmts: s.wstmts}
 	defer func() {
 		sqlTx.Rollback()
+		if release != nil {
+			release()
+		}
 		if len(tx.missed) > 0 {
 			s.wstmts.prepareMissed(tx.missed)
 		}
