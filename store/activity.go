@@ -95,6 +95,12 @@ func scanActivity(sc scanner) (Activity, error) {
 
 // FindActivity lists a company's activity newest first, hiding rows about hidden issues.
 func (s *Store) FindActivity(ctx context.Context, f ActivityFilter) ([]Activity, error) {
+	query, args := activityQuery(f)
+	return queryAll(ctx, s.reader, scanActivity, query, args...)
+}
+
+// activityQuery is FindActivity's query and arguments (the plan tests read its plan).
+func activityQuery(f ActivityFilter) (string, []any) {
 	var c conds
 	c.add("company_id = ?", f.CompanyID)
 	c.eq("agent_id", f.AgentID)
@@ -116,8 +122,7 @@ func (s *Store) FindActivity(ctx context.Context, f ActivityFilter) ([]Activity,
 		limit = 100
 	}
 	args := append(c.args, limit, f.Offset)
-	return queryAll(ctx, s.reader, scanActivity, `SELECT `+activityColumns+` FROM activity_log WHERE `+
-		c.sql()+` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, args...)
+	return `SELECT ` + activityColumns + ` FROM activity_log WHERE ` + c.sql() + ` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, args
 }
 
 // ActivityInput is a manual audit entry posted by the board or an integration.

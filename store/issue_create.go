@@ -21,7 +21,7 @@ func (s *Store) CreateIssue(ctx context.Context, companyID string, in IssueInput
 		return IssueCreated{}, err
 	}
 	var out IssueCreated
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.writeSmall(ctx, func(tx *Tx) error {
 		if err := tx.requireCompany(companyID); err != nil {
 			return err
 		}
@@ -44,7 +44,7 @@ func (s *Store) CreateChildIssue(ctx context.Context, parentKey string, in Issue
 		return IssueCreated{}, err
 	}
 	var out IssueCreated
-	err := s.write(ctx, func(tx *Tx) error {
+	err := s.writeSmall(ctx, func(tx *Tx) error {
 		parent, err := tx.loadIssue(parentKey)
 		if err != nil {
 			return err

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"regexp"
+	"unicode/utf8"
 )
 
 // Redacted replaces every sensitive value in logs, activity and config reads.
@@ -13,8 +15,42 @@ var (
 	jwtShapeRe     = regexp.MustCompile(`^[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$`)
 )
 
-// IsSensitiveKey reports whether a JSON key names a secret.
-func IsSensitiveKey(k string) bool { return sensitiveKeyRe.MatchString(k) }
+// sensitiveKeyParts are the words sensitiveKeyRe finds, each spelling written out
+// ("auth" covers auth_token, authtoken and authorization), in lower case.
+var sensitiveKeyParts = [][]byte{[]byte("apikey"), []byte("api-key"), []byte("api_key"), []byte("accesstoken"),
+	[]byte("access-token"), []byte("access_token"), []byte("auth"), []byte("bearer"), []byte("secret"), []byte("passwd"),
+	[]byte("password"), []byte("credential"), []byte("jwt"), []byte("privatekey"), []byte("private-key"),
+	[]byte("private_key"), []byte("cookie"), []byte("connectionstring")}
+
+// IsSensitiveKey reports whether a JSON key names a secret: whether sensitiveKeyRe
+// matches it. Every activity row's details pass each key through here, and the regexp
+// was 2.5 % of an issue create, so an ASCII key of up to 64 bytes is lower-cased on the
+// stack and searched for the words instead; in ASCII that is the same test, as (?i)
+// folds letters only to their ASCII case partners there. Other keys (a Kelvin sign
+// folds to k, a long s to s) still go through the regexp.
+func IsSensitiveKey(k string) bool {
+	var buf [64]byte
+	if len(k) > len(buf) {
+		return sensitiveKeyRe.MatchString(k)
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c >= utf8.RuneSelf {
+			return sensitiveKeyRe.MatchString(k)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	lower := buf[:len(k)]
+	for _, part := range sensitiveKeyParts {
+		if bytes.Contains(lower, part) {
+			return true
+		}
+	}
+	return false
+}
 
 // isSecretRef reports whether v is a secret reference binding, which is safe to keep:
 // it names a stored secret without carrying its value.

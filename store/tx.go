@@ -33,10 +33,25 @@ func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return err
 	}
+	return s.runWrite(ctx, sqlTx, nil, fn)
+}
+
+// runWrite runs fn in the begun transaction sqlTx and commits it. release, when set,
+// hands the writer connection back to the pool as soon as the transaction has ended:
+// the hooks delivered after commit may write, and the statements the transaction
+// missed are prepared on the pool, and either needs the pool's one connection.
+func (s *Store) runWrite(ctx context.Context, sqlTx *sql.Tx, release func(), fn func(tx *Tx) error) error {
 	hooks := s.beginWrite()
 	tx := &Tx{Tx: sqlTx, ctx: ctx, now: s.Now(), actor: ActorFromContext(ctx), stmts: s.wstmts}
+	ended := func() {
+		if release != nil {
+			release()
+			release = nil
+		}
+	}
 	defer func() {
 		sqlTx.Rollback()
+		ended()
 		if len(tx.missed) > 0 {
 			s.wstmts.prepareMissed(tx.missed)
 		}
@@ -47,6 +62,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return err
 	}
+	ended()
 	s.commits.Add(1)
 	tx.deliver(hooks)
 	return nil

@@ -352,6 +352,38 @@ func checkFixtureMeaning(t *testing.T, s *Store) {
 	if d, err := s.FindDashboard(ctx, upCompany); err != nil || d.Tasks != tasks || tasks.InProgress != 1 || tasks.Done != 1 {
 		t.Errorf("dashboard tasks after the upgrade %+v (%v), the issues say %+v", d.Tasks, err, tasks)
 	}
+	// 0011 rebuilds the parent, project, goal, user-assignee, run and agent indexes as
+	// partial ones (only rows with a value): the filters that read them still find the
+	// fixture's rows, and the root-issue filter (parent_id IS NULL, not in the index)
+	// still finds the others.
+	for name, f := range map[string]struct {
+		filter IssueFilter
+		want   []string
+	}{
+		"children":      {IssueFilter{ParentID: upParent}, []string{upChild}},
+		"root issues":   {IssueFilter{ParentNull: true}, []string{upParent, "01900000-0000-7000-8000-000000000503"}},
+		"project":       {IssueFilter{ProjectID: "01900000-0000-7000-8000-000000000d02"}, []string{upParent}},
+		"goal":          {IssueFilter{GoalID: "01900000-0000-7000-8000-000000000d01"}, []string{upParent}},
+		"assignee user": {IssueFilter{AssigneeUserID: "01900000-0000-7000-8000-000000000011"}, []string{"01900000-0000-7000-8000-000000000503"}},
+	} {
+		f.filter.CompanyID = upCompany
+		found, err := s.FindIssues(ctx, f.filter)
+		var ids []string
+		for _, is := range found {
+			ids = append(ids, is.ID)
+		}
+		sort.Strings(ids)
+		if err != nil || !reflect.DeepEqual(ids, f.want) {
+			t.Errorf("%s after the upgrade: %v (%v), want %v", name, ids, err, f.want)
+		}
+	}
+	for name, f := range map[string]ActivityFilter{"run": {RunID: upRun}, "agent": {AgentID: upDev}} {
+		f.CompanyID = upCompany
+		found, err := s.FindActivity(ctx, f)
+		if err != nil || len(found) != 1 || found[0].ID != "01900000-0000-7000-8000-000000000c03" {
+			t.Errorf("activity of the %s after the upgrade: %+v (%v)", name, found, err)
+		}
+	}
 	comments, err := s.FindComments(ctx, CommentFilter{IssueID: upParent})
 	has("comments", comments, err, `Please start, @dev-one — café ☕`, `"authorAgentId":"`+upDev+`"`)
 	if len(comments) != 2 {
