@@ -27,6 +27,8 @@ func TestAgentPathPlansUseIndexes(t *testing.T) {
 		{"inbox blockers", inboxBlockersSQL, []any{"c", `["x","y"]`}, "issue_relations_related_idx (company_id=? AND related_issue_id=?)"},
 		{"run issues", runIssuesSQL, []any{"c", "i", "r", "c"}, "SEARCH i USING INDEX sqlite_autoindex_issues_1 (id=?)"},
 		{"run issues' activity", runIssuesSQL, []any{"c", "i", "r", "c"}, "activity_log_run_idx (run_id=?)"},
+		// A child's status change wakes the parent once no child is open.
+		{"parent's open children", parentOpenChildrenSQL, []any{"p"}, "issues_company_parent_idx (company_id=? AND parent_id=?)"},
 	}
 	for _, c := range cases {
 		plan := queryPlan(t, s, c.name, c.query, c.args...)

@@ -206,9 +206,7 @@ func (tx *Tx) closeWakes(is *Issue) error {
 	var parentAgent sql.NullString
 	var parentStatus string
 	var open int
-	err := tx.QueryRowContext(tx.ctx, `SELECT p.assignee_agent_id, p.status,
-		(SELECT COUNT(*) FROM issues c WHERE c.parent_id = p.id AND c.status NOT IN ('done', 'cancelled'))
-		FROM issues p WHERE p.id = ?`, *is.ParentID).Scan(&parentAgent, &parentStatus, &open)
+	err := tx.QueryRowContext(tx.ctx, parentOpenChildrenSQL, *is.ParentID).Scan(&parentAgent, &parentStatus, &open)
 	if err == sql.ErrNoRows {
 		return nil
 	}
@@ -222,3 +220,10 @@ func (tx *Tx) closeWakes(is *Issue) error {
 	}
 	return nil
 }
+
+// parentOpenChildrenSQL reads a parent issue's assignee and status and counts its open
+// children. The company term lets the count search the (company, parent) index; with
+// the parent alone SQLite read every issue of every company.
+const parentOpenChildrenSQL = `SELECT p.assignee_agent_id, p.status,
+	(SELECT COUNT(*) FROM issues c WHERE c.company_id = p.company_id AND c.parent_id = p.id AND c.status NOT IN ('done', 'cancelled'))
+	FROM issues p WHERE p.id = ?`
