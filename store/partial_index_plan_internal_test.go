@@ -23,12 +23,15 @@ func TestPartialIndexesServeTheirQueries(t *testing.T) {
 	}
 	defer s.Close()
 	byAgent, agentArgs := activityQuery(ActivityFilter{CompanyID: "c", AgentID: "a"})
+	byRun, runArgs := activityQuery(ActivityFilter{CompanyID: "c", RunID: "r"})
 	cases := []struct {
 		name, query string
 		args        []any
 		want        string
 	}{
 		{"activity by agent", byAgent, agentArgs, "SEARCH activity_log USING INDEX activity_log_company_agent_idx (company_id=? AND agent_id=?)"},
+		// A run's activity is a few rows; the company's by date is all of it.
+		{"activity by run", byRun, runArgs, "SEARCH activity_log USING INDEX activity_log_run_idx (run_id=?)"},
 		{"project delete", `DELETE FROM projects WHERE id = ?`, []any{"p"}, "issues USING COVERING INDEX issues_company_project_idx"},
 		{"goal delete", `DELETE FROM goals WHERE id = ?`, []any{"g"}, "issues USING COVERING INDEX issues_company_goal_idx"},
 		{"parent delete", `DELETE FROM issues WHERE id = ?`, []any{"i"}, "issues USING COVERING INDEX issues_company_parent_idx"},
