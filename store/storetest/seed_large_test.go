@@ -179,14 +179,14 @@ func TestSeedLargeLeavesWhatTheStoreWould(t *testing.T) {
 	if len(seeded) != 1 {
 		t.Fatalf("comment index has %d segments after the seed, want 1", len(seeded))
 	}
-	for i := range 40 {
+	for i := range 200 {
 		if _, err := st.CreateComment(ctx, fmt.Sprintf("%s-%d", co.Company.IssuePrefix, 1+i%20), store.CommentInput{Body: store.Some(fmt.Sprint("later comment ", i))}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for seg := range seeded {
 		if !segments()[seg] {
-			t.Errorf("the seeded comment index (segment, pages, bytes: %s) was merged away by 40 comment writes", seg)
+			t.Errorf("the seeded comment index (segment, pages, bytes: %s) was merged away by 200 comment writes", seg)
 		}
 	}
 	if len(co.Keys) != spec.KeyedAgents || len(co.Runs) != spec.KeyedAgents {
