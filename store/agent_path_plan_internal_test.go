@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -12,12 +11,7 @@ import (
 // not walk the company's rank index (at 100 000 issues the inbox took a second that way),
 // and no table may be read whole.
 func TestAgentPathPlansUseIndexes(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir()+"/paperclip.db", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openInternal(t)
 	cases := []struct {
 		name, query string
 		args        []any

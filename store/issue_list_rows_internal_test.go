@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -11,12 +10,7 @@ import (
 // JSON array must be looked up by index, or a company with many labelled issues or
 // runs would read the whole table once per list call.
 func TestIssueListFollowUpPlansUseIndexes(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir()+"/paperclip.db", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openInternal(t)
 	ids := jsonStrings([]string{NewID(), NewID()})
 	for name, q := range map[string]struct{ query, index string }{
 		"labels of a page": {issueLabelsSQL + `il.issue_id IN (SELECT value FROM json_each(?))` + issueLabelsOrder, "SEARCH il USING COVERING INDEX sqlite_autoindex_issue_labels_1 (issue_id=?)"},

@@ -57,12 +57,8 @@ var issueListIndexTerm = map[string][]string{
 // list read every row fails here instead of in production.
 func TestIssueListFilterPlansUseIndexes(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir()+"/paperclip.db", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	board := NewContextWithActor(ctx, Actor{Kind: ActorBoard, Source: "local_implicit", UserID: LocalBoardUserID, InstanceAdmin: true})
+	s := openInternal(t)
+	board := boardActor(ctx)
 	c, err := s.CreateCompany(board, CompanyInput{Name: Some("Plans")})
 	if err != nil {
 		t.Fatal(err)

@@ -18,12 +18,8 @@ import (
 // comment edits and deletes.
 func TestSearchByFieldReturnsWhatTheScanReturns(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir()+"/paperclip.db", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	board := NewContextWithActor(ctx, Actor{Kind: ActorBoard, Source: "local_implicit", UserID: LocalBoardUserID, InstanceAdmin: true})
+	s := openInternal(t)
+	board := boardActor(ctx)
 	c, err := s.CreateCompany(board, CompanyInput{Name: Some("Search")})
 	if err != nil {
 		t.Fatal(err)

@@ -14,12 +14,8 @@ import (
 // find a few matches; the walk shape (many candidates, a short page) walks an index.
 func TestSearchFieldPlansUseIndexes(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir()+"/paperclip.db", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	board := NewContextWithActor(ctx, Actor{Kind: ActorBoard, Source: "local_implicit", UserID: LocalBoardUserID, InstanceAdmin: true})
+	s := openInternal(t)
+	board := boardActor(ctx)
 	c, err := s.CreateCompany(board, CompanyInput{Name: Some("Plans")})
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -16,12 +15,7 @@ import (
 // as `column = ?` over the index (those scan it, as before 0011: none of these indexes
 // leads with the referenced column, and the partial index is the smaller read).
 func TestPartialIndexesServeTheirQueries(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir()+"/paperclip.db", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openInternal(t)
 	byAgent, agentArgs := activityQuery(ActivityFilter{CompanyID: "c", AgentID: "a"})
 	byRun, runArgs := activityQuery(ActivityFilter{CompanyID: "c", RunID: "r"})
 	cases := []struct {

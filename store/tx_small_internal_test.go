@@ -10,11 +10,7 @@ import (
 // that transaction already and for every later write, also when the begin fails.
 func TestWriteSmallLeavesTheConnectionAsItWas(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir()+"/paperclip.db", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openInternal(t)
 	tempStore := func(q querier) int {
 		t.Helper()
 		var v int
@@ -37,7 +33,7 @@ func TestWriteSmallLeavesTheConnectionAsItWas(t *testing.T) {
 	if inside != 0 {
 		t.Errorf("temp_store %d inside the transaction, want 0 (set back once begun)", inside)
 	}
-	board := NewContextWithActor(ctx, Actor{Kind: ActorBoard, Source: "local_implicit", UserID: LocalBoardUserID, InstanceAdmin: true})
+	board := boardActor(ctx)
 	c, err := s.CreateCompany(board, CompanyInput{Name: Some("Small")})
 	if err != nil {
 		t.Fatal(err)

@@ -55,7 +55,7 @@ func startSearchBuild(ctx context.Context, conn *sql.Conn, dir string, t searchT
 		if _, err := db.ExecContext(ctx, `INSERT INTO `+t.name+` (`+t.name+`, rank) VALUES ('hashsize', 2147483647)`); err != nil {
 			return err
 		}
-		if err := insertSearchRows(ctx, db, t, 0, t.rows); err != nil {
+		if err := insertSearchRows(ctx, db, t); err != nil {
 			return err
 		}
 		if t.rows == 0 {
@@ -66,8 +66,8 @@ func startSearchBuild(ctx context.Context, conn *sql.Conn, dir string, t searchT
 	})
 }
 
-// insertSearchRows indexes t's rows from..to-1 in one transaction.
-func insertSearchRows(ctx context.Context, db *sql.DB, t searchTable, from, to int) error {
+// insertSearchRows indexes all of t's rows in one transaction.
+func insertSearchRows(ctx context.Context, db *sql.DB, t searchTable) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -81,7 +81,7 @@ func insertSearchRows(ctx context.Context, db *sql.DB, t searchTable, from, to i
 		return err
 	}
 	defer ins.Close()
-	for i := from; i < to; i++ {
+	for i := range t.rows {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
