@@ -78,3 +78,45 @@ func TestAgentConfigRevisionDiffAndRollback(t *testing.T) {
 	e.waitJS(`document.querySelector("#agent-title") && document.querySelector("#agent-title").value === "Chief Planner"`)
 	e.assertClean()
 }
+
+// The configuration form keeps the user's edits, and the cursor, when the agent changes
+// on the server while they type; the fields they have not touched follow the server.
+// The form used to remount on every change of the agent, which dropped the edit and
+// focused Name, so the rest of the typing renamed the agent.
+func TestAgentConfigFormKeepsEditsWhenTheAgentChanges(t *testing.T) {
+	e := newUIEnvRuntime(t)
+	company, ceo := seedDemo(e)
+	pfx := company["issuePrefix"].(string)
+	id := ceo["id"].(string)
+	e.open("/" + pfx + "/agents/" + ceo["urlKey"].(string) + "/configuration")
+	e.waitJS(`document.querySelector("#agent-title") && document.body.textContent.includes("No revisions yet.")`)
+
+	e.fill("#agent-title", "Chief")
+	e.waitJS(`document.body.textContent.includes("Unsaved changes")`)
+	// Someone else changes another field of the agent; the live event refetches it.
+	e.api("PATCH", "/agents/"+id, map[string]any{"capabilities": "Plans the roadmap"})
+	e.waitJS(`document.querySelector("#agent-cap").value === "Plans the roadmap"`)
+	if got := eval[string](e, `document.querySelector("#agent-title").value`); got != "Chief" {
+		t.Fatalf("title after the server change = %q, want the edit kept", got)
+	}
+	if got := eval[string](e, `document.activeElement ? document.activeElement.id : ""`); got != "agent-title" {
+		t.Fatalf("focus after the server change is on %q, want agent-title", got)
+	}
+	// Typing goes on where it was, and the save sends the edit with the server's change.
+	e.do(chromedp.SendKeys(chromedp.CSS("#agent-title"), " Planner"))
+	e.clickButton(".section", "Save changes")
+	e.waitJS(`document.querySelectorAll(".section table tbody tr").length === 2 && !document.body.textContent.includes("Unsaved changes")`)
+	got := e.get("/agents/" + id)
+	if got["title"] != "Chief Planner" || got["capabilities"] != "Plans the roadmap" || got["name"] != "CEO" {
+		t.Fatalf("agent after save: title %v, capabilities %v, name %v", got["title"], got["capabilities"], got["name"])
+	}
+
+	// An unedited form follows the server, and so does the budget tab.
+	e.api("PATCH", "/agents/"+id, map[string]any{"title": "Chief Operator"})
+	e.waitJS(`document.querySelector("#agent-title").value === "Chief Operator" && !document.body.textContent.includes("Unsaved changes")`)
+	e.open("/" + pfx + "/agents/" + ceo["urlKey"].(string) + "/budget")
+	e.waitJS(`document.querySelector("#agent-budget-edit")`)
+	e.api("PATCH", "/agents/"+id, map[string]any{"budgetMonthlyCents": 5000})
+	e.waitJS(`document.querySelector("#agent-budget-edit").value === "50"`)
+	e.assertClean()
+}

@@ -199,10 +199,12 @@ export function AgentForm({ company, agents, f, set, errors = {}, self }) {
   const hb = f.heartbeat;
   const setHb = (patch) => set({ ...f, heartbeat: { ...hb, ...patch } });
   const unit = hb.intervalSec % 3600 === 0 ? 3600 : 60;
+  // Name takes the mount focus on the new-agent page only: on an agent's configuration
+  // the form is there to change one field, and the cursor belongs where the user puts it.
   return html`<div>
     <section class="section" style="margin-top:0"><h2>Identity</h2>
       <div class="grid2">
-        <${Field} id="agent-name" label="Name" err=${errors.name}><input id="agent-name" class="input" autofocus required value=${f.name} onInput=${(e) => set({ ...f, name: e.target.value })} /></${Field}>
+        <${Field} id="agent-name" label="Name" err=${errors.name}><input id="agent-name" class="input" autofocus=${!self} required value=${f.name} onInput=${(e) => set({ ...f, name: e.target.value })} /></${Field}>
         <${Field} id="agent-title" label="Title"><input id="agent-title" class="input" placeholder="Chief Executive Officer" value=${f.title} onInput=${(e) => set({ ...f, title: e.target.value })} /></${Field}>
         <${Field} id="agent-role" label="Role"><select id="agent-role" class="select" value=${f.role} onChange=${(e) => set({ ...f, role: e.target.value })}>
           ${AGENT_ROLES.map((r) => html`<option value=${r}>${roleLabel(r)}</option>`)}</select></${Field}>

@@ -4,6 +4,7 @@ import { html, useEffect, useState } from "../preact.js";
 import { navigate, Link } from "../router.js";
 import * as api from "../api.js";
 import { useQuery, invalidate } from "../data.js";
+import { useDraft } from "../draft.js";
 import { Page, Query, Tabs, AgentStatus, Button, Empty, Loading, useShell } from "../components/ui.js";
 import { Icon } from "../components/icons.js";
 import { Dialog, Confirm, Picker, usePicker } from "../components/dialog.js";
@@ -57,18 +58,13 @@ function Overview({ agent, runs, agents, prefix }) {
 }
 
 function Configuration({ agent, company, agents }) {
-  const [f, set] = useState(() => agentFormState(agent));
+  const form = useDraft(agentFormState(agent), (f) => JSON.stringify(agentBody(f, agent)));
+  const f = form.draft;
   const [errors, setErrors] = useState({});
   const [rollback, setRollback] = useState(null);
   const [diff, setDiff] = useState(null);
   const revisions = useQuery(["revisions", agent.id], () => api.configRevisions(agent.id));
-  // What the form was last known to match on the server: the body just saved, until the
-  // refetched agent arrives. Without it the form stayed "dirty" between the save and the
-  // refetch, and leaving the page in that moment raised the unsaved-changes prompt.
-  const [saved, setSaved] = useState(null);
-  useEffect(() => setSaved(null), [agent]);
-  const body = JSON.stringify(agentBody(f, agent));
-  const dirty = body !== (saved ?? JSON.stringify(agentBody(agentFormState(agent), agent)));
+  const dirty = form.dirty;
   // Unsaved-changes guard: leaving the page with edits asks first.
   useEffect(() => {
     if (!dirty) return undefined;
@@ -77,13 +73,13 @@ function Configuration({ agent, company, agents }) {
     return () => window.removeEventListener("beforeunload", warn);
   }, [dirty]);
   const save = async () => {
-    try { await api.updateAgent(agent.id, agentBody(f, agent)); setSaved(body); setErrors({}); toast({ message: "Configuration saved" }); invalidate("agent", "agents", "revisions"); }
+    try { await api.updateAgent(agent.id, agentBody(f, agent)); form.saved(f); setErrors({}); toast({ message: "Configuration saved" }); invalidate("agent", "agents", "revisions"); }
     catch (e) { setErrors(fieldErrors(e)); }
   };
   return html`<div class="page narrow" style="padding:0">
-    <${AgentForm} company=${company} agents=${agents} f=${f} set=${set} errors=${errors} self=${agent} />
+    <${AgentForm} company=${company} agents=${agents} f=${f} set=${form.set} errors=${errors} self=${agent} />
     <div class="row section"><${Button} class="primary" disabled=${!dirty} onClick=${save}>Save changes</${Button}>
-      ${dirty ? html`<button class="btn" onClick=${() => set(agentFormState(agent))}>Discard</button><span class="muted small">Unsaved changes</span>` : null}</div>
+      ${dirty ? html`<button class="btn" onClick=${form.discard}>Discard</button><span class="muted small">Unsaved changes</span>` : null}</div>
     <section class="section"><h2>Configuration revisions</h2>
       <${Query} q=${revisions}>${(list) => list.length === 0 ? html`<${Empty} small>No revisions yet.</${Empty}>` : html`<table class="table">
         <thead><tr><th scope="col">When</th><th scope="col">By</th><th scope="col">Changed</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
@@ -127,7 +123,8 @@ function Keys({ agent }) {
 }
 
 function Budget({ agent }) {
-  const [v, setV] = useState(agent.budgetMonthlyCents ? String(agent.budgetMonthlyCents / 100) : "");
+  const budget = useDraft(agent.budgetMonthlyCents ? String(agent.budgetMonthlyCents / 100) : "", (v) => String(Math.round((parseFloat(v) || 0) * 100)));
+  const v = budget.draft;
   const pct = agent.budgetMonthlyCents ? Math.round((agent.spentMonthlyCents / agent.budgetMonthlyCents) * 100) : 0;
   const color = pct > 90 ? "var(--red)" : pct >= 70 ? "var(--amber)" : "var(--green)";
   return html`<div class="card card-pad" style="max-width:520px">
@@ -136,8 +133,8 @@ function Budget({ agent }) {
     <${Prop} k="Utilisation">${agent.budgetMonthlyCents ? html`<span class="row"><span style="flex:1;height:8px;background:var(--bg-active);border-radius:4px;overflow:hidden">
       <span style=${`display:block;height:100%;width:${Math.min(100, pct)}%;background:${color}`} /></span>${pct}%</span>` : html`<span class="muted">No budget</span>`}</${Prop}>
     <div class="field" style="margin-top:12px"><label for="agent-budget-edit">Monthly budget ($, 0 = none)</label>
-      <div class="row"><input id="agent-budget-edit" class="input" type="number" min="0" step="0.01" value=${v} onInput=${(e) => setV(e.target.value)} />
-        <${Button} class="primary" onClick=${async () => { await api.updateAgent(agent.id, { budgetMonthlyCents: Math.round((parseFloat(v) || 0) * 100) }); invalidate("agent", "agents"); toast({ message: "Budget saved" }); }}>Save</${Button}></div></div>
+      <div class="row"><input id="agent-budget-edit" class="input" type="number" min="0" step="0.01" value=${v} onInput=${(e) => budget.set(e.target.value)} />
+        <${Button} class="primary" onClick=${async () => { await api.updateAgent(agent.id, { budgetMonthlyCents: Math.round((parseFloat(v) || 0) * 100) }); budget.saved(v); invalidate("agent", "agents"); toast({ message: "Budget saved" }); }}>Save</${Button}></div></div>
   </div>`;
 }
 
@@ -194,9 +191,9 @@ export function AgentPage({ params }) {
       <${Tabs} label="Agent sections" current=${tab} tabs=${TABS.map(([k, label]) => ({ key: k, label, href: k === "overview" ? base : `${base}/${k}` }))} />
       ${tab === "overview" ? html`<${Overview} agent=${agent} runs=${runs.data} agents=${shell.agents} prefix=${prefix} />` : null}
       ${tab === "runs" ? html`<${Query} q=${runs}>${(list) => html`<p class="muted small">${plural(list.length, "run")}</p><${RunTable} runs=${list} agents=${shell.agents} prefix=${prefix} showAgent=${false} />`}</${Query}>` : null}
-      ${tab === "configuration" ? html`<${Configuration} agent=${agent} company=${company} agents=${shell.agents} key=${agent.updatedAt} />` : null}
+      ${tab === "configuration" ? html`<${Configuration} agent=${agent} company=${company} agents=${shell.agents} key=${agent.id} />` : null}
       ${tab === "keys" ? html`<${Keys} agent=${agent} />` : null}
-      ${tab === "budget" ? html`<${Budget} agent=${agent} key=${agent.updatedAt} />` : null}
+      ${tab === "budget" ? html`<${Budget} agent=${agent} key=${agent.id} />` : null}
     `}</${Query}>
   </${Page}>`;
 }
