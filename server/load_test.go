@@ -36,12 +36,12 @@ import (
 // It seeds one company of 100 000 issues, 1 000 000 comments, 1 000 agents and
 // 100 000 cost events (PAPERCLIP_LOAD_SCALE=0.1 for a tenth), times the 100k-issue
 // store paths, drives the real server (server.Runner in a child process, whose RSS is
-// reported) over a real listener with PAPERCLIP_LOAD_CLIENTS
-// (default 8) concurrent clients for PAPERCLIP_LOAD_SECONDS (default 20) — agents
-// heartbeating with run JWTs of their running runs (inbox, checkout, comment, status) and the board
-// (list, search, detail, dashboard, sidebar badges) — and reports throughput, p50/p99
-// per route and RSS, then the cold start of server.Runner on the seeded file until
-// GET /api/health answers, in this process and as a new one.
+// reported) over a real listener with PAPERCLIP_LOAD_CLIENTS (default 8) concurrent
+// clients for PAPERCLIP_LOAD_SECONDS (default 20) — agents heartbeating with run JWTs
+// of their running runs (inbox, checkout, heartbeat context, comment, status) and the
+// board (list, search, detail and its comments, dashboard, sidebar badges) — and
+// reports throughput, p50/p99 per route and RSS, then the cold start of server.Runner
+// on the seeded file until GET /api/health answers, in this process and as a new one.
 func TestLoad100k(t *testing.T) {
 	if os.Getenv("PAPERCLIP_LOAD") == "" {
 		t.Skip("load benchmark: set PAPERCLIP_LOAD=1 (see BENCHMARKS.md)")
@@ -175,6 +175,7 @@ func TestLoad100k(t *testing.T) {
 						}
 						if code, _ := call("agent checkout", "POST", "/api/issues/"+it.ID+"/checkout", key,
 							map[string]any{"agentId": agent, "expectedStatuses": []string{"todo"}}); code == 200 {
+							call("agent heartbeat context", "GET", "/api/issues/"+it.ID+"/heartbeat-context", key, nil)
 							call("agent comment", "POST", "/api/issues/"+it.ID+"/comments", key, map[string]any{"body": "Working on it: " + strconv.Itoa(i)})
 							call("agent status", "PATCH", "/api/issues/"+it.ID, key, map[string]any{"status": "in_review", "comment": "Ready for review"})
 						}
@@ -188,8 +189,10 @@ func TestLoad100k(t *testing.T) {
 					call("board list", "GET", "/api/companies/"+cid+"/issues?status=todo,in_progress,in_review,blocked", "", nil)
 				case 1:
 					call("board search", "GET", "/api/companies/"+cid+"/issues?q="+url.QueryEscape(searches[i%len(searches)])+"&limit=20", "", nil)
-				case 2, 3:
+				case 2:
 					call("board detail", "GET", "/api/issues/"+co.Company.IssuePrefix+"-"+strconv.Itoa(1+(i*7919)%spec.Issues), "", nil)
+				case 3: // the detail page's comment thread
+					call("board comments", "GET", "/api/issues/"+co.Company.IssuePrefix+"-"+strconv.Itoa(1+(i*7919)%spec.Issues)+"/comments", "", nil)
 				case 4:
 					call("board dashboard", "GET", "/api/companies/"+cid+"/dashboard", "", nil)
 				case 5:

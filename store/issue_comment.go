@@ -285,7 +285,6 @@ type CommentFilter struct {
 // FindComments lists an issue's comments in the requested order; an unknown anchor
 // gives an empty list.
 func (s *Store) FindComments(ctx context.Context, f CommentFilter) ([]Comment, error) {
-	where := `issue_id = ?`
 	args := []any{f.IssueID}
 	if f.After != "" {
 		var at, id string
@@ -296,19 +295,31 @@ func (s *Store) FindComments(ctx context.Context, f CommentFilter) ([]Comment, e
 		if err != nil { // a failing database is not an unknown anchor
 			return nil, err
 		}
-		where += ` AND (created_at > ? OR (created_at = ? AND id > ?))`
 		args = append(args, at, at, id)
 	}
-	order := ` ORDER BY created_at, id`
-	if f.Desc {
-		order = ` ORDER BY created_at DESC, id DESC`
-	}
-	query := `SELECT ` + commentColumns + ` FROM issue_comments WHERE ` + where + order
 	if f.Limit > 0 {
-		query += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	return queryAll(ctx, s.reader, scanComment, query, args...)
+	return queryAll(ctx, s.reader, scanComment, commentListSQL(f.Desc, f.After != "", f.Limit > 0), args...)
+}
+
+// commentListSQL is FindComments' query (args: the issue; with after, the anchor's
+// created_at twice and its id; with limit, the limit). The issue's comment index
+// (issue_id, created_at, id) gives the rows in order, so a page reads only its rows.
+func commentListSQL(desc, after, limit bool) string {
+	q := `SELECT ` + commentColumns + ` FROM issue_comments WHERE issue_id = ?`
+	if after {
+		q += ` AND (created_at > ? OR (created_at = ? AND id > ?))`
+	}
+	if desc {
+		q += ` ORDER BY created_at DESC, id DESC`
+	} else {
+		q += ` ORDER BY created_at, id`
+	}
+	if limit {
+		q += ` LIMIT ?`
+	}
+	return q
 }
 
 // FindCommentByID returns one comment of an issue, or "Comment not found".

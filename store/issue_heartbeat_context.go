@@ -126,16 +126,21 @@ func (s *Store) findHeartbeatProject(ctx context.Context, id *string) (*Heartbea
 	return nil, err
 }
 
+// An issue's comment count and latest comment, both read from the issue's comment index.
+const (
+	commentCountSQL  = `SELECT COUNT(*) FROM issue_comments WHERE issue_id = ?`
+	latestCommentSQL = `SELECT id, created_at FROM issue_comments WHERE issue_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`
+)
+
 // findCommentCursor counts an issue's comments and names the latest, in the same
 // (createdAt, id) order that ?after= pages by.
 func (s *Store) findCommentCursor(ctx context.Context, issueID string) (CommentCursor, error) {
 	var cur CommentCursor
-	if err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM issue_comments WHERE issue_id = ?`, issueID).Scan(&cur.TotalComments); err != nil {
+	if err := s.reader.QueryRowContext(ctx, commentCountSQL, issueID).Scan(&cur.TotalComments); err != nil {
 		return cur, err
 	}
 	var id, at string
-	err := s.reader.QueryRowContext(ctx, `SELECT id, created_at FROM issue_comments WHERE issue_id = ?
-		ORDER BY created_at DESC, id DESC LIMIT 1`, issueID).Scan(&id, &at)
+	err := s.reader.QueryRowContext(ctx, latestCommentSQL, issueID).Scan(&id, &at)
 	switch {
 	case err == sql.ErrNoRows:
 	case err != nil:

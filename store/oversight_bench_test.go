@@ -95,6 +95,25 @@ func BenchmarkCostSummary100kCosts(b *testing.B) {
 	}
 }
 
+// BenchmarkIssueCostSummary100kCosts times GET /api/issues/{id}/cost-summary's store
+// read over 50 issues in turn: each one's subtree walk, cost events and runs.
+func BenchmarkIssueCostSummary100kCosts(b *testing.B) {
+	s := MustOpen(b)
+	companyID, _ := seedOversight(b, s, time.Now())
+	ctx := boardCtx()
+	list, err := s.FindIssues(ctx, store.IssueFilter{CompanyID: companyID, Limit: 50})
+	if err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		if _, err := s.FindIssueCostSummary(ctx, list[i%len(list)].ID, false); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
 func BenchmarkCostsByAgent100kCosts(b *testing.B) {
 	s := MustOpen(b)
 	companyID, _ := seedOversight(b, s, time.Now())

@@ -22,6 +22,13 @@ func (c IdleCheck) Map() map[string]any {
 		"unreadComments": c.UnreadComments, "approvalFollowUps": c.ApprovalFollowUps}
 }
 
+// unreadCommentsSQL counts others' comments since a time on an agent's open issues
+// (args: company, agent, since, agent). It runs inside a timer wake's write transaction,
+// so each issue's comments are searched by the issue's comment index (issue, created_at).
+const unreadCommentsSQL = `SELECT COUNT(*) FROM issue_comments cm JOIN issues i ON i.id = cm.issue_id
+	WHERE i.company_id = ? AND i.assignee_agent_id = ? AND i.status IN ('todo', 'in_progress', 'in_review', 'blocked')
+	AND cm.created_at > ? AND (cm.author_agent_id IS NULL OR cm.author_agent_id <> ?)`
+
 // idleCheck measures an agent's actionable work since its last run started (or since
 // it was created, when it never ran): what happened after that the agent has not seen.
 func (tx *Tx) idleCheck(a Agent) (IdleCheck, error) {
@@ -45,10 +52,7 @@ func (tx *Tx) idleCheck(a Agent) (IdleCheck, error) {
 		{&c.UnreadMentions, `SELECT COUNT(*) FROM issue_comment_mentions m JOIN issue_comments cm ON cm.id = m.comment_id
 			WHERE m.company_id = ? AND m.agent_id = ? AND m.created_at > ?
 			AND (cm.author_agent_id IS NULL OR cm.author_agent_id <> ?)`, []any{a.CompanyID, a.ID, since, a.ID}},
-		{&c.UnreadComments, `SELECT COUNT(*) FROM issue_comments cm JOIN issues i ON i.id = cm.issue_id
-			WHERE i.company_id = ? AND i.assignee_agent_id = ? AND i.status IN ('todo', 'in_progress', 'in_review', 'blocked')
-			AND cm.created_at > ? AND (cm.author_agent_id IS NULL OR cm.author_agent_id <> ?)`,
-			[]any{a.CompanyID, a.ID, since, a.ID}},
+		{&c.UnreadComments, unreadCommentsSQL, []any{a.CompanyID, a.ID, since, a.ID}},
 		{&c.ApprovalFollowUps, `SELECT COUNT(*) FROM approvals WHERE company_id = ? AND requested_by_agent_id = ?
 			AND status IN ('approved', 'rejected', 'revision_requested') AND decided_at > ?`, []any{a.CompanyID, a.ID, since}},
 	}
