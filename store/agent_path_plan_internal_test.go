@@ -19,7 +19,7 @@ func TestAgentPathPlansUseIndexes(t *testing.T) {
 		want        string // an index search the plan must contain
 	}{
 		{"inbox", inboxLiteSQL, []any{"c", "a", inboxLimit}, "issues_company_assignee_status_idx (company_id=? AND assignee_agent_id=?"},
-		{"inbox blockers", inboxBlockersSQL, []any{"c", `["x","y"]`}, "issue_relations_related_idx (company_id=? AND related_issue_id=?)"},
+		{"inbox blockers", inboxBlockersSQL, []any{"c", `["x","y"]`}, "issue_relations_related_idx (related_issue_id=? AND type=?)"},
 		{"run issues", runIssuesSQL, []any{"c", "i", "r", "c"}, "SEARCH i USING INDEX sqlite_autoindex_issues_1 (id=?)"},
 		{"run issues' activity", runIssuesSQL, []any{"c", "i", "r", "c"}, "activity_log_run_idx (run_id=?)"},
 		// A child's status change wakes the parent once no child is open.

@@ -191,9 +191,9 @@ const inboxLiteSQL = `SELECT i.id, i.identifier, i.title, i.status, i.priority, 
 
 // inboxBlockersSQL finds the unresolved blockers of the inbox's issues (a JSON array of
 // ids: one statement text whatever the count, so it stays in the statement cache)
-// through the related-issue index. Without statistics SQLite prefers the covering edge
-// index, i.e. reads every relation of the company even for one issue; INDEXED BY (like
-// json_each, SQLite's own) names the index that answers.
+// through the related-issue index. Without statistics SQLite preferred the covering edge
+// index when both led with the company, i.e. read every relation of the company even for
+// one issue; INDEXED BY (like json_each, SQLite's own) names the index that answers.
 const inboxBlockersSQL = `SELECT rel.related_issue_id, rel.issue_id FROM issue_relations rel INDEXED BY issue_relations_related_idx
 		JOIN issues blocker ON blocker.id = rel.issue_id
 		WHERE rel.company_id = ? AND rel.related_issue_id IN (SELECT value FROM json_each(?)) AND rel.type = 'blocks'

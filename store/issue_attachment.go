@@ -63,9 +63,13 @@ func (s *Store) FindAttachmentByID(ctx context.Context, id string) (Attachment, 
 	return t, translate(err, "Attachment")
 }
 
+// issueAttachmentsSQL reads an issue's attachments, newest first, in the order of the
+// (issue_id, created_at, id) index.
+const issueAttachmentsSQL = attachmentSelect + ` WHERE t.issue_id = ? ORDER BY t.created_at DESC, t.id DESC`
+
 // FindIssueAttachments lists an issue's attachments, newest first.
 func (s *Store) FindIssueAttachments(ctx context.Context, issueID string) ([]Attachment, error) {
-	return queryAll(ctx, s.reader, scanAttachment, attachmentSelect+` WHERE t.issue_id = ? ORDER BY t.created_at DESC, t.id DESC`, issueID)
+	return queryAll(ctx, s.reader, scanAttachment, issueAttachmentsSQL, issueID)
 }
 
 // OpenAttachment opens the stored file of an attachment.

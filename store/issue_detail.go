@@ -54,6 +54,17 @@ type IssueDetail struct {
 	PlanDocument      *Document          `json:"planDocument"`
 }
 
+// The detail view's blockers and blocked issues, by the relation indexes that lead with
+// either end's issue id.
+const (
+	blockedBySQL = `SELECT i.id, i.identifier, i.title, i.status, i.priority, i.assignee_agent_id
+		FROM issue_relations r JOIN issues i ON i.id = r.issue_id WHERE r.related_issue_id = ? AND r.type = 'blocks'
+		ORDER BY i.identifier, i.id`
+	blocksSQL = `SELECT i.id, i.identifier, i.title, i.status, i.priority, i.assignee_agent_id
+		FROM issue_relations r JOIN issues i ON i.id = r.related_issue_id WHERE r.issue_id = ? AND r.type = 'blocks'
+		ORDER BY i.identifier, i.id`
+)
+
 // FindIssueDetail loads an issue with its tree, project, goal (the fallback goal when
 // none is set), relations and documents.
 func (s *Store) FindIssueDetail(ctx context.Context, key string) (IssueDetail, error) {
@@ -111,14 +122,10 @@ func (s *Store) FindIssueDetail(ctx context.Context, key string) (IssueDetail, e
 			d.GoalID = &g.ID
 		}
 	}
-	if d.BlockedBy, err = s.relationRefs(ctx, `SELECT i.id, i.identifier, i.title, i.status, i.priority, i.assignee_agent_id
-		FROM issue_relations r JOIN issues i ON i.id = r.issue_id WHERE r.related_issue_id = ? AND r.type = 'blocks'
-		ORDER BY i.identifier, i.id`, is.ID); err != nil {
+	if d.BlockedBy, err = s.relationRefs(ctx, blockedBySQL, is.ID); err != nil {
 		return d, err
 	}
-	if d.Blocks, err = s.relationRefs(ctx, `SELECT i.id, i.identifier, i.title, i.status, i.priority, i.assignee_agent_id
-		FROM issue_relations r JOIN issues i ON i.id = r.related_issue_id WHERE r.issue_id = ? AND r.type = 'blocks'
-		ORDER BY i.identifier, i.id`, is.ID); err != nil {
+	if d.Blocks, err = s.relationRefs(ctx, blocksSQL, is.ID); err != nil {
 		return d, err
 	}
 	if d.DocumentSummaries, err = s.FindIssueDocuments(ctx, is.ID); err != nil {

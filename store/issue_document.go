@@ -111,6 +111,12 @@ const documentSummarySelect = `SELECT d.id, d.company_id, x.issue_id, x.key, d.t
 
 const documentFrom = ` FROM issue_documents x JOIN documents d ON d.id = x.document_id`
 
+// An issue's documents and one by key, by the (issue_id, key) index.
+const (
+	issueDocumentsSQL     = documentSummarySelect + documentFrom + ` WHERE x.issue_id = ? ORDER BY d.updated_at DESC, d.id DESC`
+	issueDocumentByKeySQL = documentSummarySelect + `, d.latest_body` + documentFrom + ` WHERE x.issue_id = ? AND x.key = ?`
+)
+
 func scanDocumentSummary(sc scanner, extra ...any) (DocumentSummary, error) {
 	var d DocumentSummary
 	var title, rev, ca, cu, ua, uu sql.NullString
@@ -124,8 +130,7 @@ func scanDocumentSummary(sc scanner, extra ...any) (DocumentSummary, error) {
 
 func findDocument(ctx context.Context, q querier, issueID, key string) (Document, error) {
 	var d Document
-	sum, err := scanDocumentSummary(q.QueryRowContext(ctx, documentSummarySelect+`, d.latest_body`+documentFrom+
-		` WHERE x.issue_id = ? AND x.key = ?`, issueID, key), &d.Body)
+	sum, err := scanDocumentSummary(q.QueryRowContext(ctx, issueDocumentByKeySQL, issueID, key), &d.Body)
 	d.DocumentSummary = sum
 	return d, translate(err, "Document")
 }
@@ -142,7 +147,7 @@ func (s *Store) FindIssueDocumentByKey(ctx context.Context, issueID, key string)
 // FindIssueDocuments lists an issue's documents without bodies, newest update first.
 func (s *Store) FindIssueDocuments(ctx context.Context, issueID string) ([]DocumentSummary, error) {
 	scan := func(sc scanner) (DocumentSummary, error) { return scanDocumentSummary(sc) }
-	return queryAll(ctx, s.reader, scan, documentSummarySelect+documentFrom+` WHERE x.issue_id = ? ORDER BY d.updated_at DESC, d.id DESC`, issueID)
+	return queryAll(ctx, s.reader, scan, issueDocumentsSQL, issueID)
 }
 
 // actorColumns are the (agent id, user id) author columns of the context's actor.

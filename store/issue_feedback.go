@@ -173,7 +173,12 @@ func scanFeedbackVote(sc scanner) (FeedbackVote, error) {
 	return v, err
 }
 
+// issueFeedbackVotesSQL reads an issue's votes (args: the issue twice). It names the
+// issue's company, which leads the votes' issue index; by issue alone it scanned them all.
+const issueFeedbackVotesSQL = feedbackVoteSelect + ` WHERE company_id = (SELECT company_id FROM issues WHERE id = ?) AND issue_id = ?
+	ORDER BY created_at DESC, id DESC`
+
 // FindIssueFeedbackVotes lists every vote on an issue, newest first.
 func (s *Store) FindIssueFeedbackVotes(ctx context.Context, issueID string) ([]FeedbackVote, error) {
-	return queryAll(ctx, s.reader, scanFeedbackVote, feedbackVoteSelect+` WHERE issue_id = ? ORDER BY created_at DESC, id DESC`, issueID)
+	return queryAll(ctx, s.reader, scanFeedbackVote, issueFeedbackVotesSQL, issueID, issueID)
 }

@@ -5,16 +5,37 @@ import (
 	"strings"
 )
 
+// An issue's "blocks" edges, read by issue from either end: the relation indexes lead
+// with issue_id and with related_issue_id (migration 0012), since an issue id names its
+// company. Before, both led with company_id, and these reads, which name only an issue,
+// scanned every relation: a checkout into in_progress and every issue detail did.
+const (
+	blockerIDsSQL = `SELECT issue_id FROM issue_relations WHERE related_issue_id = ? AND type = 'blocks' ORDER BY created_at, issue_id`
+	// unresolvedBlockersSQL: the blockers that are not done.
+	unresolvedBlockersSQL = `SELECT r.issue_id FROM issue_relations r JOIN issues b ON b.id = r.issue_id
+		WHERE r.related_issue_id = ? AND r.type = 'blocks' AND b.status <> 'done' ORDER BY r.created_at, r.issue_id`
+	// unblockedDependentsSQL: the assigned todo or blocked issues that a done issue
+	// blocked and that no other open blocker holds.
+	unblockedDependentsSQL = `SELECT d.id, d.assignee_agent_id FROM issue_relations r JOIN issues d ON d.id = r.related_issue_id
+		WHERE r.issue_id = ? AND r.type = 'blocks' AND d.assignee_agent_id IS NOT NULL AND d.status IN ('todo', 'blocked')
+		AND NOT EXISTS (SELECT 1 FROM issue_relations r2 JOIN issues b ON b.id = r2.issue_id
+			WHERE r2.related_issue_id = d.id AND r2.type = 'blocks' AND b.status <> 'done')`
+)
+
+// blockedBySomeSQL lists the issues that n issues block (one step of the cycle check).
+func blockedBySomeSQL(n int) string {
+	return `SELECT related_issue_id FROM issue_relations WHERE type = 'blocks' AND issue_id IN (` + placeholders(n) + `)`
+}
+
 // blockerIDs returns the ids of the issues blocking issueID, oldest edge first.
 func (tx *Tx) blockerIDs(issueID string) ([]string, error) {
-	return tx.strings(`SELECT issue_id FROM issue_relations WHERE related_issue_id = ? AND type = 'blocks' ORDER BY created_at, issue_id`, issueID)
+	return tx.strings(blockerIDsSQL, issueID)
 }
 
 // unresolvedBlockers are blockers of issueID that are not done (a cancelled blocker
 // keeps blocking until removed, data-model §3.4).
 func (tx *Tx) unresolvedBlockers(issueID string) ([]string, error) {
-	return tx.strings(`SELECT r.issue_id FROM issue_relations r JOIN issues b ON b.id = r.issue_id
-		WHERE r.related_issue_id = ? AND r.type = 'blocks' AND b.status <> 'done' ORDER BY r.created_at, r.issue_id`, issueID)
+	return tx.strings(unresolvedBlockersSQL, issueID)
 }
 
 func errBlocked(ids []string) *Error {
@@ -112,7 +133,7 @@ func (tx *Tx) reaches(from string, targets []string) (bool, error) {
 		for i, id := range frontier {
 			args[i] = id
 		}
-		next, err := tx.strings(`SELECT related_issue_id FROM issue_relations WHERE type = 'blocks' AND issue_id IN (`+placeholders(len(args))+`)`, args...)
+		next, err := tx.strings(blockedBySomeSQL(len(args)), args...)
 		if err != nil {
 			return false, err
 		}
@@ -188,10 +209,7 @@ func (tx *Tx) closeWakes(is *Issue) error {
 			var d dep
 			err := sc.Scan(&d.id, &d.agent)
 			return d, err
-		}, `SELECT d.id, d.assignee_agent_id FROM issue_relations r JOIN issues d ON d.id = r.related_issue_id
-			WHERE r.issue_id = ? AND r.type = 'blocks' AND d.assignee_agent_id IS NOT NULL AND d.status IN ('todo', 'blocked')
-			AND NOT EXISTS (SELECT 1 FROM issue_relations r2 JOIN issues b ON b.id = r2.issue_id
-				WHERE r2.related_issue_id = d.id AND r2.type = 'blocks' AND b.status <> 'done')`, is.ID)
+		}, unblockedDependentsSQL, is.ID)
 		if err != nil {
 			return err
 		}
