@@ -111,15 +111,47 @@ func queryPlan(t *testing.T, s *Store, name, query string, args ...any) []string
 	return plan
 }
 
-// fullScan reports whether a query-plan step reads a whole table: "SCAN t" or
-// "SCAN t USING INDEX" of a real table. Scans of a recursive CTE (its queue d, its
-// materialized rows) or of the
-// FTS5 table (a virtual table answers MATCH through its own index) are not.
+// fullScan reports whether a query-plan step reads a whole table: "SCAN x" or
+// "SCAN x USING INDEX" of a real table. Scans of a recursive CTE (the issue list's
+// descendants d, the cost summary's tree t: their queues and materialized rows) or of
+// the FTS5 table (a virtual table answers MATCH through its own index) are not.
 func fullScan(step string) bool {
 	if !strings.HasPrefix(step, "SCAN ") {
 		return false
 	}
-	return !strings.Contains(step, "VIRTUAL TABLE") && step != "SCAN d" && step != "SCAN descendants"
+	switch step {
+	case "SCAN d", "SCAN descendants", "SCAN t", "SCAN tree":
+		return false
+	}
+	return !strings.Contains(step, "VIRTUAL TABLE")
+}
+
+// planCase is a query whose plan must contain each of want (index searches).
+type planCase struct {
+	name, query string
+	args        []any
+	want        []string
+}
+
+// requireSearches fails each case whose plan lacks a wanted search, reads a table
+// whole (unless scanOK says the case may) or builds an automatic index.
+func requireSearches(t *testing.T, s *Store, cases []planCase, scanOK func(c planCase) bool) {
+	t.Helper()
+	for _, c := range cases {
+		steps := queryPlan(t, s, c.name, c.query, c.args...)
+		plan := strings.Join(steps, "\n  ")
+		for _, w := range c.want {
+			if !strings.Contains(plan, w) {
+				t.Errorf("%s: plan does not search %q:\n  %s", c.name, w, plan)
+			}
+		}
+		for _, st := range steps {
+			if strings.Contains(st, "AUTOMATIC") || (fullScan(st) && (scanOK == nil || !scanOK(c))) {
+				t.Errorf("%s: plan step %q reads a whole table or builds an index:\n  %s", c.name, st, plan)
+			}
+		}
+		t.Logf("%s:\n  %s", c.name, plan)
+	}
 }
 
 func containsAny(s string, subs []string) bool {
